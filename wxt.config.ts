@@ -14,6 +14,12 @@ export default defineConfig({
     name: 'Ledgerline',
     description: 'On-device writing suggestions for any text field, with a tamper-evident record of what the AI wrote.',
     permissions: ['storage', 'unlimitedStorage'],
+    commands: {
+      suggest: {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: 'Suggest text at the caret',
+      },
+    },
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },

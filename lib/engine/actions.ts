@@ -1,0 +1,29 @@
+/** The writing actions the engine offers. One list, shared by the protocol, prompts and UI. */
+export const ACTION_IDS = [
+  'continue',
+  'rephrase',
+  'shorten',
+  'expand',
+  'formal',
+  'casual',
+  'grammar',
+  'fit',
+  'headline',
+] as const;
+
+export type ActionId = (typeof ACTION_IDS)[number];
+
+/** Actions that rewrite the writer's own text (selection or sentence) rather than add new text. */
+export const REWRITE_ACTIONS: ReadonlySet<ActionId> = new Set([
+  'rephrase',
+  'shorten',
+  'expand',
+  'formal',
+  'casual',
+  'grammar',
+  'fit',
+]);
+
+export function isActionId(value: unknown): value is ActionId {
+  return typeof value === 'string' && (ACTION_IDS as readonly string[]).includes(value);
+}

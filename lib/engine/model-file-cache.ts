@@ -1,0 +1,116 @@
+/**
+ * Where downloaded model files live between browser sessions.
+ *
+ * transformers.js asks its cache for a file by the full remote URL. We file each one under a key
+ * made of model, revision and path only, so that (a) switching the model host to a newsroom mirror
+ * does not download the same files again, (b) an offline import of a model folder lands under the
+ * very keys a download would use, and (c) keys are https URLs, the only scheme the Cache API takes
+ * (it refuses `chrome-extension://`).
+ */
+
+const KEY_ORIGIN = 'https://model-files.ledgerline.invalid';
+
+export interface ModelFileRef {
+  modelId: string;
+  revision: string;
+  file: string;
+}
+
+/** `{host}/{org}/{name}/resolve/{revision}/{file...}` → its parts; anything else → null. */
+export function parseHubFileUrl(url: string): ModelFileRef | null {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return null;
+  }
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const resolveAt = parts.indexOf('resolve');
+  if (resolveAt < 2 || parts.length < resolveAt + 3) return null;
+  return {
+    modelId: parts.slice(resolveAt - 2, resolveAt).join('/'),
+    revision: parts[resolveAt + 1]!,
+    file: parts.slice(resolveAt + 2).join('/'),
+  };
+}
+
+export function cacheKeyFor(ref: ModelFileRef): string {
+  const path = [...ref.modelId.split('/'), ref.revision, ...ref.file.split('/')].map(encodeURIComponent).join('/');
+  return `${KEY_ORIGIN}/${path}`;
+}
+
+function refFromCacheKey(key: string): ModelFileRef | null {
+  if (!key.startsWith(`${KEY_ORIGIN}/`)) return null;
+  const parts = key.slice(KEY_ORIGIN.length + 1).split('/').map(decodeURIComponent);
+  if (parts.length < 4) return null;
+  return { modelId: `${parts[0]}/${parts[1]}`, revision: parts[2]!, file: parts.slice(3).join('/') };
+}
+
+export interface StoredModel {
+  modelId: string;
+  revision: string;
+  files: number;
+  bytes: number;
+}
+
+/** The subset of the Cache API this module needs (so Node tests can pass an in-memory one). */
+export interface CacheLike {
+  match(request: string): Promise<globalThis.Response | undefined>;
+  put(request: string, response: globalThis.Response): Promise<void>;
+  delete(request: string): Promise<boolean>;
+  keys(): Promise<readonly { url: string }[]>;
+}
+
+/** Implements transformers.js' `CacheInterface` (match/put/delete) plus listing and removal. */
+export class ModelFileCache {
+  constructor(private readonly openCache: () => Promise<CacheLike>) {}
+
+  async match(request: string): Promise<globalThis.Response | undefined> {
+    const ref = parseHubFileUrl(request);
+    if (!ref) return undefined;
+    return (await this.openCache()).match(cacheKeyFor(ref));
+  }
+
+  async put(request: string, response: globalThis.Response): Promise<void> {
+    const ref = parseHubFileUrl(request);
+    if (!ref) return;
+    await this.putFile(ref, response);
+  }
+
+  async delete(request: string): Promise<boolean> {
+    const ref = parseHubFileUrl(request);
+    return ref ? (await this.openCache()).delete(cacheKeyFor(ref)) : false;
+  }
+
+  async putFile(ref: ModelFileRef, response: globalThis.Response): Promise<void> {
+    await (await this.openCache()).put(cacheKeyFor(ref), response);
+  }
+
+  async list(): Promise<StoredModel[]> {
+    const cache = await this.openCache();
+    const byModel = new Map<string, StoredModel>();
+    for (const request of await cache.keys()) {
+      const ref = refFromCacheKey(request.url);
+      if (!ref) continue;
+      const id = `${ref.modelId}@${ref.revision}`;
+      const entry = byModel.get(id) ?? { modelId: ref.modelId, revision: ref.revision, files: 0, bytes: 0 };
+      const stored = await cache.match(request.url);
+      entry.files += 1;
+      entry.bytes += Number(stored?.headers.get('content-length') ?? 0);
+      byModel.set(id, entry);
+    }
+    return [...byModel.values()];
+  }
+
+  async remove(modelId: string, revision?: string): Promise<number> {
+    const cache = await this.openCache();
+    let removed = 0;
+    for (const request of await cache.keys()) {
+      const ref = refFromCacheKey(request.url);
+      if (ref && ref.modelId === modelId && (revision === undefined || ref.revision === revision)) {
+        if (await cache.delete(request.url)) removed += 1;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Settings } from '../settings';
+import { chooseRuntime, type WebGpuInfo } from './capabilities';
+import { availableDtypes, defaultModel, resolveModel } from './catalogue';
+import type { ModelSpec } from './text-generator';
+
+export class ModelChoiceError extends Error {
+  override readonly name = 'ModelChoiceError';
+}
+
+/**
+ * Settings + what the browser offers → the model, device and dtype to load, with a reason the
+ * popup and options page show as is.
+ */
+export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null): { spec: ModelSpec; reason: string } {
+  const model = settings.modelId ? resolveModel(settings.modelId) : defaultModel();
+  if (!model) throw new ModelChoiceError(`"${settings.modelId}" is not a model id the hub would accept (expected org/name).`);
+  const choice = chooseRuntime({
+    webgpu,
+    availableDtypes: availableDtypes(model),
+    override: {
+      ...(settings.device !== 'auto' ? { device: settings.device } : {}),
+      ...(settings.dtype !== 'auto' ? { dtype: settings.dtype } : {}),
+    },
+  });
+  const revision = model.custom && settings.modelRevision ? settings.modelRevision : model.revision;
+  return {
+    spec: { modelId: model.hubId, revision, device: choice.device, dtype: choice.dtype, host: settings.modelHost },
+    reason: choice.reason,
+  };
+}
+
+/** Probes WebGPU in the current context (service worker or page); null when there is none. */
+export async function probeWebGpu(): Promise<WebGpuInfo | null> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return null;
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return null;
+    const info = adapter.info ?? {};
+    return {
+      features: [...adapter.features],
+      adapterInfo: {
+        vendor: info.vendor,
+        architecture: info.architecture,
+        device: info.device,
+        description: info.description,
+        isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
+      },
+    };
+  } catch {
+    return null;
+  }
+}
+
+interface GpuAdapterLike {
+  features: Iterable<string>;
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+}

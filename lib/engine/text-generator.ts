@@ -1,0 +1,108 @@
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  InterruptableStoppingCriteria,
+  TextStreamer,
+  random,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+} from '@huggingface/transformers';
+import type { ChatMessage } from './prompts';
+
+/** Which model to run and how. `device: 'cpu'` is Node only (onnxruntime-node), used by tests. */
+export interface ModelSpec {
+  /** Model host in the hub's URL layout. Not part of a model's identity: files are cached without it. */
+  host: string;
+  modelId: string;
+  revision: string;
+  device: 'webgpu' | 'wasm' | 'cpu';
+  dtype: string;
+}
+
+export interface SamplingPlan {
+  do_sample: boolean;
+  temperature?: number;
+  top_k?: number;
+  top_p?: number;
+  seed: number;
+}
+
+export interface GenerateOptions {
+  messages: ChatMessage[];
+  plan: SamplingPlan;
+  maxNewTokens: number;
+  /** Called with the decoded text so far, as whole words arrive. */
+  onText?: (textSoFar: string) => void;
+  /** Called once per generated token (first call = time to first token). */
+  onToken?: () => void;
+  /** Interrupts this generation when the caller cancels. */
+  stopping: InterruptableStoppingCriteria;
+}
+
+/**
+ * One loaded model (tokenizer + causal LM) behind a small interface: the rest of the engine
+ * never touches transformers.js directly, so another backend can slot in.
+ */
+export interface TextGenerator {
+  readonly spec: ModelSpec;
+  generate(options: GenerateOptions): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export type LoadProgress = (info: ProgressInfo) => void;
+
+export async function loadTransformersGenerator(spec: ModelSpec, onProgress?: LoadProgress): Promise<TextGenerator> {
+  const common = { revision: spec.revision, ...(onProgress ? { progress_callback: onProgress } : {}) };
+  const tokenizer = await AutoTokenizer.from_pretrained(spec.modelId, common);
+  const model = await AutoModelForCausalLM.from_pretrained(spec.modelId, {
+    ...common,
+    device: spec.device,
+    dtype: spec.dtype as 'fp32',
+  });
+  return new TransformersGenerator(spec, tokenizer, model);
+}
+
+class TransformersGenerator implements TextGenerator {
+  constructor(
+    readonly spec: ModelSpec,
+    private readonly tokenizer: PreTrainedTokenizer,
+    private readonly model: PreTrainedModel,
+  ) {}
+
+  async generate({ messages, plan, maxNewTokens, onText, onToken, stopping }: GenerateOptions): Promise<string> {
+    const inputs = this.tokenizer.apply_chat_template(messages, {
+      add_generation_prompt: true,
+      return_dict: true,
+    }) as Record<string, unknown>;
+    let text = '';
+    const streamer = new TextStreamer(this.tokenizer, {
+      skip_prompt: true,
+      skip_special_tokens: true,
+      callback_function: (piece: string) => {
+        if (!piece) return;
+        text += piece;
+        onText?.(text);
+      },
+      token_callback_function: () => onToken?.(),
+    });
+    // Sampling draws from transformers.js' global generator; generations run one at a time,
+    // so seeding it here makes each variant reproducible.
+    random.seed(plan.seed);
+    await this.model.generate({
+      ...inputs,
+      max_new_tokens: maxNewTokens,
+      do_sample: plan.do_sample,
+      ...(plan.temperature !== undefined ? { temperature: plan.temperature } : {}),
+      ...(plan.top_k !== undefined ? { top_k: plan.top_k } : {}),
+      ...(plan.top_p !== undefined ? { top_p: plan.top_p } : {}),
+      streamer,
+      stopping_criteria: [stopping],
+    } as Parameters<PreTrainedModel['generate']>[0]);
+    return text;
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+}

@@ -1,0 +1,28 @@
+/** The text of a field and the writer's selection in it, as character offsets into that text. */
+export interface FieldSnapshot {
+  text: string;
+  selectionStart: number;
+  selectionEnd: number;
+}
+
+export type InsertOutcome =
+  | { ok: true; method: string }
+  | { ok: false; reason: string };
+
+/** Reads and writes one kind of field the way its editor expects. */
+export interface FieldAdapter {
+  readonly kind: string;
+  read(element: HTMLElement): FieldSnapshot;
+  /**
+   * Replaces [start, end) of the field's text with `text` so that the page's own model sees it
+   * and the browser's undo removes it in one step.
+   */
+  replace(element: HTMLElement, start: number, end: number, text: string): Promise<InsertOutcome>;
+  /** Viewport rectangle of the caret (collapsed selection end), or null when unknown. */
+  caretRect(element: HTMLElement): DOMRect | null;
+}
+
+/** Resolves after the page's own handlers for a just-fired input had a macrotask to run. */
+export function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,0 +1,50 @@
+import Dexie, { type Table } from 'dexie';
+import type { LedgerEntry, SignedHead, SigningAlgorithm } from './types';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export interface SentenceIndexRow {
+  rowId?: number;
+  seq: number;
+  /** Sentence position within the entry. */
+  i: number;
+  hash: string;
+  bands: string[];
+  documentKey: string;
+}
+
+export type MetaRow = { key: 'head' } & SignedHead;
+
+export interface KeyRow {
+  id: 'signing';
+  algorithm: SigningAlgorithm;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  /** base64 SubjectPublicKeyInfo. */
+  spki: string;
+  keyId: string;
+  createdAt: number;
+}
+
+export const DEFAULT_DB_NAME = 'ledgerline-ledger';
+
+export class LedgerDb extends Dexie {
+  entries!: Table<LedgerEntry, number>;
+  sentenceIndex!: Table<SentenceIndexRow, number>;
+  meta!: Table<MetaRow, string>;
+  keys!: Table<KeyRow, string>;
+
+  constructor(
+    name: string,
+    deps: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {},
+    migrations: readonly Migration[] = MIGRATIONS,
+  ) {
+    super(name, {
+      ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
+      ...(deps.IDBKeyRange ? { IDBKeyRange: deps.IDBKeyRange } : {}),
+    });
+    for (const m of migrations) {
+      const v = this.version(m.version).stores(m.stores);
+      if (m.upgrade) v.upgrade(m.upgrade);
+    }
+  }
+}

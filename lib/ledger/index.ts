@@ -1,0 +1,18 @@
+export { openLedger, LedgerWriteError, type Ledger, type LedgerStats, type OpenLedgerOptions } from './ledger';
+export type {
+  AcceptanceInput,
+  LedgerEntry,
+  LedgerSentence,
+  LedgerSettings,
+  ModelInfo,
+  SignedHead,
+  SigningAlgorithm,
+  TextHashes,
+  VerifyResult,
+} from './types';
+export { DEFAULT_SETTINGS, GENESIS_HASH } from './types';
+export { canonicalJson } from './canonical';
+export { documentKeyOf, normalizePath } from './document-key';
+export { verifyChain, ChainVerifier } from './chain';
+export { verifyHead, headPayload } from './signing';
+export { isQuotaError } from './errors';

@@ -1,0 +1,93 @@
+import { sha256Hex } from '../text/hash';
+import { base64ToBytes, bytesToBase64 } from './base64';
+import { canonicalJson } from './canonical';
+import type { SignedHead, SigningAlgorithm } from './types';
+
+/**
+ * Chain-head signing. Ed25519 where WebCrypto has it, else ECDSA P-256 / SHA-256
+ * (signature in WebCrypto's IEEE P1363 r||s form). The private key is generated
+ * non-extractable; the public key is exported as SPKI for reports.
+ */
+export const DEFAULT_ALGORITHMS: readonly SigningAlgorithm[] = ['Ed25519', 'ECDSA-P256'];
+
+const KEY_PARAMS: Record<SigningAlgorithm, AlgorithmIdentifier | EcKeyGenParams> = {
+  Ed25519: { name: 'Ed25519' },
+  'ECDSA-P256': { name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams,
+};
+const SIGN_PARAMS: Record<SigningAlgorithm, AlgorithmIdentifier | EcdsaParams> = {
+  Ed25519: { name: 'Ed25519' },
+  'ECDSA-P256': { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+};
+
+export interface GeneratedKey {
+  algorithm: SigningAlgorithm;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  spki: string;
+  keyId: string;
+}
+
+/** Generate a signing key with the first algorithm this WebCrypto supports. */
+export async function generateSigningKey(
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+  algorithms: readonly SigningAlgorithm[] = DEFAULT_ALGORITHMS,
+): Promise<GeneratedKey> {
+  const failures: string[] = [];
+  for (const algorithm of algorithms) {
+    try {
+      const pair = (await subtle.generateKey(KEY_PARAMS[algorithm], false, ['sign', 'verify'])) as CryptoKeyPair;
+      const spkiBytes = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
+      return {
+        algorithm,
+        privateKey: pair.privateKey,
+        publicKey: pair.publicKey,
+        spki: bytesToBase64(spkiBytes),
+        keyId: await sha256Hex(spkiBytes),
+      };
+    } catch (err) {
+      failures.push(`${algorithm}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  throw new Error(`No supported signing algorithm (${failures.join('; ')})`);
+}
+
+/** The exact bytes a head signature covers. */
+export function headPayload(head: Omit<SignedHead, 'signature'>): Uint8Array<ArrayBuffer> {
+  const payload = {
+    type: 'ledgerline.head.v1',
+    seq: head.seq,
+    hash: head.hash,
+    keyId: head.keyId,
+    algorithm: head.algorithm,
+    signedAt: head.signedAt,
+  };
+  return new TextEncoder().encode(canonicalJson(payload));
+}
+
+export async function signHead(
+  key: { algorithm: SigningAlgorithm; privateKey: CryptoKey; keyId: string },
+  head: { seq: number; hash: string; signedAt: number },
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<SignedHead> {
+  const unsigned = { ...head, keyId: key.keyId, algorithm: key.algorithm };
+  const sig = await subtle.sign(SIGN_PARAMS[key.algorithm], key.privateKey, headPayload(unsigned));
+  return { ...unsigned, signature: bytesToBase64(new Uint8Array(sig)) };
+}
+
+/** Verify a signed head against a base64 SPKI public key. Works anywhere WebCrypto does (Node, browsers). */
+export async function verifyHead(
+  head: SignedHead,
+  spki: string,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<boolean> {
+  const spkiBytes = base64ToBytes(spki);
+  if ((await sha256Hex(spkiBytes)) !== head.keyId) return false;
+  const algorithm = head.algorithm;
+  if (!(algorithm in KEY_PARAMS)) return false;
+  try {
+    const pub = await subtle.importKey('spki', spkiBytes, KEY_PARAMS[algorithm], true, ['verify']);
+    return await subtle.verify(SIGN_PARAMS[algorithm], pub, base64ToBytes(head.signature), headPayload(head));
+  } catch {
+    return false;
+  }
+}

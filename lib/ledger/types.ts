@@ -1,0 +1,100 @@
+import type { ActionId } from '../engine/actions';
+
+/** What the background receives when a writer accepts a suggestion. */
+export interface AcceptanceInput {
+  /** `path` un-normalised; the ledger drops query/hash and a trailing slash. */
+  document: { origin: string; path: string; fieldId: string };
+  pageTitle: string;
+  action: ActionId;
+  model: ModelInfo;
+  /** Epoch ms. */
+  suggestedAt: number;
+  acceptedAt: number;
+  /** The writer's text that a rewrite replaced, else null. */
+  originalText: string | null;
+  /** The full variant shown. */
+  suggestedText: string;
+  /** What was actually inserted (a whole variant or one sentence of it). */
+  insertedText: string;
+  extensionVersion: string;
+}
+
+export interface ModelInfo {
+  id: string;
+  revision: string;
+  dtype: string;
+  backend: 'webgpu' | 'wasm' | string;
+}
+
+export interface LedgerSentence {
+  /** The sentence as inserted; null in privacy mode. */
+  text: string | null;
+  /** sha256 hex of `normalizeSentence(text)`. */
+  normalizedHash: string;
+  /** MinHash sketch of the sentence's word shingles, hex (see lib/text/similarity). */
+  sketch: string;
+  /** Offsets (UTF-16) within insertedText. */
+  start: number;
+  end: number;
+}
+
+/** Hashes of the exact texts, kept even in privacy mode so a disclosed text can be checked later. */
+export interface TextHashes {
+  original: string | null;
+  suggested: string;
+  inserted: string;
+}
+
+export interface LedgerEntry {
+  /** Format version of this entry shape (hashed, so it cannot be changed silently). */
+  v: 1;
+  id: string;
+  /** 1-based, contiguous. */
+  seq: number;
+  /** origin + normalised path + '#' + fieldId */
+  documentKey: string;
+  pageTitle: string;
+  action: ActionId;
+  model: ModelInfo;
+  suggestedAt: number;
+  acceptedAt: number;
+  /** Texts are null when the entry was written in privacy mode. */
+  originalText: string | null;
+  suggestedText: string | null;
+  insertedText: string | null;
+  textHashes: TextHashes;
+  privacy: boolean;
+  sentences: LedgerSentence[];
+  extensionVersion: string;
+  /** Hash of the previous entry; GENESIS_HASH for seq 1. */
+  prevHash: string;
+  /** SHA-256 hex over canonical JSON of this entry minus `hash`. */
+  hash: string;
+}
+
+export interface LedgerSettings {
+  /** Store only hashes and sketches, no text. */
+  privacyMode: boolean;
+}
+
+export const DEFAULT_SETTINGS: LedgerSettings = { privacyMode: false };
+
+export type SigningAlgorithm = 'Ed25519' | 'ECDSA-P256';
+
+/** The signed chain head. */
+export interface SignedHead {
+  seq: number;
+  hash: string;
+  /** Key id: sha256 hex of the SPKI public key. */
+  keyId: string;
+  algorithm: SigningAlgorithm;
+  signedAt: number;
+  /** base64 signature over canonicalJson(headPayload(head)). */
+  signature: string;
+}
+
+export type VerifyResult =
+  | { ok: true; entries: number; head: SignedHead | null }
+  | { ok: false; brokenAt: number; reason: string };
+
+export const GENESIS_HASH = '0'.repeat(64);

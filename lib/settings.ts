@@ -1,0 +1,36 @@
+import * as v from 'valibot';
+import { DTYPES } from './engine/catalogue';
+
+/**
+ * The writer's settings, stored in `storage.local` under one key. Every context reads them
+ * through `parseSettings`, so a missing or damaged value falls back to defaults instead of
+ * breaking the extension.
+ */
+export const SETTINGS_STORAGE_KEY = 'settings';
+
+export const DEFAULT_MODEL_HOST = 'https://huggingface.co';
+
+const SettingsSchema = v.object({
+  /** Where model files are downloaded from, in the hub's URL layout (a newsroom may mirror). */
+  modelHost: v.fallback(v.pipe(v.string(), v.url()), DEFAULT_MODEL_HOST),
+  /** Hub id of the model to run; empty means the catalogue default. */
+  modelId: v.fallback(v.string(), ''),
+  modelRevision: v.fallback(v.string(), 'main'),
+  /** Device and weight format; 'auto' lets capability detection choose. */
+  device: v.fallback(v.picklist(['auto', 'webgpu', 'wasm']), 'auto'),
+  dtype: v.fallback(v.picklist(['auto', ...DTYPES]), 'auto'),
+  /** Milliseconds of typing pause before a suggestion opens; 0 turns pause-to-suggest off. */
+  pauseDelayMs: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 900),
+  variants: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)), 3),
+  /** Sites (hostnames) where the extension does nothing. */
+  disabledSites: v.fallback(v.array(v.string()), []),
+});
+
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+
+export function parseSettings(stored: unknown): Settings {
+  const input = typeof stored === 'object' && stored !== null ? stored : {};
+  return v.parse(SettingsSchema, input);
+}
+
+export const DEFAULT_SETTINGS: Settings = parseSettings({});

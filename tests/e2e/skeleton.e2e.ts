@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startModelHost } from '../../scripts/model-host';
+import { startStaticServer, type StaticServer } from '../../scripts/static-server';
+import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
+import { isLocal, launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+
+/**
+ * The walking skeleton, end to end: type in a field, pause, a suggestion streams from the tiny
+ * model (downloaded from the local hub-layout host, cached, loaded in the service worker), Tab
+ * inserts it with native undo, and the ledger records it.
+ */
+describe('walking skeleton in Chromium', () => {
+  let pages: StaticServer;
+  let host: Awaited<ReturnType<typeof startModelHost>>;
+  let browser: LaunchedExtension;
+  let page: Page;
+  let closed = false;
+
+  beforeAll(async () => {
+    pages = await startStaticServer(resolve('scripts/demo'));
+    host = await startModelHost({ root: TINY_MODEL_ROOT });
+    browser = await launchExtension();
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 400, variants: 2 });
+    page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/index.html`);
+  });
+
+  afterAll(async () => {
+    if (!closed) await browser?.close();
+    await host?.close();
+    await pages?.close();
+  });
+
+  it('suggests on a pause, inserts on Tab with one-step undo, and records the sentences', async () => {
+    const story = page.locator('#story');
+    const before = await story.inputValue();
+    await story.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' The mayor said');
+    const typed = `${before} The mayor said`;
+
+    const panel = page.getByTestId('suggestion-panel');
+    await expect.poll(() => panel.isVisible(), { timeout: 60_000 }).toBe(true);
+    const accept = page.getByTestId('accept-variant').first();
+    await accept.waitFor({ state: 'visible', timeout: 120_000 });
+    const suggestion = (await page.getByTestId('suggestion-variant').first().locator('.text').textContent()) ?? '';
+    expect(suggestion.trim().length).toBeGreaterThan(0);
+
+    await page.keyboard.press('Tab');
+    await expect.poll(() => story.inputValue()).toBe(typed + suggestion);
+    await expect.poll(() => panel.count()).toBe(0);
+    // Still focused in the field, caret after the insertion.
+    expect(await story.evaluate((el: HTMLTextAreaElement) => [document.activeElement === el, el.selectionEnd])).toEqual([
+      true,
+      (typed + suggestion).length,
+    ]);
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => story.inputValue()).toBe(typed);
+
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await expect.poll(() => popup.getByTestId('ledger-entries').textContent()).toBe('1');
+    const recorded = await popup.getByTestId('ledger-entry').first().textContent();
+    expect(recorded).toContain(TINY_MODEL_ID);
+    expect(recorded).toContain('continue');
+    expect(recorded).toContain(`${new URL(pages.origin).host}/index.html#story`);
+    const sentenceCount = Number(await popup.getByTestId('ledger-sentences').textContent());
+    expect(sentenceCount).toBeGreaterThan(0);
+    await popup.close();
+  });
+
+  it('made no network request beyond this machine (Chromium NetLog)', async () => {
+    const urls = await browser.close();
+    closed = true;
+    // The log is live: it saw the model files come from the local host.
+    expect(urls.some((url) => url.startsWith(`${host.origin}/${TINY_MODEL_ID}/resolve/main/`))).toBe(true);
+    expect(urls.filter((url) => !isLocal(url))).toEqual([]);
+  });
+});

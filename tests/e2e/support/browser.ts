@@ -1,0 +1,93 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+
+export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface LaunchedExtension {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  userDataDir: string;
+  /** Closes the browser and returns every URL the browser's network stack requested. */
+  close(options?: { keepProfile?: boolean }): Promise<string[]>;
+}
+
+export interface LaunchOptions {
+  /** Reuse a profile (to test what survives a browser restart). */
+  userDataDir?: string;
+  webgpu?: 'swiftshader' | 'off';
+}
+
+/**
+ * Launches Debian's Chromium with the built extension. Every network request the browser makes —
+ * pages, the extension's service worker, Chromium itself — is written to a NetLog, so tests can
+ * assert that nothing left the machine.
+ */
+export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
+  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'ledgerline-profile-')));
+  const netLogDir = await mkdtemp(join(tmpdir(), 'ledgerline-netlog-'));
+  const netLog = join(netLogDir, 'netlog.json');
+  const webgpuArgs =
+    options.webgpu === 'swiftshader' ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] : [];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-features=OptimizationHints,MediaRouter',
+      `--log-net-log=${netLog}`,
+      ...webgpuArgs,
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    userDataDir,
+    async close({ keepProfile = false } = {}) {
+      await context.close();
+      const urls = await requestedUrls(netLog);
+      await rm(netLogDir, { recursive: true, force: true });
+      if (!keepProfile && !options.userDataDir) await rm(userDataDir, { recursive: true, force: true });
+      return urls;
+    },
+  };
+}
+
+/** URLs of the requests in a Chromium NetLog (URL_REQUEST_START_JOB events). */
+async function requestedUrls(netLogPath: string): Promise<string[]> {
+  let text = await readFile(netLogPath, 'utf8').catch(() => '');
+  if (!text) return [];
+  // A NetLog closed abruptly lacks its closing brackets.
+  text = text.trimEnd();
+  if (!text.endsWith('}')) text = text.replace(/,\s*$/, '') + ']}';
+  const log = JSON.parse(text) as { constants: { logEventTypes: Record<string, number> }; events: { type: number; params?: { url?: string } }[] };
+  const startJob = log.constants.logEventTypes.URL_REQUEST_START_JOB;
+  return log.events.filter((event) => event.type === startJob && event.params?.url).map((event) => event.params!.url!);
+}
+
+/** True for URLs that stay on this machine: loopback servers and the browser's own schemes. */
+export function isLocal(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (['chrome-extension:', 'data:', 'blob:', 'chrome:', 'about:'].includes(protocol)) return true;
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+export async function setSettings(worker: Worker, settings: Record<string, unknown>): Promise<void> {
+  await worker.evaluate(async (value) => {
+    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+    await chrome.storage.local.set({ settings: value });
+  }, settings);
+}

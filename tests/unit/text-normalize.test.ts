@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeSentence } from '../../lib/text/normalize';
+import { sha256Hex } from '../../lib/text/hash';
+
+describe('normalizeSentence', () => {
+  it.each([
+    ['  a   b \n c ', 'a b c'],
+    ['“Quoted” ‘single’ it’s', '"Quoted" \'single\' it\'s'],
+    ['a – b — c ‐ d − e', 'a - b - c - d - e'],
+    ['Wait…', 'Wait...'],
+    ['e\u0301t\u00e9', '\u00e9t\u00e9'], // NFD -> NFC
+    ['non\u00a0breaking\u2003space', 'non breaking space'],
+    ['zero\u200bwidth soft\u00adhyphen', 'zerowidth softhyphen'],
+    ['family 👨‍👩‍👧 kept', 'family 👨‍👩‍👧 kept'], // ZWJ preserved
+    ['Case Kept', 'Case Kept'],
+  ])('%j -> %j', (input, expected) => {
+    expect(normalizeSentence(input)).toBe(expected);
+  });
+
+  it('equivalent typography hashes the same', async () => {
+    const a = await sha256Hex(normalizeSentence('He said “hi” — twice.'));
+    const b = await sha256Hex(normalizeSentence('He  said "hi" - twice.'));
+    expect(a).toBe(b);
+  });
+});
+
+describe('sha256Hex', () => {
+  it('matches known vectors', async () => {
+    expect(await sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
