@@ -122,7 +122,15 @@ const GenerateServerMessageSchema = v.variant('type', [
   }),
   /** The variant's whole text so far (not a delta): idempotent, and variants are short. */
   v.object({ type: v.literal('variant'), requestId: RequestId, index: v.number(), text: v.string(), final: v.boolean() }),
-  v.object({ type: v.literal('done'), requestId: RequestId, variants: v.array(v.string()), model: ModelInfoSchema, startedAt: v.number() }),
+  v.object({
+    type: v.literal('done'),
+    requestId: RequestId,
+    variants: v.array(v.string()),
+    /** The range of the request's text the variants replace (collapsed at the caret for continue). */
+    replace: v.object({ start: v.number(), end: v.number() }),
+    model: ModelInfoSchema,
+    startedAt: v.number(),
+  }),
   v.object({ type: v.literal('error'), requestId: RequestId, message: v.string(), retryable: v.boolean() }),
 ]);
 export type GenerateServerMessage = v.InferOutput<typeof GenerateServerMessageSchema>;

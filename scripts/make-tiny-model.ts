@@ -775,7 +775,33 @@ function generationConfigJson(): object {
 
 // ---------------------------------------------------------------------------
 
+function modelCard(): string {
+  return `---
+license: mit
+library_name: transformers.js
+pipeline_tag: text-generation
+tags: [test-fixture, synthetic]
+---
+
+# ${MODEL_ID}
+
+A synthetic test model for Ledgerline's tests. It is not trained and knows nothing: its
+weights come from a fixed seed. Regenerate it with \`npx tsx scripts/make-tiny-model.ts\`
+(the unit tests check that the result is byte-identical to these files).
+
+- GPT-2 I/O (\`model_type: "gpt2"\`), ${L} layers, ${H} heads of ${HD}, hidden ${D}, MLP ${FF},
+  vocabulary ${V} (byte-level BPE: 256 bytes, ${MERGES.length} merges, ${SPECIALS.length} special tokens).
+- ChatML chat template; generation ends with \`<|im_end|>\` (id ${ID_IM_END}).
+- Output: lowercase pseudo-words, commas and periods, a few short sentences, then
+  \`<|im_end|>\` after roughly 20-40 tokens.
+- dtypes: fp32 (\`onnx/model.onnx\`), q8 (\`onnx/model_quantized.onnx\`, int8 + DequantizeLinear),
+  q4 (\`onnx/model_q4.onnx\`, MatMulNBits), q4f16 (\`onnx/model_q4f16.onnx\`, MatMulNBits in fp16,
+  fp16 KV cache and logits; needs \`shader-f16\` on WebGPU).
+`;
+}
+
 export const MODEL_FILES = [
+  'README.md',
   'config.json',
   'generation_config.json',
   'tokenizer.json',
@@ -791,6 +817,7 @@ export function buildTinyModelFiles(): Map<string, Uint8Array> {
   const w = buildWeights();
   const json = (o: object) => new TextEncoder().encode(JSON.stringify(o, null, 2) + '\n');
   const files = new Map<string, Uint8Array>();
+  files.set('README.md', new TextEncoder().encode(modelCard()));
   files.set('config.json', json(configJson()));
   files.set('generation_config.json', json(generationConfigJson()));
   files.set('tokenizer.json', json(tokenizerJson()));

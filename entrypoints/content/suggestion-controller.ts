@@ -23,6 +23,8 @@ interface RunningRequest {
   suggestedAt: number;
   handle: GenerationHandle;
   model: ModelInfo | null;
+  /** The range of `snapshot.text` the suggestion replaces, as the engine decided it. */
+  replace: { start: number; end: number } | null;
 }
 
 type ViewState = Omit<SuggestionPanelProps, 'onSelect' | 'onAccept' | 'onRetry' | 'onClose'>;
@@ -109,6 +111,7 @@ export class SuggestionController {
       action,
       suggestedAt: Date.now(),
       model: null,
+      replace: null,
       handle: requestGeneration(
         {
           requestId: id,
@@ -153,6 +156,7 @@ export class SuggestionController {
       }
       case 'done':
         request.model = message.model;
+        request.replace = message.replace;
         this.setView({
           phase: 'ready',
           variants: message.variants,
@@ -173,7 +177,7 @@ export class SuggestionController {
   private async accept(index: number): Promise<void> {
     const request = this.request;
     const text = this.view?.variants[index];
-    if (!request || !text || !request.model || !this.acceptable(index)) return;
+    if (!request || !text || !request.model || !request.replace || !this.acceptable(index)) return;
     const { element, adapter } = request.field;
     if (!element.isConnected) {
       this.setView({ notice: 'The field is gone from the page; nothing was inserted.' });
@@ -186,8 +190,7 @@ export class SuggestionController {
       this.setView({ notice: 'The text changed since this suggestion was made. Nothing was inserted; ask again.' });
       return;
     }
-    const start = snapshot.selectionStart;
-    const end = snapshot.selectionEnd;
+    const { start, end } = request.replace;
     const outcome = await adapter.replace(element, start, end, text);
     if (!outcome.ok) {
       this.setView({ notice: `Could not insert the suggestion: ${outcome.reason}` });

@@ -2,8 +2,8 @@ import { InterruptableStoppingCriteria, type ProgressInfo } from '@huggingface/t
 import type { EngineStatus, GenerateRequest, GenerateServerMessage, ModelInfo } from '../messaging';
 import { cleanOutput } from './clean-output';
 import { DownloadProgress } from './download-progress';
-import { buildMessages } from './prompts';
-import { GenerationQueue } from './request-queue';
+import { preparePrompt } from './prompts';
+import { GenerationQueue, type JobSignal } from './request-queue';
 import type { ModelSpec, TextGenerator } from './text-generator';
 import { dedupeVariants, variantPlans } from './variants';
 
@@ -56,7 +56,8 @@ export class EngineService {
     const startedAt = this.now();
     const work = this.queue.submit({
       fieldKey: request.fieldKey,
-      tabId,
+      ...(tabId !== undefined ? { tabId } : {}),
+      requestId: request.requestId,
       timeoutMs: this.limits.timeoutMs,
       run: (signal) => this.runRequest(request, send, signal, startedAt),
     });
@@ -107,49 +108,54 @@ export class EngineService {
   private async runRequest(
     request: GenerateRequest,
     send: Sink,
-    signal: { onInterrupt(callback: () => void): void; readonly interrupted: boolean },
+    signal: JobSignal,
     startedAt: number,
   ): Promise<void> {
-    const { generator, info } = await this.ensureGenerator(request.requestId, send);
-    const messages = buildMessages({
+    // Prompt first: a bad request (e.g. nothing to rewrite) fails before any model work.
+    const selection = { start: request.selectionStart, end: request.selectionEnd };
+    const prompt = preparePrompt({
       action: request.action,
       text: request.text,
-      selection: { start: request.selectionStart, end: request.selectionEnd },
       caret: request.selectionEnd,
+      selection: selection.start === selection.end ? null : selection,
       ...(request.limit !== undefined ? { limit: request.limit } : {}),
     });
+    const { generator, info } = await this.ensureGenerator(request.requestId, send);
     const cleanContext = {
-      action: request.action,
-      sourceText: request.text.slice(request.selectionStart, request.selectionEnd),
-      contextBefore: request.text.slice(0, request.selectionStart),
+      action: prompt.action,
+      sourceText: prompt.sourceText,
+      contextBefore: prompt.contextBefore,
+      ...(prompt.limit !== undefined ? { limit: prompt.limit } : {}),
     };
+    const maxNewTokens = Math.min(prompt.maxNewTokens, this.limits.maxNewTokens);
     const finished: string[] = [];
-    const plans = variantPlans(request.variants, hashSeed(request.requestId));
-    for (const [index, plan] of plans.entries()) {
+    for (const plan of variantPlans(request.variants, hashSeed(request.requestId))) {
       if (signal.interrupted) break;
       const stopping = new InterruptableStoppingCriteria();
-      signal.onInterrupt(() => stopping.interrupt());
+      const unsubscribe = signal.onInterrupt(() => stopping.interrupt());
       send({ type: 'progress', requestId: request.requestId, phase: 'generating', loadedBytes: 0, totalBytes: 0 });
+      let tokens = 0;
       const raw = await generator.generate({
-        messages,
+        messages: prompt.messages,
         plan,
-        maxNewTokens: this.limits.maxNewTokens,
+        maxNewTokens,
         stopping,
+        onToken: () => void (tokens += 1),
         onText: (soFar) => {
           const text = cleanOutput(soFar, cleanContext, { final: false });
           if (text) send({ type: 'variant', requestId: request.requestId, index: finished.length, text, final: false });
         },
-      });
+      }).finally(unsubscribe);
       if (signal.interrupted) break;
-      const text = cleanOutput(raw, cleanContext, { final: true });
+      // Fewer tokens than the budget means the model ended its turn itself.
+      const text = cleanOutput(raw, { ...cleanContext, finished: tokens < maxNewTokens }, { final: true });
       if (text && dedupeVariants([...finished, text]).length > finished.length) {
         finished.push(text);
         send({ type: 'variant', requestId: request.requestId, index: finished.length - 1, text, final: true });
       }
-      void index;
     }
-    if (signal.interrupted) throw new Error('superseded');
-    send({ type: 'done', requestId: request.requestId, variants: finished, model: info, startedAt });
+    if (signal.interrupted) return;
+    send({ type: 'done', requestId: request.requestId, variants: finished, replace: prompt.replace, model: info, startedAt });
   }
 }
 

@@ -98,12 +98,11 @@ const CLOSERS = new Set(['"', "'", '”', '’', '»', '›', ')', ']', '}', '�
 /** Words (as typed) after which a period does not end the sentence. */
 const ABBREVIATIONS = new Set([
   'Mr', 'Mrs', 'Ms', 'Dr', 'Prof', 'Sr', 'Jr', 'St', 'Mt', 'Gen', 'Col', 'Lt', 'Sgt', 'Capt', 'Rev', 'Hon',
-  'Fig', 'Figs', 'Vol', 'Inc', 'Ltd', 'Co', 'Corp', 'Dept', 'No', 'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug',
+  'Fig', 'Figs', 'Vol', 'Inc', 'Ltd', 'Co', 'Corp', 'Dept', 'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug',
   'Sep', 'Sept', 'Oct', 'Nov', 'Dec', 'vs', 'cf', 'approx', 'pp', 'ca', 'al', 'bzw', 'usw', 'Nr', 'Hr', 'Fr',
 ]);
 
 const WHITESPACE_RE = /\s/u;
-const LETTER_RE = /\p{L}/u;
 const LOWER_RE = /\p{Ll}/u;
 
 export function isWhitespace(ch: string | undefined): boolean {
@@ -162,21 +161,21 @@ export function sentenceEndAt(text: string, i: number, atEndCounts = false): num
   let j = i + 1;
   while (j < text.length && CLOSERS.has(text[j] ?? '')) j++;
   if (SPACELESS_TERMINATORS.has(ch)) return j;
-  if (j >= text.length) return atEndCounts ? j : -1;
-  if (!isWhitespace(text[j])) return -1;
+  if (j < text.length && !isWhitespace(text[j])) return -1;
   if (ch === '.') {
     // Word before the period, including inner periods ("U.S", "e.g").
     let w = i;
     while (w > 0 && /[\p{L}.]/u.test(text[w - 1] ?? '')) w--;
     const word = text.slice(w, i);
     if (ABBREVIATIONS.has(word)) return -1;
-    if (word.length === 1 && LETTER_RE.test(word) && /\p{Lu}/u.test(text[w] ?? '')) return -1; // initial "J."
+    if (word.length === 1 && word !== 'I' && /\p{Lu}/u.test(word)) return -1; // initial "J."
     if (/\p{L}\.\p{L}/u.test(word)) return -1; // "U.S" style
     // A lower-case word after the period means the sentence goes on ("approx. five").
     let k = j;
     while (k < text.length && isWhitespace(text[k]) && text[k] !== '\n') k++;
     if (text[k] !== undefined && text[k] !== '\n' && LOWER_RE.test(text[k] ?? '')) return -1;
   }
+  if (j >= text.length) return atEndCounts ? j : -1;
   return j;
 }
 
@@ -398,8 +397,8 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
   const { action, text } = input;
   if (!isActionId(action)) throw new PromptError('unknown-action', `unknown action ${String(action)}`);
   checkRange(text, { start: input.caret, end: input.caret }, 'caret');
+  if (input.selection) checkRange(text, input.selection, 'selection');
   const selection = input.selection && input.selection.end > input.selection.start ? input.selection : null;
-  if (selection) checkRange(text, selection, 'selection');
   const language = describeLanguage(input.language);
   const system = systemMessage(language);
 

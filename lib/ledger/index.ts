@@ -16,3 +16,15 @@ export { documentKeyOf, normalizePath } from './document-key';
 export { verifyChain, ChainVerifier } from './chain';
 export { verifyHead, headPayload } from './signing';
 export { isQuotaError } from './errors';
+export {
+  attributeText,
+  dexieCandidateSource,
+  MemoryIndex,
+  DEFAULT_THRESHOLDS,
+  type AttributionKind,
+  type AttributionResult,
+  type AttributionThresholds,
+  type SentenceAttribution,
+  type CandidateSource,
+  type LoggedSentence,
+} from './attribution';

@@ -2,6 +2,7 @@ import { bandKeys, sketchFromHex } from '../text/similarity';
 import { LedgerDb, DEFAULT_DB_NAME, type KeyRow, type SentenceIndexRow } from './db';
 import { buildEntryBody, hashEntry, prepareSentences, validateInput } from './entry';
 import { ChainVerifier } from './chain';
+import { attributeText, dexieCandidateSource, type AttributionResult, type AttributionThresholds } from './attribution';
 import { HeadMovedError, LedgerWriteError, isConflictError, toLedgerWriteError } from './errors';
 import { DEFAULT_ALGORITHMS, generateSigningKey, signHead } from './signing';
 import {
@@ -41,6 +42,15 @@ export interface Ledger {
   stats(): Promise<LedgerStats>;
   recent(limit: number): Promise<LedgerEntry[]>;
   verify(): Promise<VerifyResult>;
+  /**
+   * Attribute each sentence of `text`: 'ai-verbatim' | 'ai-edited' (with changedRatio) | 'ai-rewrite' | 'not-logged'.
+   * Searches the whole ledger (text moves between documents); matches in `documentKey` win ties.
+   */
+  attribute(
+    text: string,
+    documentKey?: string,
+    options?: { locale?: string; thresholds?: Partial<AttributionThresholds> },
+  ): Promise<AttributionResult>;
   /** The signed chain head, or null for an empty ledger. */
   head(): Promise<SignedHead | null>;
   /** Public key for reports: algorithm, base64 SPKI and key id (sha256 of SPKI). Creates the key if needed. */
@@ -189,8 +199,18 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     return { algorithm: k.algorithm, spki: k.spki, keyId: k.keyId };
   }
 
+  const source = dexieCandidateSource(db);
+  function attribute(text: string, documentKey?: string, opts: { locale?: string; thresholds?: Partial<AttributionThresholds> } = {}) {
+    return attributeText(text, source, {
+      ...(documentKey !== undefined ? { documentKey } : {}),
+      ...(opts.locale !== undefined ? { locale: opts.locale } : {}),
+      ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
+    });
+  }
+
   return {
     append,
+    attribute,
     stats,
     recent,
     verify,

@@ -13,6 +13,7 @@ export {
   sketchFromHex,
   sketchSimilarity,
   bandKeys,
+  bandHashes,
   wordEditDistance,
   wordEditRatio,
 } from './similarity';

@@ -10,8 +10,8 @@ import { tokenizeWords } from './tokenize';
  * - `wordEditRatio(a, b)`: word-level Levenshtein distance / max(len): the share of words changed.
  */
 export const SKETCH_SIZE = 64;
-export const BAND_ROWS = 3;
-export const BAND_COUNT = Math.floor(SKETCH_SIZE / BAND_ROWS); // 21
+export const BAND_ROWS = 2;
+export const BAND_COUNT = Math.floor(SKETCH_SIZE / BAND_ROWS); // 32
 
 /** FNV-1a 32-bit over UTF-16 code units. */
 function fnv1a(s: string): number {
@@ -83,16 +83,21 @@ export function sketchSimilarity(a: Uint32Array, b: Uint32Array): number {
   return same / SKETCH_SIZE;
 }
 
-/** LSH band keys ("band:hex") for index lookup. Two sketches share a key with probability ≈ 1-(1-J^R)^B. */
-export function bandKeys(sketch: Uint32Array): string[] {
+/** LSH band hashes (one 32-bit value per band, band number mixed in). Two sketches share a band with probability ≈ 1-(1-J^R)^B. */
+export function bandHashes(sketch: Uint32Array): number[] {
   if (sketch[0] === 0xffffffff) return [];
-  const keys: string[] = [];
+  const out: number[] = [];
   for (let b = 0; b < BAND_COUNT; b++) {
-    let h = 0x811c9dc5 ^ b;
-    for (let r = 0; r < BAND_ROWS; r++) h = fmix32(h ^ (sketch[b * BAND_ROWS + r] as number)) ;
-    keys.push(`${b.toString(36)}:${h.toString(36)}`);
+    let h = fmix32(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
+    for (let r = 0; r < BAND_ROWS; r++) h = fmix32(h ^ (sketch[b * BAND_ROWS + r] as number));
+    out.push(h);
   }
-  return keys;
+  return out;
+}
+
+/** Band hashes as string index keys ("band:hash", base 36) for IndexedDB multiEntry indexes. */
+export function bandKeys(sketch: Uint32Array): string[] {
+  return bandHashes(sketch).map((h, b) => `${b.toString(36)}:${h.toString(36)}`);
 }
 
 /** Word-level Levenshtein distance (substitution, insertion, deletion each cost 1). */

@@ -63,3 +63,19 @@ describe('segmentSentences', () => {
     for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
   });
 });
+
+describe('segmentSentences without Intl.Segmenter', () => {
+  it('falls back to a punctuation splitter and still re-joins abbreviations', () => {
+    const intl = Intl as unknown as { Segmenter?: unknown };
+    const saved = intl.Segmenter;
+    intl.Segmenter = undefined;
+    try {
+      const input = 'Dr. Smith arrived. The U.S. Army is big! 你好。我很好？ Ok';
+      const spans = segmentSentences(input);
+      expect(spans.map((s) => s.text)).toEqual(['Dr. Smith arrived.', 'The U.S. Army is big!', '你好。', '我很好？', 'Ok']);
+      for (const s of spans) expect(input.slice(s.start, s.end)).toBe(s.text);
+    } finally {
+      intl.Segmenter = saved;
+    }
+  });
+});

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { ActionId } from '../../lib/engine/actions';
+import {
+  applyQuoteStyle,
+  cleanOutput,
+  cutToLimit,
+  detectQuoteStyle,
+  stopAtSentenceBoundary,
+} from '../../lib/engine/clean-output';
+
+const rewrite = (action: ActionId, sourceText: string, contextBefore = '') => ({ action, sourceText, contextBefore });
+const cont = (contextBefore: string, finished = false) => ({ action: 'continue' as const, sourceText: '', contextBefore, finished });
+
+describe('cleanOutput: rewrites', () => {
+  it.each([
+    ['wrapping straight quotes', '"We will meet tomorrow."', 'We will meet tomorrow.'],
+    ['wrapping curly quotes', '“We will meet tomorrow.”', 'We will meet tomorrow.'],
+    ['triple-quote fence', '"""\nWe will meet tomorrow.\n"""', 'We will meet tomorrow.'],
+    ['Sure, here is… preamble', 'Sure, here is a more formal version:\nWe will meet tomorrow.', 'We will meet tomorrow.'],
+    ["Here's a rephrased version: on one line", "Here's a rephrased version: We will meet tomorrow.", 'We will meet tomorrow.'],
+    ['standalone Sure!', 'Sure!\nWe will meet tomorrow.', 'We will meet tomorrow.'],
+    ['label', 'Rewritten text: We will meet tomorrow.', 'We will meet tomorrow.'],
+    ['bold label', '**Rephrased:** We will meet tomorrow.', 'We will meet tomorrow.'],
+    ['echoed prompt label', 'Passage:\n"""\nWe will meet tomorrow.\n"""', 'We will meet tomorrow.'],
+    ['role tokens', '<|im_start|>assistant\nWe will meet tomorrow.<|im_end|>', 'We will meet tomorrow.'],
+    ['llama header', '<|start_header_id|>assistant<|end_header_id|>\n\nWe will meet tomorrow.<|eot_id|>', 'We will meet tomorrow.'],
+    ['invented next turn', 'We will meet tomorrow.<|im_end|>\n<|im_start|>user\nThanks', 'We will meet tomorrow.'],
+    ['trailing note', 'We will meet tomorrow.\n\nNote: I made it more formal.', 'We will meet tomorrow.'],
+    ['trailing sign-off', 'We will meet tomorrow.\n\nI hope this helps!', 'We will meet tomorrow.'],
+    ['numbered alternatives', '1. We will meet tomorrow.\n2. Tomorrow we meet.', 'We will meet tomorrow.'],
+    ['second paragraph dropped', 'We will meet tomorrow.\n\nAlternatively: tomorrow we meet.', 'We will meet tomorrow.'],
+  ])('%s', (_name, raw, expected) => {
+    expect(cleanOutput(raw, rewrite('formal', 'we meet tmrw.'.replace(/^w/, 'W')))).toBe(expected);
+  });
+
+  it('keeps quotes the writer had', () => {
+    expect(cleanOutput('"Hi there," she said.', rewrite('rephrase', '"Hello," she said.'))).toBe('"Hi there," she said.');
+  });
+
+  it('keeps inner quotations that do not wrap the whole reply', () => {
+    expect(cleanOutput('"Yes" and "no" are answers.', rewrite('rephrase', 'Yes and no are answers.'))).toBe(
+      '"Yes" and "no" are answers.',
+    );
+  });
+
+  it.each([
+    ['lower-case selection stays lower-case', 'the report is late', 'The report is delayed', 'the report is delayed'],
+    ['capitalised selection stays capitalised', 'The report is late.', 'the report is delayed.', 'The report is delayed.'],
+    ['no added period for a fragment', 'the report is late', 'the report is delayed.', 'the report is delayed'],
+    ['period restored when the passage had one', 'The report is late.', 'The report is delayed', 'The report is delayed.'],
+    ['I stays capital', 'i think so', 'I believe so', 'I believe so'],
+  ])('%s', (_name, source, raw, expected) => {
+    expect(cleanOutput(raw, rewrite('rephrase', source))).toBe(expected);
+  });
+
+  it('grammar may add the missing period', () => {
+    expect(cleanOutput('This is correct now.', rewrite('grammar', 'this is correct now'))).toBe('this is correct now.');
+  });
+
+  it('fit cuts to the limit at a boundary', () => {
+    const out = cleanOutput('The quarterly report will be delayed by two weeks. Sorry.', {
+      ...rewrite('fit', 'The quarterly report is going to be delayed by about two weeks, sorry.'),
+      limit: 52,
+    });
+    expect([...out].length).toBeLessThanOrEqual(52);
+    expect(out).toBe('The quarterly report will be delayed by two weeks.');
+  });
+
+  it('returns empty for a reply that is only a preamble', () => {
+    expect(cleanOutput('Sure! Here is the rewritten text:', rewrite('rephrase', 'Hello.'))).toBe('');
+  });
+});
+
+describe('cleanOutput: quote style', () => {
+  it('converts curly quotes to the writer’s straight ones', () => {
+    expect(cleanOutput('She said “it’s fine.”', rewrite('rephrase', 'She said "it\'s ok."'))).toBe('She said "it\'s fine."');
+  });
+
+  it('converts straight quotes to the writer’s curly ones', () => {
+    expect(cleanOutput('She said "it\'s fine."', rewrite('rephrase', 'She said “it’s ok.”'))).toBe('She said “it’s fine.”');
+  });
+
+  it.each([
+    ['He said "hi"', { double: 'straight', single: 'straight' }],
+    ['He said “hi”', { double: 'curly', single: 'curly' }],
+    ['No quotes at all', { double: null, single: null }],
+    ['Mixed "a" and “b”', { double: null, single: null }],
+  ] as const)('detectQuoteStyle(%j)', (text, expected) => {
+    expect(detectQuoteStyle(text)).toEqual(expected);
+  });
+
+  it('pairs opening and closing curly quotes', () => {
+    expect(applyQuoteStyle('"a" (\'b\') don\'t', { double: 'curly', single: 'curly' })).toBe('“a” (‘b’) don’t');
+  });
+});
+
+describe('cleanOutput: continue', () => {
+  it.each([
+    ['adds a space after a word', 'We agreed to', 'meet on Friday.', ' meet on Friday.'],
+    ['no double space after a space', 'We agreed to ', ' meet on Friday.', 'meet on Friday.'],
+    ['no space before punctuation', 'We agreed to meet', ', then left.', ', then left.'],
+    ['no space in Chinese', '我们同意', '明天见面。', '明天见面。'],
+    ['removes an echo of the last words', 'We agreed to', 'We agreed to meet on Friday.', ' meet on Friday.'],
+    ['removes an echo of the last sentence', 'It rained. We stayed in.', 'We stayed in. Then we cooked.', ' Then we cooked.'],
+    ['capitalises a new sentence', 'It rained.', 'we stayed in.', ' We stayed in.'],
+    ['lower-cases a function word mid-sentence', 'It rained and', 'The streets flooded.', ' the streets flooded.'],
+    ['keeps proper nouns mid-sentence', 'We flew to', 'Paris on Monday.', ' Paris on Monday.'],
+    ['stops after two sentences', 'Start.', 'One. Two. Three.', ' One. Two.'],
+    ['drops the unfinished fragment', 'Start.', 'One done. Two is not', ' One done.'],
+    ['drops a preamble', 'Start.', 'Sure! Here is the continuation:\nNext part.', ' Next part.'],
+    ['strips chat tokens', 'Start.', 'Next part.<|im_end|>', ' Next part.'],
+  ])('%s', (_name, before, raw, expected) => {
+    expect(cleanOutput(raw, cont(before))).toBe(expected);
+  });
+
+  it('keeps whole words when no sentence ended yet (streaming)', () => {
+    expect(cleanOutput('meet on Fri', cont('We agreed to'))).toBe(' meet on');
+  });
+
+  it('keeps a finished reply without a terminator', () => {
+    expect(cleanOutput('meet on Friday', cont('We agreed to', true))).toBe(' meet on Friday');
+    expect(cleanOutput('meet on Friday', cont('We agreed to'), { final: true })).toBe(' meet on Friday');
+  });
+
+  it('keeps a quotation the writer opened', () => {
+    expect(cleanOutput('"Come in," she said.', cont('He knocked.'))).toBe(' "Come in," she said.');
+  });
+
+  it('is cheap on a huge context', () => {
+    const before = 'Filler sentence here. '.repeat(50_000) + 'We agreed to';
+    expect(cleanOutput('meet on Friday.', cont(before))).toBe(' meet on Friday.');
+  });
+});
+
+describe('cleanOutput: leaves the writer-like text alone', () => {
+  it.each([
+    ['continue', 'Then she explained.', 'Here is what happened: the car stopped.', ' Here is what happened: the car stopped.'],
+    ['continue', 'He waited.', 'Of course, she never came back.', ' Of course, she never came back.'],
+    ['continue', 'He waited.', 'Sure enough, she came back.', ' Sure enough, she came back.'],
+    ['rephrase', 'Note the meeting moved.', 'Note that the meeting has moved.', 'Note that the meeting has moved.'],
+    ['rephrase', 'Text me later.', 'Text me when you can.', 'Text me when you can.'],
+  ] as const)('%s: %j + %j', (action, context, raw, expected) => {
+    const opts = action === 'continue' ? cont(context) : rewrite(action, context);
+    expect(cleanOutput(raw, opts)).toBe(expected);
+  });
+});
+
+describe('cleanOutput: headline', () => {
+  it.each([
+    ['"Team Ships Release After Months of Work"', 'Team Ships Release After Months of Work'],
+    ['# New release ships today.', 'New release ships today'],
+    ['Headline: New release ships today', 'New release ships today'],
+    ['**New release ships today**\nAnother option', 'New release ships today'],
+    ['1. First headline\n2. Second headline', 'First headline'],
+  ])('%j → %j', (raw, expected) => {
+    expect(cleanOutput(raw, { action: 'headline', sourceText: 'text', contextBefore: '' })).toBe(expected);
+  });
+
+  it('enforces the length limit at a word boundary', () => {
+    const raw = 'An extraordinarily long headline that goes on and on well beyond any sensible limit for a title';
+    const out = cleanOutput(raw, { action: 'headline', sourceText: 'text', contextBefore: '' });
+    expect([...out].length).toBeLessThanOrEqual(70);
+    expect(raw.startsWith(out)).toBe(true);
+    expect(raw[out.length]).toBe(' ');
+  });
+});
+
+describe('stopAtSentenceBoundary', () => {
+  it.each([
+    ['', false, 0],
+    ['No end yet', false, 0],
+    ['One. Two', false, 4],
+    ['One. Two.', false, 4],
+    ['One. Two.', true, 9],
+    ['It costs 3.', false, 0],
+    ['Dr. Smith came. He', false, 15],
+    ['He said "go." Then', false, 13],
+    ['第一句。第二', false, 4],
+    ['line\nnext', false, 4],
+  ])('%j (final=%s) → %i', (text, finished, expected) => {
+    expect(stopAtSentenceBoundary(text, finished)).toBe(expected);
+  });
+});
+
+describe('cutToLimit', () => {
+  it.each([
+    ['Short.', 10, 'Short.'],
+    ['One two three four', 9, 'One two'],
+    ['One two three four', 7, 'One two'],
+    ['First sentence. Second sentence.', 20, 'First sentence.'],
+    ['Wordy, and more', 6, 'Wordy'],
+  ])('%j to %i → %j', (text, limit, expected) => {
+    expect(cutToLimit(text, limit)).toBe(expected);
+  });
+});
