@@ -23,9 +23,9 @@ export function adapterFor(element: HTMLElement): FieldAdapter | null {
  * field interrupts the older one) and ledger documents.
  */
 export function fieldIdOf(element: HTMLElement): string {
-  if (element.id) return `#${element.id}`;
+  if (element.id) return element.id;
   const name = element.getAttribute('name');
-  if (name) return `${element.tagName.toLowerCase()}[name="${name}"]`;
+  if (name) return `[name=${name}]`;
   const path: string[] = [];
   for (let node: Element | null = element; node && node !== node.ownerDocument.body; node = node.parentElement) {
     const parent: Element | null = node.parentElement;

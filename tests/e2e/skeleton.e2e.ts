@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { isLocal, launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { isLocal, launchExtension, requestsLeavingMachine, setSettings, type LaunchedExtension } from './support/browser';
 
 /**
  * The walking skeleton, end to end: type in a field, pause, a suggestion streams from the tiny
@@ -17,11 +17,13 @@ describe('walking skeleton in Chromium', () => {
   let browser: LaunchedExtension;
   let page: Page;
   let closed = false;
+  let extensionId = '';
 
   beforeAll(async () => {
     pages = await startStaticServer(resolve('scripts/demo'));
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
+    extensionId = browser.extensionId;
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 400, variants: 2 });
     page = await browser.context.newPage();
     await page.goto(`${pages.origin}/index.html`);
@@ -73,10 +75,14 @@ describe('walking skeleton in Chromium', () => {
   });
 
   it('made no network request beyond this machine (Chromium NetLog)', async () => {
-    const urls = await browser.close();
+    const requests = await browser.close();
     closed = true;
-    // The log is live: it saw the model files come from the local host.
-    expect(urls.some((url) => url.startsWith(`${host.origin}/${TINY_MODEL_ID}/resolve/main/`))).toBe(true);
-    expect(urls.filter((url) => !isLocal(url))).toEqual([]);
+    // The log is live: it saw the extension fetch the model files from the local host.
+    const modelFetches = requests.filter((request) => request.url.startsWith(`${host.origin}/${TINY_MODEL_ID}/resolve/main/`));
+    expect(modelFetches.length).toBeGreaterThan(0);
+    expect(new Set(modelFetches.map((request) => request.initiator))).toEqual(new Set([`chrome-extension://${extensionId}`]));
+    // Everything a page or the extension asked for stayed on this machine.
+    expect(requests.filter((request) => request.initiator !== null && !isLocal(request.url))).toEqual([]);
+    expect(requestsLeavingMachine(requests)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
@@ -11,8 +11,8 @@ export interface LaunchedExtension {
   worker: Worker;
   extensionId: string;
   userDataDir: string;
-  /** Closes the browser and returns every URL the browser's network stack requested. */
-  close(options?: { keepProfile?: boolean }): Promise<string[]>;
+  /** Closes the browser and returns every request the browser's network stack started. */
+  close(options?: { keepProfile?: boolean }): Promise<NetworkRequest[]>;
 }
 
 export interface LaunchOptions {
@@ -28,6 +28,7 @@ export interface LaunchOptions {
  */
 export async function launchExtension(options: LaunchOptions = {}): Promise<LaunchedExtension> {
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'ledgerline-profile-')));
+  await writeQuietPreferences(userDataDir);
   const netLogDir = await mkdtemp(join(tmpdir(), 'ledgerline-netlog-'));
   const netLog = join(netLogDir, 'netlog.json');
   const webgpuArgs =
@@ -44,7 +45,13 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
       '--disable-sync',
       '--disable-quic',
       '--no-first-run',
-      '--disable-features=OptimizationHints,MediaRouter',
+      // Chromium's own background services would otherwise call Google (time, updates,
+      // spelling dictionaries, autofill, accounts) and drown the extension's requests.
+      '--disable-features=OptimizationHints,MediaRouter,NetworkTimeServiceQuerying,AutofillServerCommunication,Translate',
+      '--disable-default-apps',
+      '--disable-domain-reliability',
+      '--disable-client-side-phishing-detection',
+      '--no-pings',
       `--log-net-log=${netLog}`,
       ...webgpuArgs,
     ],
@@ -66,16 +73,64 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
   };
 }
 
-/** URLs of the requests in a Chromium NetLog (URL_REQUEST_START_JOB events). */
-async function requestedUrls(netLogPath: string): Promise<string[]> {
+/** Profile preferences that switch off services flags cannot reach (sign-in, spell-check downloads). */
+async function writeQuietPreferences(userDataDir: string): Promise<void> {
+  const file = join(userDataDir, 'Default', 'Preferences');
+  if (await readFile(file).then(() => true, () => false)) return;
+  await mkdir(join(userDataDir, 'Default'), { recursive: true });
+  const preferences = {
+    signin: { allowed: false, allowed_on_next_startup: false },
+    browser: { enable_spellchecking: false },
+    spellcheck: { dictionaries: [], use_spelling_service: false },
+    autofill: { enabled: false, profile_enabled: false, credit_card_enabled: false },
+  };
+  await writeFile(file, JSON.stringify(preferences));
+}
+
+export interface NetworkRequest {
+  url: string;
+  /** The origin that caused the request (a page, the extension), or null for Chromium itself. */
+  initiator: string | null;
+}
+
+/** The requests in a Chromium NetLog (URL_REQUEST_START_JOB events). */
+async function requestedUrls(netLogPath: string): Promise<NetworkRequest[]> {
   let text = await readFile(netLogPath, 'utf8').catch(() => '');
   if (!text) return [];
   // A NetLog closed abruptly lacks its closing brackets.
   text = text.trimEnd();
   if (!text.endsWith('}')) text = text.replace(/,\s*$/, '') + ']}';
-  const log = JSON.parse(text) as { constants: { logEventTypes: Record<string, number> }; events: { type: number; params?: { url?: string } }[] };
+  const log = JSON.parse(text) as {
+    constants: { logEventTypes: Record<string, number> };
+    events: { type: number; params?: { url?: string; initiator?: string } }[];
+  };
   const startJob = log.constants.logEventTypes.URL_REQUEST_START_JOB;
-  return log.events.filter((event) => event.type === startJob && event.params?.url).map((event) => event.params!.url!);
+  return log.events
+    .filter((event) => event.type === startJob && event.params?.url)
+    .map(({ params }) => ({
+      url: params!.url!,
+      initiator: params!.initiator && params!.initiator !== 'not an origin' ? params!.initiator : null,
+    }));
+}
+
+/**
+ * Hosts of Chromium's own services (clock, component and extension updates, spelling
+ * dictionaries, account cookies). A bare Chromium with no extension calls them too, from the
+ * browser process (no initiator); on this network they all fail to resolve.
+ */
+const CHROMIUM_SERVICE_HOSTS = new Set([
+  'accounts.google.com',
+  'update.googleapis.com',
+  'redirector.gvt1.com',
+  'clients2.google.com',
+  'content-autofill.googleapis.com',
+]);
+
+/** Requests that left the machine other than Chromium's own service calls: must be none. */
+export function requestsLeavingMachine(requests: NetworkRequest[]): NetworkRequest[] {
+  return requests.filter(
+    (request) => !isLocal(request.url) && !(request.initiator === null && CHROMIUM_SERVICE_HOSTS.has(new URL(request.url).hostname)),
+  );
 }
 
 /** True for URLs that stay on this machine: loopback servers and the browser's own schemes. */
