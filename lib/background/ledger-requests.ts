@@ -1,0 +1,52 @@
+import { LedgerWriteError, type Ledger, type LedgerEntry } from '../ledger';
+import type { Failure, LedgerEntrySummary, LedgerResponses, Request } from '../messaging';
+
+type LedgerRequest = Extract<Request, { type: `ledger.${string}` }>;
+
+export interface LedgerRequestContext {
+  ledger: () => Ledger;
+  extensionVersion: string;
+}
+
+function summarize(entry: LedgerEntry): LedgerEntrySummary {
+  return {
+    seq: entry.seq,
+    action: entry.action,
+    modelId: entry.model.id,
+    documentKey: entry.documentKey,
+    acceptedAt: entry.acceptedAt,
+    sentences: entry.sentences.map((sentence) => ({ text: sentence.text, hash: sentence.normalizedHash })),
+  };
+}
+
+export function ledgerFailure(error: unknown): Failure {
+  if (error instanceof LedgerWriteError && error.code === 'quota') {
+    return { ok: false, code: 'quota', error: 'The browser storage is full. Free some space; the text you accepted stays in the field.' };
+  }
+  return {
+    ok: false,
+    code: error instanceof LedgerWriteError ? error.code : 'unknown',
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
+
+export async function handleLedgerRequest(
+  request: LedgerRequest,
+  context: LedgerRequestContext,
+): Promise<LedgerResponses[LedgerRequest['type']]> {
+  try {
+    switch (request.type) {
+      case 'ledger.record': {
+        const entry = await context.ledger().append({ ...request.acceptance, extensionVersion: context.extensionVersion });
+        return { ok: true, seq: entry.seq, sentences: entry.sentences.length };
+      }
+      case 'ledger.summary': {
+        const ledger = context.ledger();
+        const [stats, recent] = await Promise.all([ledger.stats(), ledger.recent(request.limit)]);
+        return { ok: true, summary: { ...stats, recent: recent.map(summarize) } };
+      }
+    }
+  } catch (error) {
+    return ledgerFailure(error);
+  }
+}

@@ -1,0 +1,21 @@
+import * as v from 'valibot';
+import { ACTION_IDS } from '../engine/actions';
+
+export const ActionSchema = v.picklist(ACTION_IDS);
+export const RequestIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+
+export const ModelInfoSchema = v.object({
+  id: v.string(),
+  revision: v.string(),
+  dtype: v.string(),
+  backend: v.picklist(['webgpu', 'wasm']),
+});
+export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
+
+/** A failed request, answered as a value: errors do not cross extension contexts as exceptions. */
+export interface Failure {
+  ok: false;
+  /** Plain words the UI can show as is. */
+  error: string;
+  code: string;
+}

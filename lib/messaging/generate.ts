@@ -1,0 +1,63 @@
+import * as v from 'valibot';
+import { ActionSchema, ModelInfoSchema, RequestIdSchema } from './common';
+
+/**
+ * The `generate` port: one per suggestion request. A port, not one-shot messages, because the
+ * background streams many updates and because the port's disconnect tells the panel at once
+ * when the service worker died mid-generation (instead of waiting forever).
+ */
+export const GENERATE_PORT_NAME = 'generate';
+
+const MAX_FIELD_TEXT = 2_000_000; // characters; the engine clips context far below this
+
+const GenerateRequestSchema = v.object({
+  type: v.literal('generate'),
+  requestId: RequestIdSchema,
+  fieldKey: v.pipe(v.string(), v.maxLength(512)),
+  action: ActionSchema,
+  text: v.pipe(v.string(), v.maxLength(MAX_FIELD_TEXT)),
+  selectionStart: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  selectionEnd: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  variants: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))),
+});
+export type GenerateRequest = v.InferOutput<typeof GenerateRequestSchema>;
+
+const GenerateClientMessageSchema = v.variant('type', [
+  GenerateRequestSchema,
+  v.object({ type: v.literal('cancel'), requestId: RequestIdSchema }),
+]);
+export type GenerateClientMessage = v.InferOutput<typeof GenerateClientMessageSchema>;
+
+const GenerateServerMessageSchema = v.variant('type', [
+  v.object({
+    type: v.literal('progress'),
+    requestId: RequestIdSchema,
+    phase: v.picklist(['loading', 'generating']),
+    loadedBytes: v.number(),
+    totalBytes: v.number(),
+  }),
+  /** The variant's whole text so far (not a delta): idempotent, and variants are short. */
+  v.object({ type: v.literal('variant'), requestId: RequestIdSchema, index: v.number(), text: v.string(), final: v.boolean() }),
+  v.object({
+    type: v.literal('done'),
+    requestId: RequestIdSchema,
+    variants: v.array(v.string()),
+    /** The range of the request's text the variants replace (collapsed at the caret for continue). */
+    replace: v.object({ start: v.number(), end: v.number() }),
+    model: ModelInfoSchema,
+    startedAt: v.number(),
+  }),
+  v.object({ type: v.literal('error'), requestId: RequestIdSchema, message: v.string(), retryable: v.boolean() }),
+]);
+export type GenerateServerMessage = v.InferOutput<typeof GenerateServerMessageSchema>;
+
+export function parseGenerateClientMessage(message: unknown): GenerateClientMessage | null {
+  const result = v.safeParse(GenerateClientMessageSchema, message);
+  return result.success ? result.output : null;
+}
+
+export function parseGenerateServerMessage(message: unknown): GenerateServerMessage | null {
+  const result = v.safeParse(GenerateServerMessageSchema, message);
+  return result.success ? result.output : null;
+}

@@ -1,0 +1,47 @@
+import * as v from 'valibot';
+import { ActionSchema, ModelInfoSchema, type Failure } from './common';
+
+/** Ledger requests (pages and content script → background). */
+
+const AcceptanceSchema = v.object({
+  document: v.object({
+    origin: v.pipe(v.string(), v.maxLength(2048)),
+    path: v.pipe(v.string(), v.maxLength(8192)),
+    fieldId: v.pipe(v.string(), v.maxLength(512)),
+  }),
+  pageTitle: v.pipe(v.string(), v.maxLength(2048)),
+  action: ActionSchema,
+  model: ModelInfoSchema,
+  suggestedAt: v.number(),
+  acceptedAt: v.number(),
+  originalText: v.nullable(v.pipe(v.string(), v.maxLength(100_000))),
+  suggestedText: v.pipe(v.string(), v.minLength(1), v.maxLength(100_000)),
+  insertedText: v.pipe(v.string(), v.minLength(1), v.maxLength(100_000)),
+});
+export type AcceptanceMessage = v.InferOutput<typeof AcceptanceSchema>;
+
+export const LEDGER_REQUEST_SCHEMAS = [
+  v.object({ type: v.literal('ledger.record'), acceptance: AcceptanceSchema }),
+  v.object({ type: v.literal('ledger.summary'), limit: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(200)) }),
+] as const;
+
+export interface LedgerEntrySummary {
+  seq: number;
+  action: string;
+  modelId: string;
+  documentKey: string;
+  acceptedAt: number;
+  sentences: { text: string | null; hash: string }[];
+}
+
+export interface LedgerSummary {
+  entries: number;
+  sentences: number;
+  sentencesToday: number;
+  recent: LedgerEntrySummary[];
+}
+
+export interface LedgerResponses {
+  'ledger.record': { ok: true; seq: number; sentences: number } | Failure;
+  'ledger.summary': { ok: true; summary: LedgerSummary } | Failure;
+}
