@@ -11,13 +11,14 @@ export default defineConfig({
     plugins: [preact()],
   }),
   manifest: {
-    name: 'Ledgerline',
-    description: 'On-device writing suggestions for any text field, with a tamper-evident record of what the AI wrote.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     permissions: ['storage', 'unlimitedStorage'],
     commands: {
       suggest: {
         suggested_key: { default: 'Alt+Shift+S' },
-        description: 'Suggest text at the caret',
+        description: '__MSG_commandSuggest__',
       },
     },
     content_security_policy: {

@@ -1,95 +1,248 @@
 import type { JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { ActionId } from '@/lib/engine/actions';
+import { t, type MessageKey } from '@/lib/i18n';
+import type { DiffPart } from '@/lib/word-diff';
 
 export type PanelPhase = 'loading-model' | 'generating' | 'ready' | 'error';
 
+export interface VariantView {
+  text: string;
+  /** The variant split into sentences, for accepting one of them. */
+  sentences: string[];
+  /** For rewrites: the change against the writer's text. */
+  diff: DiffPart[] | null;
+  /** Length as the platform counts it, when the field has a limit. */
+  length: number | null;
+}
+
+export interface LimitView {
+  label: string;
+  limit: number;
+  /** The field's current length as the platform counts it. */
+  used: number;
+}
+
 export interface SuggestionPanelProps {
   phase: PanelPhase;
+  action: ActionId;
+  /** The actions offered here (they depend on whether text is selected and on a limit). */
+  actions: readonly ActionId[];
   /** Variants so far; the last one may still be streaming while phase is 'generating'. */
-  variants: string[];
+  variants: VariantView[];
   selected: number;
   /** Model download progress while phase is 'loading-model' (0..1), or null when unknown. */
   progress: number | null;
   error: string | null;
   /** A notice after accepting, e.g. that the ledger could not record it. */
   notice: string | null;
+  limit: LimitView | null;
+  /** "2 of 9 sentences in this field are AI-suggested", or null when unknown. */
+  disclosure: string | null;
+  /** Moves keyboard focus into the variant list (the writer asked to, from the field). */
+  focusList: boolean;
+  onAction: (action: ActionId) => void;
   onSelect: (index: number) => void;
   onAccept: (index: number) => void;
+  onAcceptSentence: (index: number, sentence: number) => void;
   onRetry: () => void;
-  onClose: () => void;
+  /** Esc or ×; `fromPanel` when focus was inside the panel (the caret must be put back). */
+  onClose: (fromPanel: boolean) => void;
+}
+
+const ACTION_LABEL: Record<ActionId, MessageKey> = {
+  continue: 'actionContinue',
+  rephrase: 'actionRephrase',
+  shorten: 'actionShorten',
+  expand: 'actionExpand',
+  formal: 'actionFormal',
+  casual: 'actionCasual',
+  grammar: 'actionGrammar',
+  fit: 'actionFit',
+  headline: 'actionHeadline',
+};
+
+function statusText(props: SuggestionPanelProps): string {
+  switch (props.phase) {
+    case 'loading-model':
+      return props.progress === null ? t('statusLoadingModel') : t('statusDownloading', Math.round(props.progress * 100));
+    case 'generating':
+      return t('statusGenerating');
+    case 'ready':
+      return props.variants.length === 0 ? '' : t('statusReady', props.variants.length);
+    case 'error':
+      return '';
+  }
+}
+
+function Diff({ parts }: { parts: DiffPart[] }): JSX.Element {
+  return (
+    <span class="diff" aria-label={t('diffLabel')}>
+      {parts.map((part, index) =>
+        part.kind === 'same' ? (
+          <span key={index}>{part.text}</span>
+        ) : part.kind === 'added' ? (
+          <ins key={index}>{part.text}</ins>
+        ) : (
+          <del key={index}>{part.text}</del>
+        ),
+      )}
+    </span>
+  );
 }
 
 /**
- * The suggestion panel: variants streaming in, one selected, accept or dismiss. A view only:
- * the content script owns the state and the keyboard shortcuts that work from inside the field.
+ * The suggestion panel: an action bar, variants streaming in, one selected; accept it whole or
+ * one sentence of it. A view only: the content script owns state and the shortcuts that work
+ * from inside the field (Tab, Alt+↓, Alt+→, Esc).
  */
 export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
-  const { phase, variants, selected, progress, error, notice } = props;
-  const statusText =
-    phase === 'loading-model'
-      ? progress === null
-        ? 'Loading the on-device model…'
-        : `Downloading the on-device model… ${Math.round(progress * 100)}%`
-      : phase === 'generating'
-        ? 'Writing suggestions…'
-        : phase === 'ready'
-          ? `${variants.length} suggestion${variants.length === 1 ? '' : 's'}. Tab to accept, Esc to dismiss.`
-          : '';
+  const { phase, variants, selected, limit } = props;
+  const listRef = useRef<HTMLUListElement>(null);
+  const streaming = phase === 'generating';
+
+  useEffect(() => {
+    if (!props.focusList) return;
+    const option = listRef.current?.querySelector<HTMLElement>(`[data-index="${selected}"]`);
+    option?.focus();
+  }, [props.focusList, selected, variants.length]);
+
+  const onListKey = (event: KeyboardEvent) => {
+    const count = variants.length;
+    if (count === 0) return;
+    let handled = true;
+    if (event.key === 'ArrowDown') props.onSelect((selected + 1) % count);
+    else if (event.key === 'ArrowUp') props.onSelect((selected - 1 + count) % count);
+    else if (event.key === 'Home') props.onSelect(0);
+    else if (event.key === 'End') props.onSelect(count - 1);
+    else if (event.key === 'ArrowRight' && event.altKey && acceptable(selected)) props.onAcceptSentence(selected, 0);
+    else handled = false;
+    if (handled) event.preventDefault();
+  };
+
+  const acceptable = (index: number) => phase === 'ready' || (streaming && index < variants.length - 1);
+  const overLimit = (variant: VariantView) => limit !== null && variant.length !== null && variant.length > limit.limit;
+
   return (
-    <div class="panel" role="dialog" aria-label="Writing suggestions" data-testid="suggestion-panel">
+    <div
+      class="panel"
+      role="dialog"
+      aria-label={t('panelLabel')}
+      data-testid="suggestion-panel"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          props.onClose(true);
+        }
+      }}
+    >
       <div class="header">
-        <span class="title">Suggestions · on this device</span>
-        <button type="button" class="close" aria-label="Dismiss suggestions" onClick={props.onClose}>
+        <span class="title">{t('panelTitle')}</span>
+        {limit && (
+          <span class={limit.used > limit.limit ? 'count over' : 'count'} data-testid="limit-count" aria-label={t('limitCountLabel', limit.used, limit.limit, limit.label)}>
+            {limit.used} / {limit.limit}
+          </span>
+        )}
+        <button type="button" class="close" aria-label={t('dismiss')} onClick={() => props.onClose(false)}>
           ×
         </button>
       </div>
-      {/* Announced politely; only the status, not every streamed word. */}
-      <div class="status" role="status" aria-live="polite" data-testid="panel-status">
-        {statusText}
+      <div class="actions" role="toolbar" aria-label={t('actionsLabel')}>
+        {props.actions.map((action) => (
+          <button
+            key={action}
+            type="button"
+            class={action === props.action ? 'action current' : 'action'}
+            aria-pressed={action === props.action}
+            data-action={action}
+            onClick={() => props.onAction(action)}
+          >
+            {t(ACTION_LABEL[action])}
+          </button>
+        ))}
       </div>
-      {phase === 'loading-model' && progress !== null && (
-        <progress class="progress" max={1} value={progress} aria-label="Model download" />
+      {/* Announced politely: the status, not every streamed word. */}
+      <div class="status" role="status" aria-live="polite" data-testid="panel-status">
+        {statusText(props)}
+      </div>
+      {phase === 'loading-model' && props.progress !== null && (
+        <progress class="progress" max={1} value={props.progress} aria-label={t('modelDownload')} />
       )}
-      {error && (
+      {props.error && (
         <div class="error" role="alert" data-testid="panel-error">
-          <p>{error}</p>
+          <p>{props.error}</p>
           <button type="button" onClick={props.onRetry} data-testid="panel-retry">
-            Try again
+            {t('tryAgain')}
           </button>
         </div>
       )}
       {variants.length > 0 && (
-        <ul class="variants" role="listbox" aria-label="Suggested text">
-          {variants.map((text, index) => (
+        <ul class="variants" aria-label={t('variantsLabel')} ref={listRef} onKeyDown={onListKey}>
+          {variants.map((variant, index) => (
             <li
               key={index}
-              role="option"
-              aria-selected={index === selected}
+              aria-busy={streaming && index === variants.length - 1}
               class={index === selected ? 'variant selected' : 'variant'}
               data-testid="suggestion-variant"
               onClick={() => props.onSelect(index)}
             >
-              <span class="text">{text}</span>
-              {(phase === 'ready' || index < variants.length - 1) && (
+              <p class="text" id={`variant-text-${index}`} data-testid="variant-text">
+                {variant.diff ? (
+                  <Diff parts={variant.diff} />
+                ) : (
+                  variant.sentences.map((sentence, sentenceIndex) => (
+                    <span
+                      key={sentenceIndex}
+                      class={acceptable(index) ? 'sentence' : undefined}
+                      title={acceptable(index) ? t('acceptSentenceHint') : undefined}
+                      data-testid="variant-sentence"
+                      onClick={(event) => {
+                        if (!acceptable(index)) return;
+                        event.stopPropagation();
+                        props.onAcceptSentence(index, sentenceIndex);
+                      }}
+                    >
+                      {sentence}
+                    </span>
+                  ))
+                )}
+              </p>
+              {variant.length !== null && limit && (
+                <span class={overLimit(variant) ? 'length over' : 'length'}>{t('variantLength', variant.length, limit.limit)}</span>
+              )}
+              {acceptable(index) && (
                 <button
                   type="button"
                   class="accept"
                   data-testid="accept-variant"
-                  aria-label={`Accept suggestion ${index + 1}`}
+                  data-index={index}
+                  // Roving focus: Tab reaches the selected variant, arrows move between them.
+                  tabIndex={index === selected ? 0 : -1}
+                  aria-current={index === selected ? 'true' : undefined}
+                  aria-label={t('acceptVariant', index + 1, variants.length)}
+                  aria-describedby={`variant-text-${index}`}
+                  onFocus={() => index !== selected && props.onSelect(index)}
                   onClick={(event) => {
                     event.stopPropagation();
                     props.onAccept(index);
                   }}
                 >
-                  Accept
+                  {t('accept')}
                 </button>
               )}
             </li>
           ))}
         </ul>
       )}
-      {notice && (
+      <p class="keys">{t('keysHint')}</p>
+      {props.disclosure && (
+        <p class="disclosure" data-testid="panel-disclosure">
+          {props.disclosure}
+        </p>
+      )}
+      {props.notice && (
         <div class="notice" role="alert" data-testid="panel-notice">
-          {notice}
+          {props.notice}
         </div>
       )}
     </div>

@@ -24,6 +24,10 @@ const SettingsSchema = v.object({
   variants: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)), 3),
   /** Sites (hostnames) where the extension does nothing. */
   disabledSites: v.fallback(v.array(v.string()), []),
+  /** Ledger: store only hashes and similarity sketches, never sentence text. */
+  privacyMode: v.fallback(v.boolean(), false),
+  /** Ledger: days to keep entries; 0 keeps them forever. */
+  retentionDays: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36_500)), 0),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;

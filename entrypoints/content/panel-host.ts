@@ -49,6 +49,11 @@ export class PanelHost {
     this.ui = null;
   }
 
+  /** True for an event target that is the panel (events from inside a shadow root are retargeted to its host). */
+  isHost(target: EventTarget | null): boolean {
+    return target !== null && target === this.ui?.shadowHost;
+  }
+
   get isShown(): boolean {
     return this.stopPositioning !== null;
   }

@@ -1,10 +1,14 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import type { SuggestionPanelProps } from '@/components/SuggestionPanel';
-import type { ActionId } from '@/lib/engine/actions';
+import type { SuggestionPanelProps, VariantView } from '@/components/SuggestionPanel';
+import { REWRITE_ACTIONS, type ActionId } from '@/lib/engine/actions';
 import { adapterFor, editableRootOf, fieldIdOf, refusalReason, type FieldAdapter, type FieldSnapshot } from '@/lib/fields';
+import { t } from '@/lib/i18n';
 import type { GenerateServerMessage, ModelInfo, Response } from '@/lib/messaging';
+import { limitFor, type PlatformLimit } from '@/lib/platforms/detect';
 import type { Settings } from '@/lib/settings';
+import { segmentSentences } from '@/lib/text/segment';
+import { wordDiff } from '@/lib/word-diff';
 import { requestGeneration, type GenerationHandle } from './generation-client';
 import { PanelHost } from './panel-host';
 
@@ -25,11 +29,16 @@ interface RunningRequest {
   model: ModelInfo | null;
   /** The range of `snapshot.text` the suggestion replaces, as the engine decided it. */
   replace: { start: number; end: number } | null;
+  limit: PlatformLimit | null;
 }
 
-type ViewState = Omit<SuggestionPanelProps, 'onSelect' | 'onAccept' | 'onRetry' | 'onClose'>;
+type ViewState = Omit<
+  SuggestionPanelProps,
+  'onAction' | 'onSelect' | 'onAccept' | 'onAcceptSentence' | 'onRetry' | 'onClose'
+>;
 
-const LOST_MESSAGE = 'The on-device model stopped before it finished (the extension restarted). Your text is unchanged.';
+const WITH_SELECTION: readonly ActionId[] = ['rephrase', 'shorten', 'expand', 'formal', 'casual', 'grammar', 'fit', 'headline'];
+const WITHOUT_SELECTION: readonly ActionId[] = ['continue', 'rephrase', 'shorten', 'formal', 'casual', 'grammar', 'fit', 'headline'];
 
 /**
  * Watches the focused field, opens the panel on a pause or the shortcut, streams suggestions
@@ -40,6 +49,8 @@ export class SuggestionController {
   private pauseTimer: ReturnType<typeof setTimeout> | undefined;
   private request: RunningRequest | null = null;
   private view: ViewState | null = null;
+  /** The writer's caret when they moved into the panel, restored on Esc. */
+  private savedRange: Range | null = null;
   private readonly panel: PanelHost;
 
   constructor(
@@ -71,37 +82,43 @@ export class SuggestionController {
     if (this.view) this.close();
     clearTimeout(this.pauseTimer);
     if (this.settings.pauseDelayMs > 0) {
-      this.pauseTimer = setTimeout(() => this.suggest('continue', 'pause'), this.settings.pauseDelayMs);
+      this.pauseTimer = setTimeout(() => this.suggest(null, 'pause'), this.settings.pauseDelayMs);
     }
   }
 
-  /** keydown while the panel is open: Tab accepts, Esc dismisses, Alt+↑/↓ choose a variant. */
+  /**
+   * keydown while the panel is open and focus is in the field: Tab accepts, Alt+→ accepts the
+   * first sentence, Alt+↓ moves into the panel, Esc dismisses. Keys inside the panel are the
+   * panel's own.
+   */
   handleKeyDown(event: KeyboardEvent): void {
-    if (!this.view || event.isComposing) return;
-    if (event.key === 'Escape') {
+    if (!this.view || event.isComposing || this.panel.isHost(event.target)) return;
+    const { selected, variants } = this.view;
+    let handled = true;
+    if (event.key === 'Escape') this.close();
+    else if (event.key === 'Tab' && !event.shiftKey && !event.altKey && this.acceptable(selected)) void this.accept(selected, null);
+    else if (event.altKey && event.key === 'ArrowRight' && this.acceptable(selected)) void this.accept(selected, 0);
+    else if (event.altKey && event.key === 'ArrowDown' && variants.length > 0) this.moveIntoPanel();
+    else handled = false;
+    if (handled) {
       event.preventDefault();
       event.stopPropagation();
-      this.close();
-    } else if (event.key === 'Tab' && !event.shiftKey && this.view.variants.length > 0 && this.acceptable(this.view.selected)) {
-      event.preventDefault();
-      event.stopPropagation();
-      void this.accept(this.view.selected);
-    } else if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && this.view.variants.length > 0) {
-      event.preventDefault();
-      event.stopPropagation();
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      const count = this.view.variants.length;
-      this.setView({ selected: (this.view.selected + step + count) % count });
     }
   }
 
-  /** Starts a suggestion at the focused field (the pause timer or the shortcut). */
-  suggest(action: ActionId, trigger: 'pause' | 'shortcut'): void {
+  /** Starts a suggestion at the focused field (pause timer, shortcut, or an action button). */
+  suggest(requested: ActionId | null, trigger: 'pause' | 'shortcut' | 'panel'): void {
     const field = this.field;
-    if (!field || !field.element.isConnected) return;
+    if (!field || !field.element.isConnected || this.settings.disabledSites.includes(location.hostname)) return;
     const snapshot = field.adapter.read(field.element);
     // A pause in an empty field is not a request for text; the shortcut is.
     if (trigger === 'pause' && snapshot.text.trim().length === 0) return;
+    const hasSelection = snapshot.selectionEnd > snapshot.selectionStart;
+    const action = requested ?? (hasSelection ? 'rephrase' : 'continue');
+    const limit = limitFor(location.hostname, field.element);
+    // "Fit" without a selection means the whole post.
+    const selection =
+      action === 'fit' && !hasSelection ? { start: 0, end: snapshot.text.length } : { start: snapshot.selectionStart, end: snapshot.selectionEnd };
     this.cancelRequest();
     const id = crypto.randomUUID();
     const request: RunningRequest = {
@@ -112,31 +129,72 @@ export class SuggestionController {
       suggestedAt: Date.now(),
       model: null,
       replace: null,
+      limit,
       handle: requestGeneration(
         {
           requestId: id,
           fieldKey: `${location.href}|${fieldIdOf(field.element)}`,
           action,
           text: snapshot.text,
-          selectionStart: snapshot.selectionStart,
-          selectionEnd: snapshot.selectionEnd,
+          selectionStart: selection.start,
+          selectionEnd: selection.end,
           variants: this.settings.variants,
+          ...(action === 'fit' && limit ? { limit: this.roomFor(limit, snapshot.text, selection) } : {}),
         },
         {
           onMessage: (message) => this.onGenerateMessage(request, message),
-          onLost: () => this.request === request && this.setView({ phase: 'error', error: LOST_MESSAGE }),
+          onLost: () => this.request === request && this.setView({ phase: 'error', error: t('errorLost') }),
         },
       ),
     };
     this.request = request;
-    this.view = { phase: 'generating', variants: [], selected: 0, progress: null, error: null, notice: null };
-    void this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element));
+    const offered = (hasSelection ? WITH_SELECTION : WITHOUT_SELECTION).filter((candidate) => candidate !== 'fit' || limit !== null);
+    const view: ViewState = {
+      phase: 'generating',
+      action,
+      actions: offered,
+      variants: [],
+      selected: 0,
+      progress: null,
+      error: null,
+      notice: null,
+      limit: limit ? { label: limit.label, limit: limit.limit, used: limit.count(snapshot.text) } : null,
+      disclosure: null,
+      focusList: false,
+    };
+    const wasOpen = this.view !== null;
+    this.view = view;
+    if (wasOpen) this.panel.update(this.panelProps());
+    else void this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element));
   }
 
   close(): void {
     this.cancelRequest();
     this.view = null;
+    this.savedRange = null;
     this.panel.hide();
+  }
+
+  /** Characters a rewrite of `selection` may use so the whole field stays within the limit. */
+  private roomFor(limit: PlatformLimit, text: string, selection: { start: number; end: number }): number {
+    const rest = limit.count(text.slice(0, selection.start) + text.slice(selection.end));
+    return Math.max(1, limit.limit - rest);
+  }
+
+  private variantView(request: RunningRequest, text: string, final: boolean): VariantView {
+    // Pieces that cover the whole text (gaps included), so they render back to exactly `text`.
+    const sentences = segmentSentences(text).map((sentence, index, all) =>
+      text.slice(index === 0 ? 0 : sentence.start, index === all.length - 1 ? text.length : all[index + 1]!.start),
+    );
+    const { replace, snapshot, limit } = request;
+    const rewrite = final && replace && REWRITE_ACTIONS.has(request.action) && replace.end > replace.start;
+    const resulting = replace ? snapshot.text.slice(0, replace.start) + text + snapshot.text.slice(replace.end) : null;
+    return {
+      text,
+      sentences: sentences.length > 0 ? sentences : [text],
+      diff: rewrite ? wordDiff(snapshot.text.slice(replace.start, replace.end), text) : null,
+      length: limit && resulting !== null ? limit.count(resulting) : null,
+    };
   }
 
   private onGenerateMessage(request: RunningRequest, message: GenerateServerMessage): void {
@@ -150,20 +208,24 @@ export class SuggestionController {
         break;
       case 'variant': {
         const variants = [...this.view.variants];
-        variants[message.index] = message.text;
+        variants[message.index] = this.variantView(request, message.text, false);
         this.setView({ phase: 'generating', variants });
         break;
       }
-      case 'done':
+      case 'done': {
         request.model = message.model;
         request.replace = message.replace;
-        this.setView({
-          phase: 'ready',
-          variants: message.variants,
-          selected: Math.min(this.view.selected, Math.max(0, message.variants.length - 1)),
-          error: message.variants.length === 0 ? 'The model returned no usable suggestion. Try again.' : null,
-        });
+        let variants = message.variants.map((text) => this.variantView(request, text, true));
+        let error: string | null = variants.length === 0 ? t('errorNoSuggestion') : null;
+        if (request.action === 'fit' && request.limit) {
+          // Verified here, with the platform's own counting, before anything is offered.
+          const limit = request.limit.limit;
+          variants = variants.filter((variant) => variant.length !== null && variant.length <= limit);
+          if (variants.length === 0) error = t('errorNoneFits', limit);
+        }
+        this.setView({ phase: variants.length > 0 ? 'ready' : 'error', variants, selected: 0, error });
         break;
+      }
       case 'error':
         this.setView({ phase: 'error', error: message.message });
         break;
@@ -174,42 +236,58 @@ export class SuggestionController {
     return this.view?.phase === 'ready' && index < (this.view?.variants.length ?? 0);
   }
 
-  private async accept(index: number): Promise<void> {
+  private moveIntoPanel(): void {
+    const selection = this.field?.element.ownerDocument.getSelection();
+    this.savedRange = selection && selection.rangeCount > 0 ? selection.getRangeAt(0).cloneRange() : null;
+    this.setView({ focusList: true });
+  }
+
+  /** Back to the field with the caret exactly where the writer left it. */
+  private returnToField(): void {
     const request = this.request;
-    const text = this.view?.variants[index];
-    if (!request || !text || !request.model || !request.replace || !this.acceptable(index)) return;
-    const { element, adapter } = request.field;
-    if (!element.isConnected) {
-      this.setView({ notice: 'The field is gone from the page; nothing was inserted.' });
-      return;
-    }
-    const now = adapter.read(element);
-    const { snapshot } = request;
-    // Never insert at a stale offset: the suggestion was made for the text as it was.
-    if (now.text !== snapshot.text) {
-      this.setView({ notice: 'The text changed since this suggestion was made. Nothing was inserted; ask again.' });
-      return;
-    }
-    const { start, end } = request.replace;
-    const outcome = await adapter.replace(element, start, end, text);
-    if (!outcome.ok) {
-      this.setView({ notice: `Could not insert the suggestion: ${outcome.reason}` });
-      return;
-    }
-    this.request = null;
-    const recorded = await this.record(request, text, snapshot.text.slice(start, end));
-    if (recorded.ok) {
-      this.close();
-    } else {
-      this.setView({
-        phase: 'ready',
-        variants: [],
-        notice: `Inserted, but the disclosure ledger could not record it: ${recorded.error}`,
-      });
+    const field = this.field;
+    if (!field) return;
+    field.element.focus();
+    const element = field.element as HTMLTextAreaElement | HTMLInputElement;
+    if (request && typeof element.setSelectionRange === 'function') {
+      element.setSelectionRange(request.snapshot.selectionStart, request.snapshot.selectionEnd);
+    } else if (this.savedRange) {
+      const selection = field.element.ownerDocument.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(this.savedRange);
     }
   }
 
-  private async record(request: RunningRequest, inserted: string, replaced: string): Promise<Response<'ledger.record'>> {
+  /** Inserts variant `index`, whole or just one of its sentences. */
+  private async accept(index: number, sentence: number | null): Promise<void> {
+    const request = this.request;
+    const variant = this.view?.variants[index];
+    if (!request || !variant || !request.model || !request.replace || !this.acceptable(index)) return;
+    const { element, adapter } = request.field;
+    if (!element.isConnected) {
+      this.setView({ notice: t('noticeFieldGone') });
+      return;
+    }
+    const { snapshot } = request;
+    // Never insert at a stale offset: the suggestion was made for the text as it was.
+    if (adapter.read(element).text !== snapshot.text) {
+      this.setView({ notice: t('noticeTextChanged') });
+      return;
+    }
+    const { start, end } = request.replace;
+    const text = sentence === null ? variant.text : sentenceToInsert(variant, sentence, request.action, snapshot.text.slice(0, start));
+    const outcome = await adapter.replace(element, start, end, text);
+    if (!outcome.ok) {
+      this.setView({ notice: t('noticeInsertFailed', outcome.reason) });
+      return;
+    }
+    this.request = null;
+    const recorded = await this.record(request, variant.text, text, snapshot.text.slice(start, end));
+    if (recorded.ok) this.close();
+    else this.setView({ phase: 'ready', variants: [], notice: t('noticeLedgerFailed', recorded.error) });
+  }
+
+  private async record(request: RunningRequest, suggested: string, inserted: string, replaced: string): Promise<Response<'ledger.record'>> {
     const message = {
       type: 'ledger.record' as const,
       acceptance: {
@@ -220,7 +298,7 @@ export class SuggestionController {
         suggestedAt: request.suggestedAt,
         acceptedAt: Date.now(),
         originalText: replaced.length > 0 ? replaced : null,
-        suggestedText: inserted,
+        suggestedText: suggested,
         insertedText: inserted,
       },
     };
@@ -246,17 +324,22 @@ export class SuggestionController {
   private panelProps(): SuggestionPanelProps {
     return {
       ...this.view!,
+      onAction: (action) => this.suggest(action, 'panel'),
       onSelect: (index) => this.setView({ selected: index }),
-      onAccept: (index) => void this.accept(index),
-      onRetry: () => {
-        const action = this.request?.action ?? 'continue';
-        this.field?.element.focus();
-        this.suggest(action, 'shortcut');
-      },
-      onClose: () => {
-        this.field?.element.focus();
+      onAccept: (index) => void this.accept(index, null),
+      onAcceptSentence: (index, sentence) => void this.accept(index, sentence),
+      onRetry: () => this.suggest(this.view?.action ?? null, 'panel'),
+      onClose: (fromPanel) => {
+        if (fromPanel) this.returnToField();
         this.close();
       },
     };
   }
+}
+
+/** One sentence of a variant; a continuation is spaced to follow the text before the caret. */
+function sentenceToInsert(variant: VariantView, index: number, action: ActionId, before: string): string {
+  const sentence = (variant.sentences[index] ?? variant.text).trim();
+  const needsSpace = action === 'continue' && before.length > 0 && !/\s$/u.test(before);
+  return needsSpace ? ` ${sentence}` : sentence;
 }

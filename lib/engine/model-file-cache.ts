@@ -9,6 +9,21 @@
  */
 
 const KEY_ORIGIN = 'https://model-files.ledgerline.invalid';
+/** Where a model's manifest lives (kept apart from its files so listing never mistakes one for the other). */
+const MANIFEST_ORIGIN = 'https://model-manifests.ledgerline.invalid';
+
+/**
+ * What we know about a stored model beyond its files: written after an offline import (the
+ * folder is the whole model: files it lacks are absent, not to be downloaded).
+ */
+export interface ModelManifest {
+  modelId: string;
+  revision: string;
+  source: 'import';
+  /** Repository-relative paths of every file stored. */
+  files: string[];
+  storedAt: number;
+}
 
 export interface ModelFileRef {
   modelId: string;
@@ -51,6 +66,12 @@ export interface StoredModel {
   revision: string;
   files: number;
   bytes: number;
+  /** True when the model came from an offline import (it is never downloaded). */
+  imported: boolean;
+}
+
+function manifestKey(modelId: string, revision: string): string {
+  return `${MANIFEST_ORIGIN}/${[...modelId.split('/'), revision].map(encodeURIComponent).join('/')}`;
 }
 
 /** The subset of the Cache API this module needs (so Node tests can pass an in-memory one). */
@@ -93,13 +114,37 @@ export class ModelFileCache {
       const ref = refFromCacheKey(request.url);
       if (!ref) continue;
       const id = `${ref.modelId}@${ref.revision}`;
-      const entry = byModel.get(id) ?? { modelId: ref.modelId, revision: ref.revision, files: 0, bytes: 0 };
+      const entry = byModel.get(id) ?? { modelId: ref.modelId, revision: ref.revision, files: 0, bytes: 0, imported: false };
       const stored = await cache.match(request.url);
       entry.files += 1;
       entry.bytes += Number(stored?.headers.get('content-length') ?? 0);
       byModel.set(id, entry);
     }
+    for (const entry of byModel.values()) entry.imported = (await this.manifest(entry.modelId, entry.revision)) !== null;
     return [...byModel.values()];
+  }
+
+  async has(ref: ModelFileRef): Promise<boolean> {
+    return (await (await this.openCache()).match(cacheKeyFor(ref))) !== undefined;
+  }
+
+  async writeManifest(manifest: ModelManifest): Promise<void> {
+    const body = JSON.stringify(manifest);
+    await (await this.openCache()).put(
+      manifestKey(manifest.modelId, manifest.revision),
+      new Response(body, { headers: { 'content-type': 'application/json' } }),
+    );
+  }
+
+  async manifest(modelId: string, revision: string): Promise<ModelManifest | null> {
+    const stored = await (await this.openCache()).match(manifestKey(modelId, revision));
+    if (!stored) return null;
+    try {
+      const value = (await stored.json()) as ModelManifest;
+      return Array.isArray(value.files) ? value : null;
+    } catch {
+      return null;
+    }
   }
 
   async remove(modelId: string, revision?: string): Promise<number> {
@@ -109,6 +154,11 @@ export class ModelFileCache {
       const ref = refFromCacheKey(request.url);
       if (ref && ref.modelId === modelId && (revision === undefined || ref.revision === revision)) {
         if (await cache.delete(request.url)) removed += 1;
+      }
+      if (request.url.startsWith(`${MANIFEST_ORIGIN}/`)) {
+        const manifestOf = request.url.slice(MANIFEST_ORIGIN.length + 1).split('/').map(decodeURIComponent);
+        const id = `${manifestOf[0]}/${manifestOf[1]}`;
+        if (id === modelId && (revision === undefined || manifestOf[2] === revision)) await cache.delete(request.url);
       }
     }
     return removed;

@@ -9,6 +9,7 @@ import {
   type ProgressInfo,
 } from '@huggingface/transformers';
 import type { ChatMessage } from './prompts';
+import type { EngineTestSeams } from './test-seams';
 
 /** Which model to run and how. `device: 'cpu'` is Node only (onnxruntime-node), used by tests. */
 export interface ModelSpec {
@@ -52,15 +53,46 @@ export interface TextGenerator {
 
 export type LoadProgress = (info: ProgressInfo) => void;
 
-export async function loadTransformersGenerator(spec: ModelSpec, onProgress?: LoadProgress): Promise<TextGenerator> {
-  const common = { revision: spec.revision, ...(onProgress ? { progress_callback: onProgress } : {}) };
+export interface LoadOptions {
+  /** Node only: transformers.js' file cache folder (tests give each load its own). */
+  cacheDir?: string;
+  seams?: EngineTestSeams;
+}
+
+/** A failure of the WebGPU backend (adapter, shader compilation, device lost, out of memory). */
+export class WebGpuFailure extends Error {
+  override readonly name = 'WebGpuFailure';
+}
+
+export async function loadTransformersGenerator(
+  spec: ModelSpec,
+  onProgress?: LoadProgress,
+  options: LoadOptions = {},
+): Promise<TextGenerator> {
+  const seams = options.seams ?? {};
+  if (spec.device === 'webgpu' && seams.webgpuLoadFailure) throw new WebGpuFailure(seams.webgpuLoadFailure);
+  const common = {
+    revision: spec.revision,
+    ...(onProgress ? { progress_callback: onProgress } : {}),
+    ...(options.cacheDir ? { cache_dir: options.cacheDir } : {}),
+  };
   const tokenizer = await AutoTokenizer.from_pretrained(spec.modelId, common);
   const model = await AutoModelForCausalLM.from_pretrained(spec.modelId, {
     ...common,
     device: spec.device,
     dtype: spec.dtype as 'fp32',
   });
-  return new TransformersGenerator(spec, tokenizer, model);
+  if (seams.stepDelayMs) slowDown(model, seams.stepDelayMs);
+  return new TransformersGenerator(spec, tokenizer, model, seams);
+}
+
+/** Test seam: waits before each forward pass (one per generated token). */
+function slowDown(model: PreTrainedModel, delayMs: number): void {
+  const forward = model.forward.bind(model);
+  model.forward = async (inputs: Record<string, unknown>) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return forward(inputs);
+  };
 }
 
 class TransformersGenerator implements TextGenerator {
@@ -68,6 +100,7 @@ class TransformersGenerator implements TextGenerator {
     readonly spec: ModelSpec,
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
+    private readonly seams: EngineTestSeams = {},
   ) {}
 
   async generate({ messages, plan, maxNewTokens, onText, onToken, stopping }: GenerateOptions): Promise<string> {
@@ -75,6 +108,7 @@ class TransformersGenerator implements TextGenerator {
       add_generation_prompt: true,
       return_dict: true,
     }) as Record<string, unknown>;
+    if (this.spec.device === 'webgpu' && this.seams.webgpuRunFailure) throw new WebGpuFailure(this.seams.webgpuRunFailure);
     let text = '';
     const streamer = new TextStreamer(this.tokenizer, {
       skip_prompt: true,

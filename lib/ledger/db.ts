@@ -1,5 +1,6 @@
 import Dexie, { type Table } from 'dexie';
-import type { LedgerEntry, SignedHead, SigningAlgorithm } from './types';
+import type { LedgerEntry, PublicKeyInfo, SignedCheckpoint, SignedHead, SigningAlgorithm } from './types';
+import type { DocumentRow } from './documents';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export interface SentenceIndexRow {
@@ -12,7 +13,12 @@ export interface SentenceIndexRow {
   documentKey: string;
 }
 
-export type MetaRow = { key: 'head' } & SignedHead;
+export type MetaRow =
+  | ({ key: 'head' } & SignedHead)
+  /** Retention: entries up to checkpoint.seq were pruned (v2). */
+  | ({ key: 'checkpoint' } & SignedCheckpoint)
+  /** Public keys of restored backups, trusted for verifying what they signed (v2). */
+  | { key: 'trustedKeys'; keys: PublicKeyInfo[] };
 
 export interface KeyRow {
   id: 'signing';
@@ -32,6 +38,8 @@ export class LedgerDb extends Dexie {
   sentenceIndex!: Table<SentenceIndexRow, number>;
   meta!: Table<MetaRow, string>;
   keys!: Table<KeyRow, string>;
+  /** Present from schema v2. */
+  documents!: Table<DocumentRow, string>;
 
   constructor(
     name: string,

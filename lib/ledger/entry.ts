@@ -5,7 +5,7 @@ import { sketchText, sketchToHex } from '../text/similarity';
 import { isActionId } from '../engine/actions';
 import { canonicalJson } from './canonical';
 import { documentKeyOf } from './document-key';
-import type { AcceptanceInput, LedgerEntry, LedgerSentence } from './types';
+import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence } from './types';
 
 /** Split inserted text into sentences with their normalised hash and sketch. */
 export async function prepareSentences(insertedText: string, privacy: boolean): Promise<LedgerSentence[]> {
@@ -43,17 +43,22 @@ export function validateInput(input: AcceptanceInput): void {
 
 export type UnhashedEntry = Omit<LedgerEntry, 'hash'>;
 
+/** The entry format new appends write. */
+export const CURRENT_ENTRY_FORMAT = 2 as const;
+
 /** Build the entry body (everything but `hash`) for a given chain position. */
 export async function buildEntryBody(
   input: AcceptanceInput,
   sentences: LedgerSentence[],
-  at: { id: string; seq: number; prevHash: string; privacy: boolean },
+  at: { id: string; seq: number; prevHash: string; privacy: boolean; format?: 1 | 2 },
 ): Promise<UnhashedEntry> {
+  const format = at.format ?? CURRENT_ENTRY_FORMAT;
+  const documentKey = documentKeyOf(input.document);
   return {
-    v: 1,
+    v: format,
     id: at.id,
     seq: at.seq,
-    documentKey: documentKeyOf(input.document),
+    documentKey,
     pageTitle: input.pageTitle,
     action: input.action,
     model: { id: input.model.id, revision: input.model.revision, dtype: input.model.dtype, backend: input.model.backend },
@@ -70,12 +75,59 @@ export async function buildEntryBody(
     privacy: at.privacy,
     sentences,
     extensionVersion: input.extensionVersion,
+    ...(format === 2 ? { documentTag: await sha256Hex(documentKey) } : {}),
     prevHash: at.prevHash,
   };
 }
 
-/** SHA-256 over canonical JSON of the entry minus `hash`. */
+/** v2: SHA-256 over canonical JSON of the entry minus seq, prevHash, contentHash and hash. */
+export async function contentHashOf(entry: UnhashedEntry | LedgerEntry): Promise<string> {
+  const { hash: _h, contentHash: _c, seq: _s, prevHash: _p, ...content } = entry as LedgerEntry;
+  return sha256Hex(canonicalJson(content));
+}
+
+/** v2: the chain hash over the link fields only (what a stub carries). */
+export async function linkHashOf(link: Omit<EntryStub, 'hash'>): Promise<string> {
+  return sha256Hex(
+    canonicalJson({ v: link.v, seq: link.seq, prevHash: link.prevHash, contentHash: link.contentHash, documentTag: link.documentTag }),
+  );
+}
+
+/**
+ * The entry's chain hash recomputed from its content (v1: canonical JSON minus `hash`; v2: link
+ * hash over a freshly computed contentHash, ignoring the stored one).
+ */
 export async function hashEntry(entry: UnhashedEntry | LedgerEntry): Promise<string> {
+  if (entry.v === 2) {
+    return linkHashOf({
+      v: 2,
+      seq: entry.seq,
+      prevHash: entry.prevHash,
+      contentHash: await contentHashOf(entry),
+      documentTag: entry.documentTag ?? '',
+    });
+  }
   const { hash: _drop, ...body } = entry as LedgerEntry;
   return sha256Hex(canonicalJson(body));
+}
+
+/** Compute contentHash (v2) and hash for an entry body (any stale ones are replaced). */
+export async function sealEntry(body: UnhashedEntry | LedgerEntry): Promise<LedgerEntry> {
+  const { hash: _h, contentHash: _c, ...rest } = body as LedgerEntry;
+  if (rest.v === 2) {
+    const contentHash = await contentHashOf(rest);
+    const sealed = { ...rest, contentHash } as UnhashedEntry;
+    return { ...sealed, hash: await hashEntry(sealed) };
+  }
+  return { ...rest, hash: await hashEntry(rest) };
+}
+
+export function isStub(e: LedgerEntry | EntryStub): e is EntryStub {
+  return !('documentKey' in e);
+}
+
+/** A v2 entry's link fields (a v1 entry cannot be reduced: its hash covers its content). */
+export function stubOf(e: LedgerEntry): EntryStub | null {
+  if (e.v !== 2 || !e.contentHash || !e.documentTag) return null;
+  return { v: 2, seq: e.seq, prevHash: e.prevHash, contentHash: e.contentHash, documentTag: e.documentTag, hash: e.hash };
 }

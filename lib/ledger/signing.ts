@@ -1,7 +1,7 @@
 import { sha256Hex } from '../text/hash';
 import { base64ToBytes, bytesToBase64 } from './base64';
 import { canonicalJson } from './canonical';
-import type { SignedHead, SigningAlgorithm } from './types';
+import type { SignedCheckpoint, SignedHead, SigningAlgorithm } from './types';
 
 /**
  * Chain-head signing. Ed25519 where WebCrypto has it, else ECDSA P-256 / SHA-256
@@ -80,14 +80,68 @@ export async function verifyHead(
   spki: string,
   subtle: SubtleCrypto = globalThis.crypto.subtle,
 ): Promise<boolean> {
-  const spkiBytes = base64ToBytes(spki);
-  if ((await sha256Hex(spkiBytes)) !== head.keyId) return false;
-  const algorithm = head.algorithm;
-  if (!(algorithm in KEY_PARAMS)) return false;
   try {
+    const spkiBytes = base64ToBytes(spki);
+    if ((await sha256Hex(spkiBytes)) !== head.keyId) return false;
+    const algorithm = head.algorithm;
+    if (!Object.prototype.hasOwnProperty.call(KEY_PARAMS, algorithm)) return false;
     const pub = await subtle.importKey('spki', spkiBytes, KEY_PARAMS[algorithm], true, ['verify']);
     return await subtle.verify(SIGN_PARAMS[algorithm], pub, base64ToBytes(head.signature), headPayload(head));
   } catch {
     return false;
   }
+}
+
+/** The exact bytes a typed statement signature covers: canonical JSON of `{ ...body, type }`. */
+export function statementBytes(type: string, body: Record<string, unknown>): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(canonicalJson({ ...body, type }));
+}
+
+/** Sign a typed statement (checkpoint, report) with the ledger key; base64 signature. */
+export async function signStatement(
+  key: { algorithm: SigningAlgorithm; privateKey: CryptoKey },
+  type: string,
+  body: Record<string, unknown>,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<string> {
+  const sig = await subtle.sign(SIGN_PARAMS[key.algorithm], key.privateKey, statementBytes(type, body));
+  return bytesToBase64(new Uint8Array(sig));
+}
+
+/** Verify a typed statement signature against a base64 SPKI whose sha256 must equal `keyId`. */
+export async function verifyStatement(
+  type: string,
+  body: Record<string, unknown>,
+  signature: string,
+  signer: { algorithm: SigningAlgorithm; keyId: string },
+  spki: string,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<boolean> {
+  try {
+    const spkiBytes = base64ToBytes(spki);
+    if ((await sha256Hex(spkiBytes)) !== signer.keyId) return false;
+    if (!Object.prototype.hasOwnProperty.call(KEY_PARAMS, signer.algorithm)) return false;
+    const pub = await subtle.importKey('spki', spkiBytes, KEY_PARAMS[signer.algorithm], true, ['verify']);
+    return await subtle.verify(SIGN_PARAMS[signer.algorithm], pub, base64ToBytes(signature), statementBytes(type, body));
+  } catch {
+    return false;
+  }
+}
+
+export const CHECKPOINT_TYPE = 'ledgerline.checkpoint.v1';
+
+export function checkpointBody(c: Omit<SignedCheckpoint, 'signature'>): Record<string, unknown> {
+  return {
+    seq: c.seq,
+    hash: c.hash,
+    pruned: c.pruned,
+    prunedAt: c.prunedAt,
+    retentionDays: c.retentionDays,
+    keyId: c.keyId,
+    algorithm: c.algorithm,
+  };
+}
+
+export function verifyCheckpoint(c: SignedCheckpoint, spki: string): Promise<boolean> {
+  return verifyStatement(CHECKPOINT_TYPE, checkpointBody(c), c.signature, c, spki);
 }

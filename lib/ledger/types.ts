@@ -46,8 +46,15 @@ export interface TextHashes {
 }
 
 export interface LedgerEntry {
-  /** Format version of this entry shape (hashed, so it cannot be changed silently). */
-  v: 1;
+  /**
+   * Format version of this entry shape (hashed, so it cannot be changed silently).
+   *  - 1: `hash` = SHA-256(canonical JSON of the entry minus `hash`).
+   *  - 2: two-level: `contentHash` = SHA-256(canonical JSON of the entry minus seq, prevHash,
+   *    contentHash, hash); `hash` = SHA-256(canonical {v, seq, prevHash, contentHash, documentTag}).
+   *    A report can then show another document's entry as a stub (link fields only) that still
+   *    verifies, without revealing its text.
+   */
+  v: 1 | 2;
   id: string;
   /** 1-based, contiguous. */
   seq: number;
@@ -66,7 +73,11 @@ export interface LedgerEntry {
   privacy: boolean;
   sentences: LedgerSentence[];
   extensionVersion: string;
-  /** Hash of the previous entry; GENESIS_HASH for seq 1. */
+  /** v2: SHA-256 hex of documentKey (lets a report prove no entry of the document was left out). */
+  documentTag?: string;
+  /** v2: SHA-256 hex over the entry's content (see `v`). */
+  contentHash?: string;
+  /** Hash of the previous entry; GENESIS_HASH for seq 1 (or the checkpoint's hash after retention). */
   prevHash: string;
   /** SHA-256 hex over canonical JSON of this entry minus `hash`. */
   hash: string;
@@ -91,6 +102,39 @@ export interface SignedHead {
   signedAt: number;
   /** base64 signature over canonicalJson(headPayload(head)). */
   signature: string;
+}
+
+/** A v2 entry reduced to its link fields: proves position in the chain without content. */
+export interface EntryStub {
+  v: 2;
+  seq: number;
+  prevHash: string;
+  contentHash: string;
+  documentTag: string;
+  hash: string;
+}
+
+/**
+ * Signed statement that entries 1..seq were pruned by retention: the chain now starts at seq + 1
+ * with prevHash = hash.
+ */
+export interface SignedCheckpoint {
+  seq: number;
+  hash: string;
+  /** Entries pruned in total (all checkpoints so far). */
+  pruned: number;
+  prunedAt: number;
+  /** Retention that caused it, in days. */
+  retentionDays: number;
+  keyId: string;
+  algorithm: SigningAlgorithm;
+  signature: string;
+}
+
+export interface PublicKeyInfo {
+  algorithm: SigningAlgorithm;
+  spki: string;
+  keyId: string;
 }
 
 export type VerifyResult =

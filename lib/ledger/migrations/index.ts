@@ -1,6 +1,7 @@
 import type { Migration } from './types';
 import { v1 } from './v1';
+import { v2 } from './v2';
 
 /** In version order. The last one is the current schema. */
-export const MIGRATIONS: readonly Migration[] = [v1];
+export const MIGRATIONS: readonly Migration[] = [v1, v2];
 export type { Migration } from './types';

@@ -1,0 +1,22 @@
+import english from '../public/_locales/en/messages.json';
+
+export type MessageKey = keyof typeof english;
+
+type I18nApi = { getMessage(key: string, substitutions?: string | string[]): string };
+
+function browserI18n(): I18nApi | null {
+  const scope = globalThis as unknown as { chrome?: { i18n?: I18nApi }; browser?: { i18n?: I18nApi } };
+  return scope.browser?.i18n ?? scope.chrome?.i18n ?? null;
+}
+
+/**
+ * A UI string through the browser's i18n mechanism (`_locales/<lang>/messages.json`), so every
+ * string lives in one place and can be translated. Outside an extension (unit tests) it reads
+ * the English file directly, substituting $1…$9 the way the browser does.
+ */
+export function t(key: MessageKey, ...substitutions: (string | number)[]): string {
+  const values = substitutions.map(String);
+  const fromBrowser = browserI18n()?.getMessage(key, values);
+  if (fromBrowser) return fromBrowser;
+  return english[key].message.replace(/\$(\d)/g, (_match, digit: string) => values[Number(digit) - 1] ?? '');
+}
