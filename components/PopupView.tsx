@@ -1,66 +1,86 @@
 import type { JSX } from 'preact';
+import { t } from '@/lib/i18n';
 import type { EngineStatus, LedgerSummary } from '@/lib/messaging';
 
 export interface PopupViewProps {
   engine: EngineStatus | null;
   ledger: LedgerSummary | null;
   error: string | null;
+  /** The page the popup was opened for; null when it is not a web page. */
+  site: { host: string; enabled: boolean } | null;
+  onToggleSite: (enabled: boolean) => void;
+  onOpenAudit: () => void;
+  onOpenOptions: () => void;
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   return `${Math.round(bytes / 1e3)} kB`;
 }
 
-function EngineLine({ engine }: { engine: EngineStatus | null }): JSX.Element {
-  if (!engine) return <p>Checking the model…</p>;
+export function EngineLine({ engine }: { engine: EngineStatus | null }): JSX.Element {
+  if (!engine) return <p>{t('popupEngineChecking')}</p>;
   switch (engine.state) {
     case 'idle':
-      return <p data-testid="engine-status">Model not loaded yet. It loads on the first suggestion.</p>;
+      return <p data-testid="engine-status">{t('popupEngineIdle')}</p>;
     case 'loading':
       return (
         <div data-testid="engine-status">
           <p>
-            Loading {engine.modelId}
-            {engine.totalBytes > 0 ? ` (${formatBytes(engine.loadedBytes)} of ${formatBytes(engine.totalBytes)})` : '…'}
+            {engine.totalBytes > 0
+              ? t('popupEngineLoadingBytes', engine.modelId, formatBytes(engine.loadedBytes), formatBytes(engine.totalBytes))
+              : t('popupEngineLoading', engine.modelId)}
           </p>
-          {engine.totalBytes > 0 && <progress max={engine.totalBytes} value={engine.loadedBytes} aria-label="Model download" />}
+          {engine.totalBytes > 0 && <progress max={engine.totalBytes} value={engine.loadedBytes} aria-label={t('modelDownload')} />}
         </div>
       );
     case 'ready':
       return (
         <p data-testid="engine-status" title={engine.reason}>
-          Ready: {engine.model.id} on {engine.model.backend === 'webgpu' ? 'WebGPU' : 'WASM'} ({engine.model.dtype})
+          {t('popupEngineReady', engine.model.id, engine.model.backend === 'webgpu' ? 'WebGPU' : 'WASM', engine.model.dtype)}
         </p>
       );
     case 'error':
       return (
         <p data-testid="engine-status" role="alert">
-          The model could not be loaded: {engine.message}
+          {t('popupEngineError', engine.message)}
         </p>
       );
   }
 }
 
-/** The toolbar popup: model status and what the disclosure ledger holds. */
-export function PopupView({ engine, ledger, error }: PopupViewProps): JSX.Element {
+/** The toolbar popup: this site on/off, model status, what the ledger holds, links onward. */
+export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAudit, onOpenOptions }: PopupViewProps): JSX.Element {
   return (
     <main class="popup">
-      <h1>Ledgerline</h1>
+      <h1>{t('extName')}</h1>
+      {site ? (
+        <label class="site">
+          <input
+            type="checkbox"
+            checked={site.enabled}
+            data-testid="site-toggle"
+            onChange={(event) => onToggleSite((event.currentTarget as HTMLInputElement).checked)}
+          />
+          {t('popupSiteOn', site.host)}
+        </label>
+      ) : (
+        <p class="muted">{t('popupSiteNone')}</p>
+      )}
       <EngineLine engine={engine} />
       <section aria-labelledby="ledger-heading">
-        <h2 id="ledger-heading">Disclosure ledger</h2>
+        <h2 id="ledger-heading">{t('popupLedgerHeading')}</h2>
         {error && <p role="alert">{error}</p>}
         {ledger && (
           <>
             <p data-testid="ledger-counts">
-              <strong data-testid="ledger-sentences">{ledger.sentences}</strong> AI-suggested sentence
-              {ledger.sentences === 1 ? '' : 's'} accepted in <span data-testid="ledger-entries">{ledger.entries}</span>{' '}
-              suggestion{ledger.entries === 1 ? '' : 's'} ({ledger.sentencesToday} today).
+              {t('popupLedgerCounts', ledger.sentences, ledger.entries, ledger.sentencesToday)}
+              <span hidden data-testid="ledger-sentences">{ledger.sentences}</span>
+              <span hidden data-testid="ledger-entries">{ledger.entries}</span>
             </p>
             {ledger.recent.length > 0 && (
-              <ol class="recent" aria-label="Latest accepted suggestions" data-testid="ledger-recent">
+              <ol class="recent" aria-label={t('popupRecentLabel')} data-testid="ledger-recent">
                 {ledger.recent.map((entry) => (
                   <li key={entry.seq} data-testid="ledger-entry">
                     <div class="meta">
@@ -69,7 +89,7 @@ export function PopupView({ engine, ledger, error }: PopupViewProps): JSX.Elemen
                     <div class="where">{entry.documentKey}</div>
                     {entry.sentences.map((sentence) => (
                       <blockquote key={sentence.hash} title={`SHA-256 ${sentence.hash}`}>
-                        {sentence.text ?? '(text not stored: privacy mode)'}
+                        {sentence.text ?? t('popupPrivacyText')}
                       </blockquote>
                     ))}
                   </li>
@@ -79,6 +99,14 @@ export function PopupView({ engine, ledger, error }: PopupViewProps): JSX.Elemen
           </>
         )}
       </section>
+      <nav class="links">
+        <button type="button" onClick={onOpenAudit} data-testid="open-audit">
+          {t('popupOpenAudit')}
+        </button>
+        <button type="button" onClick={onOpenOptions}>
+          {t('popupOpenOptions')}
+        </button>
+      </nav>
     </main>
   );
 }

@@ -2,10 +2,12 @@ import { browser } from 'wxt/browser';
 import { createKeepAlive } from '@/lib/background/keep-alive';
 import { serveGeneratePort } from '@/lib/background/generate-port';
 import { createRequestHandler } from '@/lib/background/request-handler';
+import { DTYPE_FILE, DTYPES, resolveModel } from '@/lib/engine/catalogue';
 import { EngineService } from '@/lib/engine/engine-service';
 import { ModelFileCache } from '@/lib/engine/model-file-cache';
 import { modelSpecFor, probeWebGpu } from '@/lib/engine/model-spec';
 import { configureTransformersEnv } from '@/lib/engine/runtime-env';
+import { ENGINE_TEST_SEAMS_KEY, parseTestSeams } from '@/lib/engine/test-seams';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
 import { openLedger, type Ledger } from '@/lib/ledger';
 import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
@@ -24,17 +26,34 @@ export default defineBackground({
     let ledger: Ledger | null = null;
     const openOwnLedger = () => (ledger ??= openLedger());
 
+    // An imported model offers only the dtypes its folder has.
+    const storedDtypes = async (settings: Settings) => {
+      const model = settings.modelId ? resolveModel(settings.modelId) : null;
+      const manifest = model ? await modelFiles.manifest(model.hubId, model.custom ? settings.modelRevision : model.revision) : null;
+      return manifest ? DTYPES.filter((d) => manifest.files.includes(DTYPE_FILE[d])) : undefined;
+    };
     const engine = new EngineService({
-      resolveSpec: async () => modelSpecFor(await readSettings(), await probeWebGpu()),
-      load: (spec, onProgress) => {
-        configureTransformersEnv({ remoteHost: spec.host, cache: modelFiles });
-        return loadTransformersGenerator(spec, onProgress);
+      resolveSpec: async () => {
+        const settings = await readSettings();
+        return modelSpecFor(settings, await probeWebGpu(), await storedDtypes(settings));
       },
+      load: async (spec, onProgress) => {
+        configureTransformersEnv({ remoteHost: spec.host, cache: modelFiles });
+        const seams = parseTestSeams((await browser.storage.local.get(ENGINE_TEST_SEAMS_KEY))[ENGINE_TEST_SEAMS_KEY]);
+        return loadTransformersGenerator(spec, onProgress, { seams });
+      },
+      limits: async () => {
+        const settings = await readSettings();
+        return { maxNewTokens: settings.maxNewTokens, timeoutMs: settings.generationTimeoutSeconds * 1000 };
+      },
+      // Chrome stops an idle service worker after ~30 s; Firefox's event page likewise.
       keepAlive: createKeepAlive(() => browser.runtime.getPlatformInfo()),
     });
     const handleRequest = createRequestHandler({
       ledger: openOwnLedger,
       engine,
+      modelFiles,
+      estimateStorage: () => navigator.storage.estimate(),
       extensionVersion: browser.runtime.getManifest().version,
     });
 

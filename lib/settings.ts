@@ -22,6 +22,10 @@ const SettingsSchema = v.object({
   /** Milliseconds of typing pause before a suggestion opens; 0 turns pause-to-suggest off. */
   pauseDelayMs: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 900),
   variants: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)), 3),
+  /** Engine: upper bound on new tokens per variant (each action's own budget may be lower). */
+  maxNewTokens: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(8), v.maxValue(1024)), 96),
+  /** Engine: a request (model loading included) is stopped after this many seconds. */
+  generationTimeoutSeconds: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(3600)), 120),
   /** Sites (hostnames) where the extension does nothing. */
   disabledSites: v.fallback(v.array(v.string()), []),
   /** Ledger: store only hashes and similarity sketches, never sentence text. */

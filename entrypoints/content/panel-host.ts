@@ -1,22 +1,23 @@
 import { autoUpdate, computePosition, flip, offset, shift } from '@floating-ui/dom';
 import { h, render } from 'preact';
-import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { SuggestionPanel, type SuggestionPanelProps } from '@/components/SuggestionPanel';
-import '@/components/suggestion-panel.css';
+import panelCss from '@/components/suggestion-panel.css?inline';
+
+interface MountedPanel {
+  shadowHost: HTMLElement;
+  uiContainer: HTMLElement;
+}
 
 /**
  * Mounts the panel in a shadow root (page CSS cannot reach in, ours cannot leak out) and keeps it
  * next to the caret with floating-ui. Geometry is read only while the panel is shown.
  */
 export class PanelHost {
-  private ui: ShadowRootContentScriptUi<HTMLElement> | null = null;
+  private ui: MountedPanel | null = null;
   private stopPositioning: (() => void) | null = null;
 
-  constructor(private readonly ctx: ContentScriptContext) {}
-
-  async show(props: SuggestionPanelProps, anchor: HTMLElement, caretRect: () => DOMRect | null): Promise<void> {
-    const ui = await this.ensureMounted();
+  show(props: SuggestionPanelProps, anchor: HTMLElement, caretRect: () => DOMRect | null): void {
+    const ui = this.ensureMounted(anchor.ownerDocument);
     render(h(SuggestionPanel, props), ui.uiContainer);
     if (this.stopPositioning) return;
     const floating = ui.uiContainer;
@@ -45,7 +46,7 @@ export class PanelHost {
     this.stopPositioning?.();
     this.stopPositioning = null;
     if (this.ui) render(null, this.ui.uiContainer);
-    this.ui?.remove();
+    this.ui?.shadowHost.remove();
     this.ui = null;
   }
 
@@ -58,23 +59,24 @@ export class PanelHost {
     return this.stopPositioning !== null;
   }
 
-  private async ensureMounted(): Promise<ShadowRootContentScriptUi<HTMLElement>> {
+  /**
+   * A closed-to-the-page shadow root at the end of <body>. Our styles are adopted inside it, so
+   * page CSS cannot reach in and ours cannot leak out.
+   */
+  private ensureMounted(doc: Document): MountedPanel {
     if (this.ui) return this.ui;
-    const ui = await createShadowRootUi(this.ctx, {
-      name: 'ledgerline-panel',
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
-      // Keys typed inside the panel stay inside it: the page must not act on them.
-      isolateEvents: true,
-      onMount: (container, _shadow, host) => {
-        host.style.cssText = 'position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
-        container.style.cssText = 'position:fixed;top:0;left:0;';
-        return container;
-      },
-    });
-    ui.mount();
-    this.ui = ui;
-    return ui;
+    const shadowHost = doc.createElement('ledgerline-panel');
+    shadowHost.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
+    const shadow = shadowHost.attachShadow({ mode: 'open' });
+    const style = doc.createElement('style');
+    style.textContent = panelCss;
+    const uiContainer = doc.createElement('div');
+    uiContainer.style.cssText = 'position:fixed;top:0;left:0;';
+    shadow.append(style, uiContainer);
+    // Keys typed inside the panel stay inside it: the page must not act on them.
+    for (const type of ['keydown', 'keyup', 'keypress']) shadowHost.addEventListener(type, (event) => event.stopPropagation());
+    (doc.body ?? doc.documentElement).append(shadowHost);
+    this.ui = { shadowHost, uiContainer };
+    return this.ui;
   }
 }

@@ -1,5 +1,4 @@
 import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { SuggestionPanelProps, VariantView } from '@/components/SuggestionPanel';
 import { REWRITE_ACTIONS, type ActionId } from '@/lib/engine/actions';
 import { adapterFor, editableRootOf, fieldIdOf, refusalReason, type FieldAdapter, type FieldSnapshot } from '@/lib/fields';
@@ -53,27 +52,35 @@ export class SuggestionController {
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
 
-  constructor(
-    ctx: ContentScriptContext,
-    private settings: Settings,
-  ) {
-    this.panel = new PanelHost(ctx);
+  constructor(private settings: Settings) {
+    this.panel = new PanelHost();
   }
 
   setSettings(settings: Settings): void {
     this.settings = settings;
   }
 
-  /** focusin: decide once per focus whether this field may be used. */
-  handleFocusIn(event: FocusEvent): void {
-    const target = event.composedPath()[0] ?? event.target;
+  /**
+   * focusin (or the field focused before this script ran): decide once per focus whether this
+   * field may be used. The deepest target is read through open shadow roots; focus moving into
+   * our own panel keeps the field.
+   */
+  handleFocusIn(event: Pick<FocusEvent, 'target' | 'composedPath'>): void {
+    const path = event.composedPath();
+    if (path.some((node) => node instanceof Element && node.localName === 'ledgerline-panel')) return;
+    const target = path[0] ?? event.target;
     const root = editableRootOf(target as EventTarget);
     if (root && root === this.field?.element) return;
     this.close();
     this.field = null;
     if (!root || refusalReason(root) !== null) return;
     const adapter = adapterFor(root);
-    if (adapter) this.field = { element: root, eventTarget: event.target ?? root, adapter };
+    // Listeners on the document see events from inside shadow roots retargeted to the outermost host.
+    let eventTarget: Element = root;
+    for (let rootNode = eventTarget.getRootNode(); rootNode instanceof ShadowRoot; rootNode = eventTarget.getRootNode()) {
+      eventTarget = rootNode.host;
+    }
+    if (adapter) this.field = { element: root, eventTarget, adapter };
   }
 
   /** input: the hot path. Typing makes an open suggestion stale and restarts the pause timer. */
@@ -165,7 +172,7 @@ export class SuggestionController {
     const wasOpen = this.view !== null;
     this.view = view;
     if (wasOpen) this.panel.update(this.panelProps());
-    else void this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element));
+    else this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element));
   }
 
   close(): void {

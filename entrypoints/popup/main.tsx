@@ -1,13 +1,44 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { PopupView, type PopupViewProps } from '@/components/PopupView';
+import { t } from '@/lib/i18n';
 import type { Response } from '@/lib/messaging';
+import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
+import { webHostOf, withSiteEnabled } from '@/lib/site-settings';
 import './style.css';
 
 const app = document.getElementById('app')!;
 
+async function readSettings(): Promise<Settings> {
+  return parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+}
+
+/** The web page the popup is about: the active tab, or (popup opened as a tab) the last used web tab. */
+async function targetHost(): Promise<string | null> {
+  const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+  const host = webHostOf(active?.url);
+  if (host) return host;
+  const tabs = await browser.tabs.query({});
+  const recent = tabs.filter((tab) => webHostOf(tab.url)).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+  return webHostOf(recent[0]?.url);
+}
+
 async function refresh(): Promise<void> {
-  const props: PopupViewProps = { engine: null, ledger: null, error: null };
+  const settings = await readSettings();
+  const host = await targetHost();
+  const props: PopupViewProps = {
+    engine: null,
+    ledger: null,
+    error: null,
+    site: host ? { host, enabled: !settings.disabledSites.includes(host) } : null,
+    onToggleSite: async (enabled) => {
+      if (!host) return;
+      await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: withSiteEnabled(await readSettings(), host, enabled) });
+      void refresh();
+    },
+    onOpenAudit: () => void browser.tabs.create({ url: browser.runtime.getURL('/audit.html') }),
+    onOpenOptions: () => void browser.runtime.openOptionsPage(),
+  };
   try {
     const [engine, ledger] = await Promise.all([
       browser.runtime.sendMessage({ type: 'engine.status' }) as Promise<Response<'engine.status'>>,
@@ -15,9 +46,9 @@ async function refresh(): Promise<void> {
     ]);
     props.engine = engine;
     if (ledger.ok) props.ledger = ledger.summary;
-    else props.error = `The ledger could not be read: ${ledger.error}`;
+    else props.error = t('popupLedgerUnreadable', ledger.error);
   } catch (error) {
-    props.error = `The background is not answering: ${error instanceof Error ? error.message : String(error)}`;
+    props.error = t('popupBackgroundDown', error instanceof Error ? error.message : String(error));
   }
   render(<PopupView {...props} />, app);
 }

@@ -1,29 +1,53 @@
 import { InterruptableStoppingCriteria, type ProgressInfo } from '@huggingface/transformers';
-import type { EngineStatus, GenerateRequest, GenerateServerMessage, ModelInfo } from '../messaging';
+import type { EngineStats, EngineStatus, GenerateRequest, GenerateServerMessage, ModelInfo } from '../messaging';
+import { fallbackAfterWebgpuFailure } from './capabilities';
+import { DTYPES, type Dtype } from './catalogue';
 import { cleanOutput } from './clean-output';
 import { DownloadProgress } from './download-progress';
 import { preparePrompt } from './prompts';
-import { GenerationQueue, type JobSignal } from './request-queue';
+import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from './request-queue';
 import type { ModelSpec, TextGenerator } from './text-generator';
 import { dedupeVariants, variantPlans } from './variants';
 
+/** What to load now, and why (shown as is by the popup and options page). */
+export interface ResolvedSpec {
+  spec: ModelSpec;
+  reason: string;
+  /** Bytes the catalogue says this model + dtype downloads; null or absent when unknown. */
+  expectedBytes?: number | null;
+  /** The dtypes the model has (to pick one WASM can run after a WebGPU failure). */
+  availableDtypes?: readonly Dtype[];
+}
+
 export interface EngineDependencies {
   /** Which model and runtime to use now (settings + capability detection). */
-  resolveSpec: () => Promise<{ spec: ModelSpec; reason: string }>;
+  resolveSpec: () => Promise<ResolvedSpec>;
   load: (spec: ModelSpec, onProgress: (info: ProgressInfo) => void) => Promise<TextGenerator>;
   /** Keeps the host alive during long work (an MV3 service worker stops after ~30 s idle). */
   keepAlive?: <T>(work: Promise<T>) => Promise<T>;
+  /** The limits for the next request (settings may change them); defaults to DEFAULT_LIMITS. */
+  limits?: () => EngineLimits | Promise<EngineLimits>;
   now?: () => number;
 }
 
 export interface EngineLimits {
+  /** Upper bound on new tokens per variant (the action's own budget may be lower). */
   maxNewTokens: number;
+  /** Running time per request, model loading included. */
   timeoutMs: number;
 }
 
-const DEFAULT_LIMITS: EngineLimits = { maxNewTokens: 64, timeoutMs: 120_000 };
+export const DEFAULT_LIMITS: EngineLimits = { maxNewTokens: 64, timeoutMs: 120_000 };
 
 type Sink = (message: GenerateServerMessage) => void;
+type ProgressListener = (loadedBytes: number, totalBytes: number) => void;
+
+interface LoadedGenerator {
+  spec: ModelSpec;
+  reason: string;
+  ready: Promise<TextGenerator>;
+  listeners: Set<ProgressListener>;
+}
 
 function sameSpec(a: ModelSpec, b: ModelSpec): boolean {
   return a.modelId === b.modelId && a.revision === b.revision && a.device === b.device && a.dtype === b.dtype;
@@ -32,17 +56,23 @@ function sameSpec(a: ModelSpec, b: ModelSpec): boolean {
 /**
  * The background's model owner: loads the model once and reuses it, runs one generation at a
  * time through the queue (a newer request for the same field interrupts the older), and streams
- * each variant to the caller.
+ * each variant to the caller. If WebGPU fails at load or run time it falls back to WASM once and
+ * says so in its status.
  */
 export class EngineService {
-  private generator: { spec: ModelSpec; reason: string; ready: Promise<TextGenerator> } | null = null;
+  private generator: LoadedGenerator | null = null;
   private current: EngineStatus = { state: 'idle' };
   private readonly queue = new GenerationQueue();
   private readonly now: () => number;
+  /** Set once WebGPU failed in this background's lifetime: from then on WASM is used. */
+  private webgpuFailure: string | null = null;
+  private readonly recent: EngineStats[] = [];
+  /** Requests between arrival and submission to the queue (limits being read), and whether they were cancelled meanwhile. */
+  private readonly starting = new Map<string, { tabId: number | undefined; cancelled: CancelledError | null }>();
 
   constructor(
     private readonly deps: EngineDependencies,
-    private readonly limits: EngineLimits = DEFAULT_LIMITS,
+    private readonly fixedLimits: EngineLimits = DEFAULT_LIMITS,
   ) {
     this.now = deps.now ?? Date.now;
   }
@@ -51,58 +81,151 @@ export class EngineService {
     return this.current;
   }
 
+  /** Why the engine runs where it runs; null before anything was resolved. */
+  webgpuFallback(): string | null {
+    return this.webgpuFailure;
+  }
+
+  queueState(): { running: boolean; pending: number } {
+    return { running: this.queue.runningId !== null, pending: this.queue.pending };
+  }
+
+  /** Timings of the last requests, newest last (for the benchmark and diagnostics). */
+  stats(): EngineStats[] {
+    return [...this.recent];
+  }
+
+  /** The spec the next request would load (after a WebGPU failure: the WASM one) and why. */
+  async resolve(): Promise<ResolvedSpec> {
+    const resolved = await this.deps.resolveSpec();
+    if (resolved.spec.device !== 'webgpu' || this.webgpuFailure === null) return resolved;
+    const choice = fallbackAfterWebgpuFailure(
+      { device: 'webgpu', dtype: resolved.spec.dtype as Dtype, reason: resolved.reason, refused: [] },
+      resolved.availableDtypes ?? DTYPES,
+      this.webgpuFailure,
+    );
+    return {
+      ...resolved,
+      spec: { ...resolved.spec, device: 'wasm', dtype: choice.dtype },
+      reason: `${choice.reason} WebGPU is tried again when the extension restarts.`,
+    };
+  }
+
   /** Runs a request to completion; every path ends with exactly one 'done' or 'error' message. */
   async generate(request: GenerateRequest, tabId: number | undefined, send: Sink): Promise<void> {
+    let ended = false;
+    // Nothing after the final message: a late streamed chunk of an interrupted run is dropped.
+    const sink: Sink = (message) => {
+      if (ended) return;
+      if (message.type === 'done' || message.type === 'error') ended = true;
+      send(message);
+    };
     const startedAt = this.now();
-    const work = this.queue.submit({
-      fieldKey: request.fieldKey,
-      ...(tabId !== undefined ? { tabId } : {}),
-      requestId: request.requestId,
-      timeoutMs: this.limits.timeoutMs,
-      run: (signal) => this.runRequest(request, send, signal, startedAt),
-    });
+    const arrival = { tabId, cancelled: null as CancelledError | null };
+    this.starting.set(request.requestId, arrival);
     try {
+      const limits = await Promise.resolve(this.deps.limits ? this.deps.limits() : this.fixedLimits).finally(() =>
+        this.starting.delete(request.requestId),
+      );
+      if (arrival.cancelled) throw arrival.cancelled;
+      const work = this.queue.submit({
+        fieldKey: request.fieldKey,
+        ...(tabId !== undefined ? { tabId } : {}),
+        requestId: request.requestId,
+        timeoutMs: limits.timeoutMs,
+        run: (signal) => this.runRequest(request, sink, signal, startedAt, limits),
+      });
       await (this.deps.keepAlive ? this.deps.keepAlive(work) : work);
+      // A run that returned without a final message was interrupted by something the queue did
+      // not report (cannot happen today; never leave the caller waiting).
+      sink({ type: 'error', requestId: request.requestId, message: 'The suggestion was stopped.', retryable: true });
     } catch (error) {
-      send({ type: 'error', requestId: request.requestId, ...describeFailure(error) });
+      sink({ type: 'error', requestId: request.requestId, ...describeFailure(error) });
     }
   }
 
   cancel(requestId: string): void {
+    const arriving = this.starting.get(requestId);
+    if (arriving) arriving.cancelled ??= new CancelledError('cancelled');
     this.queue.cancel(requestId);
   }
 
   dropTab(tabId: number): void {
+    for (const arriving of this.starting.values()) {
+      if (arriving.tabId === tabId) arriving.cancelled ??= new CancelledError('tab-closed');
+    }
     this.queue.dropTab(tabId);
   }
 
-  private async ensureGenerator(requestId: string, send: Sink): Promise<{ generator: TextGenerator; info: ModelInfo }> {
-    const { spec, reason } = await this.deps.resolveSpec();
-    if (!this.generator || !sameSpec(this.generator.spec, spec)) {
-      const previous = this.generator;
-      const progress = new DownloadProgress();
-      this.current = { state: 'loading', modelId: spec.modelId, loadedBytes: 0, totalBytes: 0 };
-      const ready = this.deps.load(spec, (info) => {
+  /** Downloads and loads the current model now (the options page's "download now"). */
+  async warmUp(onProgress?: ProgressListener): Promise<EngineStatus> {
+    const work = this.ensureGenerator(onProgress ?? (() => undefined)).then(() => this.current);
+    try {
+      return await (this.deps.keepAlive ? this.deps.keepAlive(work) : work);
+    } catch {
+      return this.current;
+    }
+  }
+
+  /** Forgets the loaded model if it is this one (before its files are deleted). */
+  async unload(modelId?: string): Promise<void> {
+    const loaded = this.generator;
+    if (!loaded || (modelId !== undefined && loaded.spec.modelId !== modelId)) return;
+    this.generator = null;
+    this.current = { state: 'idle' };
+    await loaded.ready.then((g) => g.dispose()).catch(() => undefined);
+  }
+
+  private async ensureGenerator(onProgress: ProgressListener): Promise<{ generator: TextGenerator; info: ModelInfo }> {
+    const resolved = await this.resolve();
+    if (!this.generator || !sameSpec(this.generator.spec, resolved.spec)) this.startLoad(resolved);
+    const loading = this.generator!;
+    loading.listeners.add(onProgress);
+    try {
+      const generator = await loading.ready;
+      return { generator, info: modelInfo(generator.spec) };
+    } catch (error) {
+      if (loading.spec.device === 'webgpu' && this.webgpuFailure === null) {
+        // WebGPU could not load the model: fall back to WASM, once.
+        this.webgpuFailure = shortMessage(error);
+        return this.ensureGenerator(onProgress);
+      }
+      throw error;
+    } finally {
+      loading.listeners.delete(onProgress);
+    }
+  }
+
+  private startLoad({ spec, reason, expectedBytes }: ResolvedSpec): void {
+    const previous = this.generator;
+    const progress = new DownloadProgress(expectedBytes ?? null);
+    const listeners = new Set<ProgressListener>();
+    this.current = { state: 'loading', modelId: spec.modelId, loadedBytes: 0, totalBytes: expectedBytes ?? 0 };
+    let ready: Promise<TextGenerator>;
+    try {
+      ready = this.deps.load(spec, (info) => {
         if (!progress.update(info)) return;
         const { loadedBytes, totalBytes } = progress.totals();
-        this.current = { state: 'loading', modelId: spec.modelId, loadedBytes, totalBytes };
-        send({ type: 'progress', requestId, phase: 'loading', loadedBytes, totalBytes });
+        if (this.generator?.ready === ready) this.current = { state: 'loading', modelId: spec.modelId, loadedBytes, totalBytes };
+        for (const listener of listeners) listener(loadedBytes, totalBytes);
       });
-      this.generator = { spec, reason, ready };
-      void previous?.ready.then((old) => old.dispose()).catch(() => undefined);
-      ready.then(
-        () => {
-          this.current = { state: 'ready', model: modelInfo(spec), reason };
-        },
-        (error: unknown) => {
-          // Forget a failed load so the next request (the panel's retry) starts over.
-          if (this.generator?.ready === ready) this.generator = null;
-          this.current = { state: 'error', modelId: spec.modelId, message: describeFailure(error).message };
-        },
-      );
+    } catch (error) {
+      ready = Promise.reject(error);
     }
-    const generator = await this.generator.ready;
-    return { generator, info: modelInfo(this.generator.spec) };
+    const loading: LoadedGenerator = { spec, reason, ready, listeners };
+    this.generator = loading;
+    void previous?.ready.then((old) => old.dispose()).catch(() => undefined);
+    ready.then(
+      () => {
+        if (this.generator === loading) this.current = { state: 'ready', model: modelInfo(spec), reason };
+      },
+      (error: unknown) => {
+        // Forget a failed load so the next request (the panel's retry) starts over.
+        if (this.generator !== loading) return;
+        this.generator = null;
+        this.current = { state: 'error', modelId: spec.modelId, message: describeFailure(error).message };
+      },
+    );
   }
 
   private async runRequest(
@@ -110,6 +233,7 @@ export class EngineService {
     send: Sink,
     signal: JobSignal,
     startedAt: number,
+    limits: EngineLimits,
   ): Promise<void> {
     // Prompt first: a bad request (e.g. nothing to rewrite) fails before any model work.
     const selection = { start: request.selectionStart, end: request.selectionEnd };
@@ -120,47 +244,92 @@ export class EngineService {
       selection: selection.start === selection.end ? null : selection,
       ...(request.limit !== undefined ? { limit: request.limit } : {}),
     });
-    const { generator, info } = await this.ensureGenerator(request.requestId, send);
+    const onLoadProgress: ProgressListener = (loadedBytes, totalBytes) => {
+      if (!signal.interrupted) send({ type: 'progress', requestId: request.requestId, phase: 'loading', loadedBytes, totalBytes });
+    };
+    let { generator, info } = await this.ensureGenerator(onLoadProgress);
+    const loadedAt = this.now();
     const cleanContext = {
       action: prompt.action,
       sourceText: prompt.sourceText,
       contextBefore: prompt.contextBefore,
       ...(prompt.limit !== undefined ? { limit: prompt.limit } : {}),
     };
-    const maxNewTokens = Math.min(prompt.maxNewTokens, this.limits.maxNewTokens);
-    const finished: string[] = [];
-    for (const plan of variantPlans(request.variants, hashSeed(request.requestId))) {
+    const maxNewTokens = Math.min(prompt.maxNewTokens, limits.maxNewTokens);
+    const plans = variantPlans(request.variants, hashSeed(request.requestId));
+    let finished: string[] = [];
+    let tokens = 0;
+    let firstTokenAt: number | null = null;
+    for (let i = 0; i < plans.length; i++) {
       if (signal.interrupted) break;
+      const plan = plans[i]!;
       const stopping = new InterruptableStoppingCriteria();
       const unsubscribe = signal.onInterrupt(() => stopping.interrupt());
       send({ type: 'progress', requestId: request.requestId, phase: 'generating', loadedBytes: 0, totalBytes: 0 });
-      let tokens = 0;
-      const raw = await generator.generate({
-        messages: prompt.messages,
-        plan,
-        maxNewTokens,
-        stopping,
-        onToken: () => void (tokens += 1),
-        onText: (soFar) => {
-          const text = cleanOutput(soFar, cleanContext, { final: false });
-          if (text) send({ type: 'variant', requestId: request.requestId, index: finished.length, text, final: false });
-        },
-      }).finally(unsubscribe);
+      let variantTokens = 0;
+      let raw: string;
+      try {
+        raw = await generator
+          .generate({
+            messages: prompt.messages,
+            plan,
+            maxNewTokens,
+            stopping,
+            onToken: () => {
+              variantTokens += 1;
+              firstTokenAt ??= this.now();
+            },
+            onText: (soFar) => {
+              if (signal.interrupted) return;
+              const text = cleanOutput(soFar, cleanContext, { final: false });
+              if (text) send({ type: 'variant', requestId: request.requestId, index: finished.length, text, final: false });
+            },
+          })
+          .finally(unsubscribe);
+      } catch (error) {
+        if (signal.interrupted || generator.spec.device !== 'webgpu' || this.webgpuFailure !== null) throw error;
+        // WebGPU failed mid-run (device lost, out of memory): fall back to WASM once and start
+        // this request's variants over; the panel's variant slots are overwritten by index.
+        this.webgpuFailure = shortMessage(error);
+        if (this.generator?.spec.device === 'webgpu') await this.unload();
+        ({ generator, info } = await this.ensureGenerator(onLoadProgress));
+        finished = [];
+        i = -1;
+        continue;
+      }
+      tokens += variantTokens;
       if (signal.interrupted) break;
       // Fewer tokens than the budget means the model ended its turn itself.
-      const text = cleanOutput(raw, { ...cleanContext, finished: tokens < maxNewTokens }, { final: true });
+      const text = cleanOutput(raw, { ...cleanContext, finished: variantTokens < maxNewTokens }, { final: true });
       if (text && dedupeVariants([...finished, text]).length > finished.length) {
         finished.push(text);
         send({ type: 'variant', requestId: request.requestId, index: finished.length - 1, text, final: true });
       }
     }
     if (signal.interrupted) return;
+    const endedAt = this.now();
+    this.recent.push({
+      requestId: request.requestId,
+      model: info,
+      startedAt,
+      loadMs: loadedAt - startedAt,
+      firstTokenMs: firstTokenAt === null ? null : firstTokenAt - loadedAt,
+      generateMs: endedAt - loadedAt,
+      tokens,
+      variants: finished.length,
+    });
+    if (this.recent.length > 20) this.recent.shift();
     send({ type: 'done', requestId: request.requestId, variants: finished, replace: prompt.replace, model: info, startedAt });
   }
 }
 
 function modelInfo(spec: ModelSpec): ModelInfo {
   return { id: spec.modelId, revision: spec.revision, dtype: spec.dtype, backend: spec.device === 'webgpu' ? 'webgpu' : 'wasm' };
+}
+
+function shortMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
 /** A stable 32-bit seed from the request id, so a variant can be reproduced from the log. */
@@ -170,9 +339,25 @@ function hashSeed(text: string): number {
   return hash >>> 0;
 }
 
+/** A failure in words the panel shows as is, and whether "Try again" makes sense. */
 export function describeFailure(error: unknown): { message: string; retryable: boolean } {
+  if (error instanceof CancelledError) {
+    const why =
+      error.reason === 'superseded'
+        ? 'A newer suggestion for this field replaced this one.'
+        : error.reason === 'tab-closed'
+          ? 'The tab was closed.'
+          : 'The suggestion was cancelled.';
+    return { message: why, retryable: error.reason !== 'tab-closed' };
+  }
+  if (error instanceof TimeoutError) {
+    return {
+      message: `The on-device model took longer than ${Math.round(error.timeoutMs / 1000)} s and was stopped. Try again, or pick a smaller model in the options.`,
+      retryable: true,
+    };
+  }
   const text = error instanceof Error ? error.message : String(error);
-  if (/fetch|network|404|Could not locate file|Failed to fetch/i.test(text)) {
+  if (/fetch|network|404|Could not locate file|Failed to fetch|not found|trying to load file/i.test(text)) {
     return { message: `The model could not be downloaded (${text}). Check the model host in the options and try again.`, retryable: true };
   }
   return { message: `The on-device model failed: ${text}`, retryable: true };

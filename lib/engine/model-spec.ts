@@ -1,7 +1,7 @@
 import type { Settings } from '../settings';
 import { chooseRuntime, type WebGpuInfo } from './capabilities';
-import { availableDtypes, defaultModel, resolveModel } from './catalogue';
-import type { ModelSpec } from './text-generator';
+import { availableDtypes, defaultModel, downloadBytes, resolveModel, type Dtype } from './catalogue';
+import type { ResolvedSpec } from './engine-service';
 
 export class ModelChoiceError extends Error {
   override readonly name = 'ModelChoiceError';
@@ -9,14 +9,16 @@ export class ModelChoiceError extends Error {
 
 /**
  * Settings + what the browser offers → the model, device and dtype to load, with a reason the
- * popup and options page show as is.
+ * popup and options page show as is. `storedDtypes`: for an imported model, the dtypes its folder
+ * has (a custom model otherwise offers every dtype and the loader finds out).
  */
-export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null): { spec: ModelSpec; reason: string } {
+export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null, storedDtypes?: readonly Dtype[]): ResolvedSpec {
   const model = settings.modelId ? resolveModel(settings.modelId) : defaultModel();
   if (!model) throw new ModelChoiceError(`"${settings.modelId}" is not a model id the hub would accept (expected org/name).`);
+  const dtypes = storedDtypes && storedDtypes.length > 0 ? availableDtypes(model).filter((d) => storedDtypes.includes(d)) : availableDtypes(model);
   const choice = chooseRuntime({
     webgpu,
-    availableDtypes: availableDtypes(model),
+    availableDtypes: dtypes,
     override: {
       ...(settings.device !== 'auto' ? { device: settings.device } : {}),
       ...(settings.dtype !== 'auto' ? { dtype: settings.dtype } : {}),
@@ -26,6 +28,8 @@ export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null): { s
   return {
     spec: { modelId: model.hubId, revision, device: choice.device, dtype: choice.dtype, host: settings.modelHost },
     reason: choice.reason,
+    expectedBytes: downloadBytes(model, choice.dtype),
+    availableDtypes: dtypes,
   };
 }
 

@@ -82,15 +82,15 @@ export async function loadTransformersGenerator(
     device: spec.device,
     dtype: spec.dtype as 'fp32',
   });
-  if (seams.stepDelayMs) slowDown(model, seams.stepDelayMs);
+  if (options.seams) slowDown(model, options.seams);
   return new TransformersGenerator(spec, tokenizer, model, seams);
 }
 
-/** Test seam: waits before each forward pass (one per generated token). */
-function slowDown(model: PreTrainedModel, delayMs: number): void {
+/** Test seam: waits `seams.stepDelayMs` (read at each step) before each forward pass, one per token. */
+function slowDown(model: PreTrainedModel, seams: EngineTestSeams): void {
   const forward = model.forward.bind(model);
   model.forward = async (inputs: Record<string, unknown>) => {
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (seams.stepDelayMs) await new Promise((resolve) => setTimeout(resolve, seams.stepDelayMs));
     return forward(inputs);
   };
 }

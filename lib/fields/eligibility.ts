@@ -7,7 +7,7 @@ const TEXT_INPUT_TYPES = new Set(['text', 'search', 'email', 'url', '']);
 
 const SECRET_AUTOCOMPLETE = /(^|\s)(cc-[a-z-]+|one-time-code|current-password|new-password)(\s|$)/i;
 
-const CODE_EDITOR_SELECTOR = '.cm-editor, .CodeMirror, .monaco-editor, .ace_editor';
+const CODE_EDITOR_SELECTOR = '.cm-editor, .cm-content, .CodeMirror, .monaco-editor, .ace_editor';
 
 export type FieldKind = 'textarea' | 'input' | 'contenteditable';
 
@@ -45,4 +45,14 @@ export function editableRootOf(target: EventTarget | null): HTMLElement | null {
   let root: HTMLElement = target;
   while (root.parentElement?.isContentEditable) root = root.parentElement;
   return root;
+}
+
+/** Whether the writer turned the extension off for this host (a listed domain covers its subdomains). */
+export function isSiteDisabled(hostname: string, disabledSites: readonly string[]): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (!host) return false;
+  return disabledSites.some((site) => {
+    const entry = site.trim().toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');
+    return entry.length > 0 && (host === entry || host.endsWith(`.${entry}`));
+  });
 }

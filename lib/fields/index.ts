@@ -1,21 +1,49 @@
+import { ckEditorAdapter } from './adapters/ckeditor';
 import { contentEditableAdapter } from './adapters/contenteditable';
+import { draftAdapter } from './adapters/draft';
+import { lexicalAdapter } from './adapters/lexical';
+import { proseMirrorAdapter } from './adapters/prosemirror';
+import type { RichTextAdapter } from './adapters/rich-text';
+import { slateAdapter } from './adapters/slate';
 import { textControlAdapter } from './adapters/text-control';
-import { fieldKindOf, type FieldKind } from './eligibility';
-import type { FieldAdapter } from './field-snapshot';
+import { tinyMceAdapter } from './adapters/tinymce';
+import { quillAdapter } from './adapters/quill';
+import { wordPressRichTextAdapter } from './adapters/wordpress';
+import { fieldKindOf } from './eligibility';
+import type { FieldAdapter, FieldSnapshot } from './field-snapshot';
 
-export { editableRootOf, fieldKindOf, refusalReason } from './eligibility';
+export { editableRootOf, fieldKindOf, isSiteDisabled, refusalReason } from './eligibility';
 export type { FieldKind } from './eligibility';
 export type { FieldAdapter, FieldSnapshot, InsertOutcome } from './field-snapshot';
+export { deepActiveElement, selectionRangeIn } from './selection';
+export { flattenEditable, rangeForOffsets, domPointToOffset, offsetToDomPoint, type FlatText } from './text-model';
 
-const ADAPTERS: Record<FieldKind, FieldAdapter> = {
-  textarea: textControlAdapter,
-  input: textControlAdapter,
-  contenteditable: contentEditableAdapter,
-};
+/** Known editors first; the generic contenteditable adapter last. */
+const RICH_TEXT_ADAPTERS: readonly RichTextAdapter[] = [
+  proseMirrorAdapter,
+  lexicalAdapter,
+  draftAdapter,
+  slateAdapter,
+  quillAdapter,
+  ckEditorAdapter,
+  tinyMceAdapter,
+  wordPressRichTextAdapter,
+];
 
 export function adapterFor(element: HTMLElement): FieldAdapter | null {
   const kind = fieldKindOf(element);
-  return kind ? ADAPTERS[kind] : null;
+  if (kind === 'textarea' || kind === 'input') return textControlAdapter;
+  if (kind !== 'contenteditable') return null;
+  return RICH_TEXT_ADAPTERS.find((adapter) => adapter.detect(element)) ?? contentEditableAdapter;
+}
+
+/**
+ * The field's text and selection, the same way for every editor (what a suggestion's context and
+ * the audit's sentence highlights are computed on), with the adapter that produced it.
+ */
+export function readField(element: HTMLElement): (FieldSnapshot & { kind: string }) | null {
+  const adapter = adapterFor(element);
+  return adapter ? { ...adapter.read(element), kind: adapter.kind } : null;
 }
 
 /**

@@ -1,16 +1,28 @@
 import { bandKeys, sketchFromHex } from '../text/similarity';
 import { LedgerDb, DEFAULT_DB_NAME, type KeyRow, type SentenceIndexRow } from './db';
-import { buildEntryBody, hashEntry, prepareSentences, validateInput } from './entry';
-import { ChainVerifier } from './chain';
+import { buildEntryBody, prepareSentences, sealEntry, validateInput } from './entry';
+import { ChainVerifier, GENESIS_ANCHOR, type ChainAnchor } from './chain';
+import { documentDelta, documentsFromEntries, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
+import type { Migration } from './migrations';
 import { attributeText, dexieCandidateSource, type AttributionResult, type AttributionThresholds } from './attribution';
 import { HeadMovedError, LedgerWriteError, isConflictError, toLedgerWriteError } from './errors';
-import { DEFAULT_ALGORITHMS, generateSigningKey, signHead } from './signing';
+import {
+  CHECKPOINT_TYPE,
+  DEFAULT_ALGORITHMS,
+  checkpointBody,
+  generateSigningKey,
+  signHead,
+  signStatement,
+  verifyCheckpoint,
+} from './signing';
 import {
   DEFAULT_SETTINGS,
   GENESIS_HASH,
   type AcceptanceInput,
   type LedgerEntry,
   type LedgerSettings,
+  type PublicKeyInfo,
+  type SignedCheckpoint,
   type SignedHead,
   type SigningAlgorithm,
   type VerifyResult,
@@ -29,12 +41,21 @@ export interface OpenLedgerOptions {
   algorithms?: readonly SigningAlgorithm[];
   now?: () => number;
   maxRetries?: number;
+  /** Open at an older schema (migration tests). */
+  migrations?: readonly Migration[];
+  /** Write entries in an older format (migration tests). */
+  entryFormat?: 1 | 2;
 }
 
 export interface LedgerStats {
   entries: number;
   sentences: number;
   sentencesToday: number;
+}
+
+export interface PruneResult {
+  pruned: number;
+  checkpoint: SignedCheckpoint | null;
 }
 
 export interface Ledger {
@@ -53,25 +74,49 @@ export interface Ledger {
   ): Promise<AttributionResult>;
   /** The signed chain head, or null for an empty ledger. */
   head(): Promise<SignedHead | null>;
+  /** The retention checkpoint, or null when nothing was ever pruned. */
+  checkpoint(): Promise<SignedCheckpoint | null>;
+  /** Where the stored chain starts (genesis or after the checkpoint). */
+  anchor(): Promise<ChainAnchor>;
   /** Public key for reports: algorithm, base64 SPKI and key id (sha256 of SPKI). Creates the key if needed. */
-  publicKey(): Promise<{ algorithm: SigningAlgorithm; spki: string; keyId: string }>;
+  publicKey(): Promise<PublicKeyInfo>;
+  /** This ledger's key plus keys trusted from restored backups. */
+  knownKeys(): Promise<PublicKeyInfo[]>;
+  /** Sign a typed statement (report) with the ledger key. */
+  signStatement(type: string, body: Record<string, unknown>): Promise<{ algorithm: SigningAlgorithm; keyId: string; signature: string }>;
+  /** Documents with accepted suggestions, most recent first. */
+  documents(): Promise<DocumentRow[]>;
+  /** Remember the AI share found by the last audit of a document's text. */
+  recordAudit(documentKey: string, audit: DocumentAudit): Promise<void>;
+  /**
+   * Retention: delete entries accepted more than `retentionDays` ago (the oldest contiguous run)
+   * after verifying the chain, and keep a signed checkpoint so the rest still verifies.
+   */
+  prune(retentionDays: number): Promise<PruneResult>;
   /** The underlying Dexie database (attribution and export read from it). */
   readonly db: LedgerDb;
   close(): void;
 }
 
 const VERIFY_PAGE = 500;
+const DAY_MS = 86_400_000;
 
 export function openLedger(options: OpenLedgerOptions = {}): Ledger {
-  const db = new LedgerDb(options.name ?? DEFAULT_DB_NAME, {
-    ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
-    ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
-  });
+  const db = new LedgerDb(
+    options.name ?? DEFAULT_DB_NAME,
+    {
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+    },
+    ...(options.migrations ? [options.migrations] : []),
+  );
   const subtle = options.subtle ?? globalThis.crypto.subtle;
   const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
   const settings = options.settings ?? (() => DEFAULT_SETTINGS);
   const now = options.now ?? (() => Date.now());
   const maxRetries = options.maxRetries ?? 20;
+  const entryFormat = options.entryFormat ?? 2;
+  const hasDocuments = () => db.tables.some((t) => t.name === 'documents');
 
   let keyPromise: Promise<KeyRow> | null = null;
 
@@ -100,6 +145,18 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     return db.entries.orderBy('seq').last();
   }
 
+  async function checkpoint(): Promise<SignedCheckpoint | null> {
+    const row = await db.meta.get('checkpoint');
+    if (!row || row.key !== 'checkpoint') return null;
+    const { key: _k, ...cp } = row;
+    return cp;
+  }
+
+  async function anchor(): Promise<ChainAnchor> {
+    const cp = await checkpoint();
+    return cp ? { seq: cp.seq + 1, prevHash: cp.hash } : GENESIS_ANCHOR;
+  }
+
   async function append(input: AcceptanceInput): Promise<LedgerEntry> {
     validateInput(input);
     let key: KeyRow;
@@ -111,15 +168,17 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     const privacy = settings().privacyMode;
     const sentences = await prepareSentences(input.insertedText, privacy);
     const id = globalThis.crypto.randomUUID();
+    const withDocuments = hasDocuments();
 
     for (let attempt = 0; ; attempt++) {
       try {
         // 1. Prepare outside any transaction: awaiting crypto.subtle inside a Dexie transaction commits it early.
         const prev = await lastEntry();
-        const prevSeq = prev?.seq ?? 0;
-        const prevHash = prev?.hash ?? GENESIS_HASH;
-        const body = await buildEntryBody(input, sentences, { id, seq: prevSeq + 1, prevHash, privacy });
-        const entry: LedgerEntry = { ...body, hash: await hashEntry(body) };
+        const start = prev ? null : await anchor();
+        const prevSeq = prev?.seq ?? start!.seq - 1;
+        const prevHash = prev?.hash ?? start!.prevHash;
+        const body = await buildEntryBody(input, sentences, { id, seq: prevSeq + 1, prevHash, privacy, format: entryFormat });
+        const entry = await sealEntry(body);
         const head = await signHead(key, { seq: entry.seq, hash: entry.hash, signedAt: now() }, subtle);
         const indexRows: SentenceIndexRow[] = entry.sentences.map((s, i) => ({
           seq: entry.seq,
@@ -130,13 +189,18 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
         }));
 
         // 2. Write: only IndexedDB work inside; check the head did not move.
-        await db.transaction('rw', [db.entries, db.sentenceIndex, db.meta], async () => {
+        const tables = [db.entries, db.sentenceIndex, db.meta, ...(withDocuments ? [db.documents] : [])];
+        await db.transaction('rw', tables, async () => {
           const current = await db.entries.orderBy('seq').last();
-          if ((current?.seq ?? 0) !== prevSeq || (current?.hash ?? GENESIS_HASH) !== prevHash) {
+          if ((current?.seq ?? prevSeq) !== prevSeq || (current?.hash ?? prevHash) !== prevHash || (!current && prev)) {
             throw new HeadMovedError(`head moved from ${prevSeq}`);
           }
           await db.entries.add(entry);
           if (indexRows.length) await db.sentenceIndex.bulkAdd(indexRows);
+          if (withDocuments) {
+            const row = await db.documents.get(entry.documentKey);
+            await db.documents.put(mergeDocumentDelta(row, documentDelta(entry)));
+          }
           await db.meta.put({ key: 'head', ...head });
         });
         return entry;
@@ -169,13 +233,31 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
 
   async function head(): Promise<SignedHead | null> {
     const row = await db.meta.get('head');
-    if (!row) return null;
+    if (!row || row.key !== 'head') return null;
     const { key: _k, ...signed } = row;
     return signed;
   }
 
+  async function knownKeys(): Promise<PublicKeyInfo[]> {
+    const own = await db.keys.get('signing');
+    const trusted = await db.meta.get('trustedKeys');
+    const list: PublicKeyInfo[] = own ? [{ algorithm: own.algorithm, spki: own.spki, keyId: own.keyId }] : [];
+    if (trusted?.key === 'trustedKeys') for (const k of trusted.keys) if (!list.some((x) => x.keyId === k.keyId)) list.push(k);
+    return list;
+  }
+
   async function verify(): Promise<VerifyResult> {
-    const verifier = new ChainVerifier();
+    const keys = await knownKeys();
+    const spkiFor = (keyId: string) => keys.find((k) => k.keyId === keyId)?.spki ?? null;
+    const cp = await checkpoint();
+    if (cp) {
+      const spki = spkiFor(cp.keyId);
+      if (!spki || !(await verifyCheckpoint(cp, spki))) {
+        return { ok: false, brokenAt: cp.seq, reason: 'retention checkpoint signature is invalid' };
+      }
+    }
+    const start = cp ? { seq: cp.seq + 1, prevHash: cp.hash } : GENESIS_ANCHOR;
+    const verifier = new ChainVerifier(start);
     // Page by primary key; hash outside the read so no transaction spans crypto awaits.
     let after = 0;
     let first = true;
@@ -190,13 +272,96 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
       after = page[page.length - 1]!.seq;
     }
     const signed = await head();
-    const keyRow = await db.keys.get('signing');
-    return verifier.finish(signed, keyRow?.spki ?? null);
+    return verifier.finish(signed, signed ? spkiFor(signed.keyId) : null);
   }
 
-  async function publicKey() {
+  async function publicKey(): Promise<PublicKeyInfo> {
     const k = await signingKey();
     return { algorithm: k.algorithm, spki: k.spki, keyId: k.keyId };
+  }
+
+  async function sign(type: string, body: Record<string, unknown>) {
+    const k = await signingKey();
+    return { algorithm: k.algorithm, keyId: k.keyId, signature: await signStatement(k, type, body, subtle) };
+  }
+
+  async function documents(): Promise<DocumentRow[]> {
+    if (!hasDocuments()) return [];
+    return db.documents.orderBy('lastAcceptedAt').reverse().toArray();
+  }
+
+  async function recordAudit(documentKey: string, audit: DocumentAudit): Promise<void> {
+    if (!hasDocuments()) return;
+    await db.documents.update(documentKey, { lastAudit: audit });
+  }
+
+  async function prune(retentionDays: number): Promise<PruneResult> {
+    if (!(retentionDays > 0) || !Number.isFinite(retentionDays)) throw new RangeError('retentionDays must be a positive number');
+    const cutoff = now() - retentionDays * DAY_MS;
+    const start = await anchor();
+    // The oldest contiguous run of entries accepted before the cutoff.
+    const old = await db.entries.where('acceptedAt').below(cutoff).primaryKeys();
+    old.sort((a, b) => a - b);
+    let last = start.seq - 1;
+    for (const seq of old) {
+      if (seq === last + 1) last = seq;
+      else if (seq > last + 1) break;
+    }
+    if (last < start.seq) return { pruned: 0, checkpoint: null };
+
+    // Never bless a broken chain with a checkpoint.
+    const verified = await verify();
+    if (!verified.ok) {
+      throw new LedgerWriteError(
+        'unknown',
+        `Retention paused: the ledger does not verify (entry ${verified.brokenAt}: ${verified.reason}). Nothing was deleted.`,
+      );
+    }
+    const prunedEntries = await db.entries.where('seq').between(start.seq, last, true, true).toArray();
+    const lastPruned = prunedEntries[prunedEntries.length - 1]!;
+    const previous = await checkpoint();
+    const key = await signingKey();
+    const unsigned = {
+      seq: lastPruned.seq,
+      hash: lastPruned.hash,
+      pruned: (previous?.pruned ?? 0) + prunedEntries.length,
+      prunedAt: now(),
+      retentionDays,
+      keyId: key.keyId,
+      algorithm: key.algorithm,
+    };
+    const cp: SignedCheckpoint = { ...unsigned, signature: await signStatement(key, CHECKPOINT_TYPE, checkpointBody(unsigned), subtle) };
+    const removed = documentsFromEntries(prunedEntries);
+    const withDocuments = hasDocuments();
+    const tables = [db.entries, db.sentenceIndex, db.meta, ...(withDocuments ? [db.documents] : [])];
+    try {
+      await db.transaction('rw', tables, async () => {
+        const still = await db.entries.get(lastPruned.seq);
+        const cpNow = await db.meta.get('checkpoint');
+        if (!still || still.hash !== lastPruned.hash || (cpNow?.key === 'checkpoint' ? cpNow.seq : null) !== (previous?.seq ?? null)) {
+          throw new HeadMovedError('ledger changed while pruning');
+        }
+        await db.entries.where('seq').belowOrEqual(lastPruned.seq).delete();
+        await db.sentenceIndex.where('seq').belowOrEqual(lastPruned.seq).delete();
+        await db.meta.put({ key: 'checkpoint', ...cp });
+        if (withDocuments) {
+          for (const [docKey, gone] of removed) {
+            const row = await db.documents.get(docKey);
+            if (!row) continue;
+            if (row.entries <= gone.entries) {
+              await db.documents.delete(docKey);
+              continue;
+            }
+            const rest = await db.entries.where('documentKey').equals(docKey).toArray();
+            const rebuilt = documentsFromEntries(rest).get(docKey)!;
+            await db.documents.put({ ...rebuilt, ...(row.lastAudit ? { lastAudit: row.lastAudit } : {}) });
+          }
+        }
+      });
+    } catch (err) {
+      throw toLedgerWriteError(err);
+    }
+    return { pruned: prunedEntries.length, checkpoint: cp };
   }
 
   const source = dexieCandidateSource(db);
@@ -215,7 +380,14 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     recent,
     verify,
     head,
+    checkpoint,
+    anchor,
     publicKey,
+    knownKeys,
+    signStatement: sign,
+    documents,
+    recordAudit,
+    prune,
     db,
     close: () => db.close(),
   };

@@ -1,9 +1,29 @@
 import * as v from 'valibot';
-import type { ModelInfo } from './common';
+import type { Failure, ModelInfo } from './common';
 
-/** Engine requests (pages → background). */
+/**
+ * Engine requests (pages → background). Model files never travel through these messages: an
+ * offline import is written by the page itself into the extension's CacheStorage (shared with
+ * the service worker) with `importModel` from lib/engine/model-import.ts; the page then selects
+ * the model in the settings and may send `engine.warmUp`.
+ */
 
-export const ENGINE_REQUEST_SCHEMAS = [v.object({ type: v.literal('engine.status') })] as const;
+const ModelIdSchema = v.pipe(v.string(), v.minLength(3), v.maxLength(200));
+
+export const ENGINE_REQUEST_SCHEMAS = [
+  /** Loading progress (bytes done / total), ready (with the runtime and why), or the last error. */
+  v.object({ type: v.literal('engine.status') }),
+  /** What the next request would run on and why (settings + capability detection + fallback). */
+  v.object({ type: v.literal('engine.runtime') }),
+  /** Downloads and loads the current model now; answers with the status after it. */
+  v.object({ type: v.literal('engine.warmUp') }),
+  /** Stored models with their sizes, and the browser's storage estimate. */
+  v.object({ type: v.literal('engine.storage') }),
+  /** Deletes a stored model's files (all revisions unless one is given); unloads it if loaded. */
+  v.object({ type: v.literal('engine.deleteModel'), modelId: ModelIdSchema, revision: v.optional(v.pipe(v.string(), v.maxLength(100))) }),
+  /** Timings of the last requests (benchmark, diagnostics). */
+  v.object({ type: v.literal('engine.stats') }),
+] as const;
 
 export type EngineStatus =
   | { state: 'idle' }
@@ -11,6 +31,56 @@ export type EngineStatus =
   | { state: 'ready'; model: ModelInfo; reason: string }
   | { state: 'error'; modelId: string; message: string };
 
+export interface EngineRuntime {
+  modelId: string;
+  revision: string;
+  device: 'webgpu' | 'wasm' | 'cpu';
+  dtype: string;
+  /** One or two sentences the popup/options show as is (includes refused overrides and fallbacks). */
+  reason: string;
+  /** Set after WebGPU failed at load or run time in this background's lifetime. */
+  webgpuFailure: string | null;
+  /** The catalogue's download size for this model + dtype, when known. */
+  expectedBytes: number | null;
+  queue: { running: boolean; pending: number };
+}
+
+export interface StoredModelInfo {
+  modelId: string;
+  revision: string;
+  files: number;
+  bytes: number;
+  imported: boolean;
+}
+
+export interface EngineStorage {
+  models: StoredModelInfo[];
+  /** Bytes of model files stored. */
+  modelBytes: number;
+  /** navigator.storage.estimate() of the extension origin, when available. */
+  usage: number | null;
+  quota: number | null;
+}
+
+export interface EngineStats {
+  requestId: string;
+  model: ModelInfo;
+  startedAt: number;
+  /** From the request to the model being ready (0 when it was loaded already). */
+  loadMs: number;
+  /** From the model being ready to the first generated token. */
+  firstTokenMs: number | null;
+  /** From the model being ready to the last variant. */
+  generateMs: number;
+  tokens: number;
+  variants: number;
+}
+
 export interface EngineResponses {
   'engine.status': EngineStatus;
+  'engine.runtime': ({ ok: true } & EngineRuntime) | Failure;
+  'engine.warmUp': EngineStatus;
+  'engine.storage': ({ ok: true } & EngineStorage) | Failure;
+  'engine.deleteModel': { ok: true; removedFiles: number } | Failure;
+  'engine.stats': EngineStats[];
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openLedger, type Ledger, type LedgerEntry } from '../../lib/ledger';
-import { hashEntry } from '../../lib/ledger/entry';
+import { openLedger, type Ledger, type LedgerEntry, type SignedHead } from '../../lib/ledger';
+import { sealEntry } from '../../lib/ledger/entry';
 import { makeAcceptance } from '../../lib/ledger/testing';
 
 let ledger: Ledger;
@@ -95,7 +95,7 @@ describe('tamper detection', () => {
   it('detects a forged entry inserted in the middle with its own hash recomputed', async () => {
     // Shift 3,4 up to 4,5 and put a well-formed forgery at 3 that links to entry 2.
     const forgedBody = { ...entries[2]!, id: 'forged', pageTitle: 'forged', prevHash: entries[1]!.hash };
-    const forged = { ...forgedBody, hash: await hashEntry(forgedBody) };
+    const forged = await sealEntry(forgedBody);
     await ledger.db.entries.bulkDelete([3, 4]);
     await ledger.db.entries.bulkAdd([forged, { ...entries[2]!, seq: 4 }, { ...entries[3]!, seq: 5 }]);
     // The forgery itself links and hashes correctly; the old entry 3 (now 4) no longer matches its hash.
@@ -104,7 +104,7 @@ describe('tamper detection', () => {
 
   it('detects an appended entry that bypassed the ledger (no signed head for it)', async () => {
     const body = { ...entries[3]!, seq: 5, id: 'forged', prevHash: entries[3]!.hash };
-    await ledger.db.entries.add({ ...body, hash: await hashEntry(body) });
+    await ledger.db.entries.add(await sealEntry(body));
     expect(await ledger.verify()).toMatchObject({ ok: false, brokenAt: 5, reason: expect.stringContaining('after the signed head') });
   });
 
@@ -112,15 +112,15 @@ describe('tamper detection', () => {
     let prevHash = entries[1]!.hash;
     for (const e of entries.slice(2)) {
       const body = { ...e, pageTitle: 'rewritten', prevHash };
-      const hash = await hashEntry(body);
-      await ledger.db.entries.put({ ...body, hash });
-      prevHash = hash;
+      const sealed = await sealEntry(body);
+      await ledger.db.entries.put(sealed);
+      prevHash = sealed.hash;
     }
     expect(await ledger.verify()).toMatchObject({ ok: false, brokenAt: 4, reason: expect.stringContaining('head hash') });
   });
 
   it('detects a tampered head signature or a moved head', async () => {
-    const head = (await ledger.db.meta.get('head'))!;
+    const head = (await ledger.db.meta.get('head'))! as { key: 'head' } & SignedHead;
     const sig = head.signature;
     await ledger.db.meta.put({ ...head, signature: (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1) });
     expect(await ledger.verify()).toMatchObject({ ok: false, brokenAt: 4, reason: expect.stringContaining('signature') });
@@ -135,7 +135,7 @@ describe('tamper detection', () => {
     // Sentence text changed and the entry hash recomputed: the sentence/hash check names the entry.
     const e = structuredClone(entries[3]!);
     e.sentences[0]!.text = 'Something the AI never said.';
-    const forged = { ...e, hash: await hashEntry(e) };
+    const forged = await sealEntry(e);
     await ledger.db.entries.put(forged);
     expect(await ledger.verify()).toMatchObject({ ok: false, brokenAt: 4, reason: expect.stringContaining('sentence 0') });
   });

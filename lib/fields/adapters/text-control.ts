@@ -5,12 +5,18 @@ type TextControl = HTMLTextAreaElement | HTMLInputElement;
 
 /** Value setter of the element's own prototype: React wraps the instance's setter, not this one. */
 function setNativeValue(control: TextControl, value: string): void {
-  const prototype = control instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  const view = control.ownerDocument.defaultView ?? window;
+  const prototype = control instanceof view.HTMLTextAreaElement ? view.HTMLTextAreaElement.prototype : view.HTMLInputElement.prototype;
   Object.getOwnPropertyDescriptor(prototype, 'value')?.set?.call(control, value);
 }
 
-function expectedValue(before: string, start: number, end: number, text: string): string {
-  return before.slice(0, start) + text + before.slice(end);
+/** <input type=email> (and a few others) have no selection API: reading it throws or gives null. */
+function hasSelectionApi(control: TextControl): boolean {
+  try {
+    return control.selectionStart !== null;
+  } catch {
+    return false;
+  }
 }
 
 export const textControlAdapter: FieldAdapter = {
@@ -19,6 +25,7 @@ export const textControlAdapter: FieldAdapter = {
   read(element): FieldSnapshot {
     const control = element as TextControl;
     const text = control.value;
+    if (!hasSelectionApi(control)) return { text, selectionStart: text.length, selectionEnd: text.length };
     return {
       text,
       selectionStart: control.selectionStart ?? text.length,
@@ -29,12 +36,22 @@ export const textControlAdapter: FieldAdapter = {
   async replace(element, start, end, text): Promise<InsertOutcome> {
     const control = element as TextControl;
     const before = control.value;
-    const wanted = expectedValue(before, start, end, text);
-    control.focus();
-    control.setSelectionRange(start, end);
+    if (start < 0 || end < start || end > before.length) return { ok: false, reason: 'The range to replace is outside the text.' };
+    const wanted = before.slice(0, start) + text + before.slice(end);
+    const doc = control.ownerDocument;
+    control.focus({ preventScroll: true });
     // execCommand goes through the browser's editing pipeline: trusted input events for the
     // page's framework and one entry on the native undo stack.
-    if (document.execCommand('insertText', false, text)) {
+    let inserted: boolean;
+    if (hasSelectionApi(control)) {
+      control.setSelectionRange(start, end);
+      inserted = doc.execCommand('insertText', false, text);
+    } else {
+      // No caret to place (type=email): replace the whole value, still as one native edit.
+      control.select();
+      inserted = doc.execCommand('insertText', false, wanted);
+    }
+    if (inserted) {
       await nextMacrotask();
       if (control.value === wanted) return { ok: true, method: 'execCommand' };
       if (control.value !== before) return { ok: false, reason: 'The page changed the inserted text.' };
@@ -42,21 +59,28 @@ export const textControlAdapter: FieldAdapter = {
     // Fallback (no undo entry): the native setter plus an input event, which React-controlled
     // fields accept as a user edit.
     setNativeValue(control, wanted);
-    control.setSelectionRange(start + text.length, start + text.length);
-    control.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertReplacementText', data: text }));
+    if (hasSelectionApi(control)) control.setSelectionRange(start + text.length, start + text.length);
+    control.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: text }));
     await nextMacrotask();
     return control.value === wanted
       ? { ok: true, method: 'value-setter' }
       : { ok: false, reason: 'The page did not accept the inserted text.' };
   },
 
+  rangeFor(): null {
+    return null;
+  },
+
   caretRect(element): DOMRect | null {
     const control = element as TextControl;
-    const position = control.selectionEnd ?? control.value.length;
+    const position = hasSelectionApi(control) ? (control.selectionEnd ?? control.value.length) : control.value.length;
     const coordinates = getCaretCoordinates(control, position);
     const box = control.getBoundingClientRect();
-    const x = box.left + coordinates.left - control.scrollLeft;
-    const y = box.top + coordinates.top - control.scrollTop;
-    return new DOMRect(x, y, 1, coordinates.height);
+    const x = box.left + control.clientLeft + coordinates.left - control.scrollLeft;
+    const y = box.top + control.clientTop + coordinates.top - control.scrollTop;
+    // Clamp into the field's box: a caret scrolled out of view anchors at the field's edge.
+    const clampedX = Math.min(Math.max(x, box.left), box.right);
+    const clampedY = Math.min(Math.max(y, box.top), Math.max(box.top, box.bottom - coordinates.height));
+    return new DOMRect(clampedX, clampedY, 1, coordinates.height);
   },
 };

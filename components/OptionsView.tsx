@@ -1,0 +1,172 @@
+import type { JSX } from 'preact';
+import { DTYPES } from '@/lib/engine/catalogue';
+import { t } from '@/lib/i18n';
+import type { EngineStatus } from '@/lib/messaging';
+import type { Settings } from '@/lib/settings';
+import { EngineLine } from './PopupView';
+
+export interface ModelChoice {
+  id: string;
+  hubId: string;
+  label: string;
+  /** One line of facts: parameters, license, languages, context. */
+  facts: string;
+  /** Download size per weight format, already formatted. */
+  sizes: { dtype: string; size: string }[];
+}
+
+export interface OptionsViewProps {
+  settings: Settings;
+  models: ModelChoice[];
+  defaultModelId: string;
+  engine: EngineStatus | null;
+  shortcut: string | null;
+  status: string | null;
+  onChange: (patch: Partial<Settings>) => void;
+  onOpenShortcuts: () => void;
+}
+
+function value(event: Event): string {
+  return (event.currentTarget as HTMLInputElement).value;
+}
+
+/** The options page: model, suggestions, shortcuts, ledger privacy, excluded sites. */
+export function OptionsView(props: OptionsViewProps): JSX.Element {
+  const { settings, models, onChange } = props;
+  const catalogued = models.find((model) => model.id === settings.modelId || model.hubId === settings.modelId);
+  const selectedId = settings.modelId === '' ? props.defaultModelId : catalogued ? catalogued.id : 'custom';
+  const selected = models.find((model) => model.id === selectedId) ?? null;
+  return (
+    <main class="options">
+      <h1>{t('optionsTitle')}</h1>
+      <p role="status" aria-live="polite" class="saved" data-testid="options-status">
+        {props.status ?? ''}
+      </p>
+
+      <section aria-labelledby="model-heading">
+        <h2 id="model-heading">{t('optionsModelHeading')}</h2>
+        <label>
+          {t('optionsModelLabel')}
+          <select
+            data-testid="model-select"
+            value={selectedId}
+            onChange={(event) => {
+              const id = value(event);
+              onChange({ modelId: id === 'custom' ? settings.modelId || '' : id === props.defaultModelId ? '' : id });
+            }}
+          >
+            {models.map((model) => (
+              <option key={model.id} value={model.id}>
+                {model.label}
+              </option>
+            ))}
+            <option value="custom">{t('optionsModelCustom')}</option>
+          </select>
+        </label>
+        {selected ? (
+          <div class="facts">
+            <p>{selected.facts}</p>
+            <ul>
+              {selected.sizes.map((size) => (
+                <li key={size.dtype}>{t('optionsModelSize', size.dtype, size.size)}</li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <label>
+            {t('optionsCustomIdLabel')}
+            <input type="text" value={settings.modelId} spellcheck={false} onChange={(event) => onChange({ modelId: value(event).trim() })} />
+          </label>
+        )}
+        <label>
+          {t('optionsHostLabel')}
+          <input type="url" value={settings.modelHost} spellcheck={false} onChange={(event) => onChange({ modelHost: value(event).trim() })} />
+        </label>
+        <div class="row">
+          <label>
+            {t('optionsDeviceLabel')}
+            <select value={settings.device} onChange={(event) => onChange({ device: value(event) as Settings['device'] })}>
+              <option value="auto">{t('optionsAuto')}</option>
+              <option value="webgpu">WebGPU</option>
+              <option value="wasm">WASM (CPU)</option>
+            </select>
+          </label>
+          <label>
+            {t('optionsDtypeLabel')}
+            <select value={settings.dtype} onChange={(event) => onChange({ dtype: value(event) as Settings['dtype'] })}>
+              <option value="auto">{t('optionsAuto')}</option>
+              {DTYPES.map((dtype) => (
+                <option key={dtype} value={dtype}>
+                  {dtype}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <EngineLine engine={props.engine} />
+        {props.engine?.state === 'ready' && <p class="muted">{props.engine.reason}</p>}
+      </section>
+
+      <section aria-labelledby="suggest-heading">
+        <h2 id="suggest-heading">{t('optionsSuggestHeading')}</h2>
+        <label>
+          {t('optionsPauseLabel')}
+          <input
+            type="number"
+            min={0}
+            max={10000}
+            step={100}
+            value={settings.pauseDelayMs}
+            data-testid="pause-delay"
+            onChange={(event) => onChange({ pauseDelayMs: Number(value(event)) })}
+          />
+        </label>
+        <label>
+          {t('optionsVariantsLabel')}
+          <input type="number" min={1} max={5} value={settings.variants} onChange={(event) => onChange({ variants: Number(value(event)) })} />
+        </label>
+      </section>
+
+      <section aria-labelledby="shortcut-heading">
+        <h2 id="shortcut-heading">{t('optionsShortcutsHeading')}</h2>
+        <p>{props.shortcut ? t('optionsShortcutCurrent', props.shortcut) : t('optionsShortcutUnset')}</p>
+        <button type="button" onClick={props.onOpenShortcuts}>
+          {t('optionsShortcutChange')}
+        </button>
+      </section>
+
+      <section aria-labelledby="privacy-heading">
+        <h2 id="privacy-heading">{t('optionsPrivacyHeading')}</h2>
+        <label class="check">
+          <input type="checkbox" checked={settings.privacyMode} data-testid="privacy-mode" onChange={(event) => onChange({ privacyMode: (event.currentTarget as HTMLInputElement).checked })} />
+          {t('optionsPrivacyLabel')}
+        </label>
+        <label>
+          {t('optionsRetentionLabel')}
+          <input type="number" min={0} value={settings.retentionDays} onChange={(event) => onChange({ retentionDays: Number(value(event)) })} />
+        </label>
+      </section>
+
+      <section aria-labelledby="sites-heading">
+        <h2 id="sites-heading">{t('optionsSitesHeading')}</h2>
+        <label>
+          {t('optionsSitesLabel')}
+          <textarea
+            rows={4}
+            spellcheck={false}
+            data-testid="disabled-sites"
+            value={settings.disabledSites.join('\n')}
+            onChange={(event) =>
+              onChange({
+                disabledSites: value(event)
+                  .split('\n')
+                  .map((line) => line.trim().toLowerCase())
+                  .filter(Boolean),
+              })
+            }
+          />
+        </label>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,34 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { OnboardingView } from '@/components/OnboardingView';
+import type { EngineRuntime, EngineStatus } from '@/lib/messaging';
+import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
+import { SuggestionController } from '../content/suggestion-controller';
+import './style.css';
+
+const app = document.getElementById('app')!;
+let runtime: EngineRuntime | null = null;
+
+async function refresh(): Promise<void> {
+  const engine = (await browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null)) as EngineStatus | null;
+  runtime ??= (await browser.runtime.sendMessage({ type: 'engine.runtime' }).catch(() => null)) as EngineRuntime | null;
+  render(
+    <OnboardingView
+      runtime={runtime}
+      engine={engine}
+      onDownload={() => void browser.runtime.sendMessage({ type: 'engine.warmUp' }).finally(() => void refresh())}
+      onOpenOptions={() => void browser.runtime.openOptionsPage()}
+    />,
+    app,
+  );
+}
+
+void refresh();
+setInterval(() => void refresh(), 1000);
+
+// Content scripts do not run on extension pages: the sample field gets the same controller here.
+const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+const controller = new SuggestionController(settings);
+document.addEventListener('focusin', (event) => controller.handleFocusIn(event), true);
+document.addEventListener('input', (event) => controller.handleInput(event), true);
+window.addEventListener('keydown', (event) => controller.handleKeyDown(event), true);

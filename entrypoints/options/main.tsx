@@ -1,0 +1,68 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { OptionsView, type ModelChoice } from '@/components/OptionsView';
+import { formatBytes } from '@/components/PopupView';
+import { availableDtypes, CATALOGUE, downloadBytes, listModels } from '@/lib/engine/catalogue';
+import { t } from '@/lib/i18n';
+import type { EngineStatus } from '@/lib/messaging';
+import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
+import './style.css';
+
+const app = document.getElementById('app')!;
+
+const models: ModelChoice[] = listModels().map((model) => ({
+  id: model.id,
+  hubId: model.hubId,
+  label: model.label,
+  facts: t(
+    'optionsModelFacts',
+    model.parameters ? `${Math.round(model.parameters / 1e6)}M` : '?',
+    model.license ?? '?',
+    model.languages.join(', ') || '?',
+    model.contextLength ?? '?',
+  ),
+  sizes: availableDtypes(model).map((dtype) => {
+    const bytes = downloadBytes(model, dtype);
+    return { dtype, size: bytes === null ? '?' : formatBytes(bytes) };
+  }),
+}));
+
+let status: string | null = null;
+
+async function readSettings(): Promise<Settings> {
+  return parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+}
+
+async function save(patch: Partial<Settings>): Promise<void> {
+  const current = await readSettings();
+  const next = parseSettings({ ...current, ...patch });
+  // parseSettings falls back to the old value for an invalid one: say so instead of pretending.
+  const rejected = Object.keys(patch).filter((key) => JSON.stringify(next[key as keyof Settings]) !== JSON.stringify(patch[key as keyof Settings]));
+  await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: next });
+  status = rejected.length > 0 ? t('optionsInvalid', rejected.join(', ')) : t('optionsSaved');
+  await refresh();
+}
+
+async function refresh(): Promise<void> {
+  const [settings, engine, commands] = await Promise.all([
+    readSettings(),
+    browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null) as Promise<EngineStatus | null>,
+    browser.commands.getAll(),
+  ]);
+  const shortcut = commands.find((command) => command.name === 'suggest')?.shortcut || null;
+  render(
+    <OptionsView
+      settings={settings}
+      models={models}
+      defaultModelId={CATALOGUE.defaultModelId}
+      engine={engine}
+      shortcut={shortcut}
+      status={status}
+      onChange={(patch) => void save(patch)}
+      onOpenShortcuts={() => void browser.tabs.create({ url: 'chrome://extensions/shortcuts' })}
+    />,
+    app,
+  );
+}
+
+void refresh();

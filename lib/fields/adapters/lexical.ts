@@ -1,0 +1,11 @@
+import { richTextAdapter } from './rich-text';
+
+/**
+ * Lexical: native insertion is reconciled from the DOM; multi-line text goes through its
+ * controlled text insertion (beforeinput with a DataTransfer), which creates paragraphs.
+ */
+export const lexicalAdapter = richTextAdapter({
+  kind: 'lexical',
+  detect: (root) => root.hasAttribute('data-lexical-editor'),
+  methods: (text) => (text.includes('\n') ? ['beforeinput', 'paste'] : ['execCommand', 'beforeinput', 'paste']),
+});

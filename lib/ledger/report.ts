@@ -1,0 +1,360 @@
+import { REWRITE_ACTIONS } from '../engine/actions';
+import { sha256Hex } from '../text/hash';
+import { attributeText, MemoryIndex, type AttributionKind } from './attribution';
+import { auditFigures, KIND_LABELS, percent, round4, type AuditFigures } from './audit';
+import type { ChainAnchor } from './chain';
+import { isStub, stubOf } from './entry';
+import type { Ledger } from './ledger';
+import type { EntryStub, LedgerEntry, PublicKeyInfo, SignedCheckpoint, SignedHead } from './types';
+
+/**
+ * Per-document disclosure report: a JSON file a third party can verify without the extension
+ * (`npm run verify -- report.json`, see report-verify.ts).
+ *
+ * - `document.digitalSourceType`: IPTC digital source type URI for the document as a whole.
+ * - `actions`: one C2PA-shaped action (c2pa.actions.v2 vocabulary) per accepted suggestion.
+ *   Text cannot carry a real C2PA manifest with the public SDKs: this is the same shape as JSON,
+ *   not a Content Credential.
+ * - `chain`: every ledger entry from the ledger's start (genesis or retention checkpoint) to the
+ *   signed head. This document's entries are complete; other documents' entries are link-only
+ *   stubs (format 2) so their text is not disclosed (format-1 entries cannot be reduced and are
+ *   included whole). A verifier recomputes every hash, checks the head and checkpoint signatures,
+ *   and that no stub belongs to this document (no entry left out).
+ * - `summary`, `actions`, `text.sentences`, `disclosure` are derived from the chain (and the
+ *   supplied text) by `deriveReport`; the verifier re-derives them and compares.
+ * - `signature`: the ledger key's signature over the canonical JSON of everything else.
+ */
+export const REPORT_FORMAT = 'ledgerline.report.v1';
+export const IPTC_SCHEME = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
+export const IPTC = {
+  trainedAlgorithmicMedia: `${IPTC_SCHEME}trainedAlgorithmicMedia`,
+  compositeWithTrainedAlgorithmicMedia: `${IPTC_SCHEME}compositeWithTrainedAlgorithmicMedia`,
+  humanEdits: `${IPTC_SCHEME}humanEdits`,
+} as const;
+
+export interface ReportSentence {
+  index: number;
+  start: number;
+  end: number;
+  text: string;
+  category: AttributionKind;
+  /** Percent of words changed against the logged sentence (null when not logged). */
+  changedPercent: number | null;
+  /** Ratio estimated from sketches (the logged sentence was stored in privacy mode). */
+  estimated: boolean;
+  /** The ledger entry and sentence it descends from. */
+  entry: number | null;
+  entrySentence: number | null;
+}
+
+export interface TextRegion {
+  type: 'textual';
+  text: { selectors: { selector: { start: number; end: number } }[] };
+}
+
+export interface C2paAction {
+  action: 'c2pa.created' | 'c2pa.edited';
+  digitalSourceType: string;
+  softwareAgent: { name: string; version: string };
+  when: string;
+  parameters: {
+    description: string;
+    'ledgerline.action': string;
+    'ledgerline.entry': number;
+    'ledgerline.entryHash': string;
+    'ledgerline.suggestedAt': string;
+    'ledgerline.model': { dtype: string; backend: string };
+  };
+  changes: { description: string; region?: TextRegion[] }[];
+}
+
+export interface ReportSummary {
+  entries: number;
+  loggedSentences: number;
+  models: string[];
+  actions: Record<string, number>;
+  firstAcceptedAt: string | null;
+  lastAcceptedAt: string | null;
+  /** Figures over the supplied text (null when no text was supplied). */
+  text: AuditFigures | null;
+}
+
+export interface ReportDerived {
+  document: { key: string; tag: string; title: string; digitalSourceType: string | null };
+  text: { sha256: string; content: string; sentences: ReportSentence[] } | null;
+  summary: ReportSummary;
+  actions: C2paAction[];
+  disclosure: { statement: string };
+}
+
+export interface ReportChain {
+  /** Where `entries` start: genesis (seq 1) or the retention checkpoint. */
+  anchor: ChainAnchor;
+  checkpoint: SignedCheckpoint | null;
+  entries: (LedgerEntry | EntryStub)[];
+  head: SignedHead | null;
+  /** Keys that signed the head, checkpoint and this report. */
+  keys: PublicKeyInfo[];
+}
+
+export interface DocumentReport extends ReportDerived {
+  format: typeof REPORT_FORMAT;
+  generator: { name: 'Ledgerline'; version: string };
+  generatedAt: string;
+  chain: ReportChain;
+  signature: { algorithm: string; keyId: string; value: string };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function listWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Everything in a report that follows from the document's entries and the supplied text. */
+export async function deriveReport(input: {
+  documentKey: string;
+  entries: readonly LedgerEntry[];
+  text: string | null;
+  keyId: string | null;
+  title?: string;
+}): Promise<ReportDerived> {
+  const entries = [...input.entries].sort((a, b) => a.seq - b.seq);
+  const title = input.title ?? entries[entries.length - 1]?.pageTitle ?? '';
+  const models = [...new Set(entries.map((e) => e.model.id))].sort();
+  const actionCounts: Record<string, number> = {};
+  for (const e of entries) actionCounts[e.action] = (actionCounts[e.action] ?? 0) + 1;
+
+  let text: ReportDerived['text'] = null;
+  let figures: AuditFigures | null = null;
+  /** "seq:i" → where that logged sentence sits in the text, and how it changed. */
+  const placed = new Map<string, { start: number; end: number; category: AttributionKind; changed: number }[]>();
+  if (input.text !== null) {
+    const index = new MemoryIndex();
+    for (const e of entries) await index.addEntry(e);
+    const result = await attributeText(input.text, index, { documentKey: input.documentKey });
+    const sentences: ReportSentence[] = result.sentences.map((s, index) => ({
+      index,
+      start: s.start,
+      end: s.end,
+      text: s.text,
+      category: s.kind,
+      changedPercent: s.kind === 'not-logged' ? null : round4((s.changedRatio ?? 0) * 100),
+      estimated: s.estimated === true,
+      entry: s.match?.seq ?? null,
+      entrySentence: s.match?.i ?? null,
+    }));
+    for (const s of sentences) {
+      if (s.entry === null) continue;
+      const ref = `${s.entry}:${s.entrySentence}`;
+      const list = placed.get(ref) ?? [];
+      list.push({ start: s.start, end: s.end, category: s.category, changed: s.changedPercent ?? 0 });
+      placed.set(ref, list);
+    }
+    figures = auditFigures(result.sentences);
+    text = { sha256: await sha256Hex(input.text), content: input.text, sentences };
+  }
+
+  const actions: C2paAction[] = entries.map((e) => ({
+    action: REWRITE_ACTIONS.has(e.action) ? 'c2pa.edited' : 'c2pa.created',
+    digitalSourceType: IPTC.trainedAlgorithmicMedia,
+    softwareAgent: { name: e.model.id, version: e.model.revision },
+    when: iso(e.acceptedAt),
+    parameters: {
+      description: REWRITE_ACTIONS.has(e.action)
+        ? `AI rewrite ("${e.action}") of the writer's text, accepted by the writer`
+        : `AI suggestion ("${e.action}") accepted by the writer`,
+      'ledgerline.action': e.action,
+      'ledgerline.entry': e.seq,
+      'ledgerline.entryHash': e.hash,
+      'ledgerline.suggestedAt': iso(e.suggestedAt),
+      'ledgerline.model': { dtype: e.model.dtype, backend: e.model.backend },
+    },
+    changes: e.sentences.map((_, i) => {
+      const where = placed.get(`${e.seq}:${i}`);
+      if (input.text === null) return { description: `sentence ${i + 1} of the accepted text` };
+      if (!where?.length) return { description: `sentence ${i + 1}: not found in the current text` };
+      return {
+        description: `sentence ${i + 1}: ${where
+          .map((w) => (w.changed > 0 ? `edited by the writer (${Math.round(w.changed)}% of words changed)` : 'kept as suggested'))
+          .join('; ')}`,
+        region: where.map((w) => ({ type: 'textual' as const, text: { selectors: [{ selector: { start: w.start, end: w.end } }] } })),
+      };
+    }),
+  }));
+
+  let digitalSourceType: string | null;
+  if (figures) {
+    if (figures.aiSentences === 0) digitalSourceType = null;
+    else if (figures.aiSentences === figures.sentences && figures.humanTouch === 0) digitalSourceType = IPTC.trainedAlgorithmicMedia;
+    else digitalSourceType = IPTC.compositeWithTrainedAlgorithmicMedia;
+  } else {
+    digitalSourceType = entries.length ? IPTC.compositeWithTrainedAlgorithmicMedia : null;
+  }
+
+  const summary: ReportSummary = {
+    entries: entries.length,
+    loggedSentences: entries.reduce((n, e) => n + e.sentences.length, 0),
+    models,
+    actions: actionCounts,
+    firstAcceptedAt: entries.length ? iso(entries[0]!.acceptedAt) : null,
+    lastAcceptedAt: entries.length ? iso(entries[entries.length - 1]!.acceptedAt) : null,
+    text: figures,
+  };
+  return {
+    document: { key: input.documentKey, tag: await sha256Hex(input.documentKey), title, digitalSourceType },
+    text,
+    summary,
+    actions,
+    disclosure: { statement: disclosureStatement(summary, input.keyId) },
+  };
+}
+
+/** A short publishable statement, generated from the facts only. */
+export function disclosureStatement(summary: ReportSummary, keyId: string | null): string {
+  const modelWords = summary.models.length ? ` (${listWords(summary.models)})` : '';
+  const record = keyId ? ` The record is hash-chained and signed (key ${keyId.slice(0, 16)}).` : '';
+  const t = summary.text;
+  if (!t) {
+    if (!summary.entries) return `The AI-assistance ledger records no suggestions accepted in this document.${record}`;
+    return (
+      `The AI-assistance ledger records ${plural(summary.entries, 'AI suggestion')} accepted in this document ` +
+      `(${plural(summary.loggedSentences, 'sentence')}) from on-device AI${modelWords}.${record}`
+    );
+  }
+  const notLogged =
+    ' Sentences not in the ledger are not proof of human writing: text pasted from elsewhere is not recorded.';
+  if (!t.aiSentences) {
+    return `None of the ${plural(t.sentences, 'sentence')} in this text match the AI-assistance ledger.${notLogged}${record}`;
+  }
+  const parts: string[] = [];
+  const v = t.kinds['ai-verbatim'].sentences;
+  const e = t.kinds['ai-edited'].sentences;
+  const r = t.kinds['ai-rewrite'].sentences;
+  if (v) parts.push(`${v} kept as suggested`);
+  if (e) parts.push(`${e} edited by the author`);
+  if (r) parts.push(`${r} ${r === 1 ? 'is an AI rewrite' : 'are AI rewrites'} of the author's own text`);
+  const drafted = r === t.aiSentences ? 'rewritten' : 'drafted';
+  return (
+    `${t.aiSentences} of ${plural(t.sentences, 'sentence')} (${percent(t.aiCharacterShare)} of the characters) ` +
+    `${t.aiSentences === 1 ? 'was' : 'were'} ${drafted} with on-device AI assistance${modelWords}` +
+    (parts.length > 1 || (parts.length === 1 && !v) ? `: ${listWords(parts)}.` : '.') +
+    ` The author wrote or changed ${percent(t.humanTouch)} of the text.${notLogged}${record}`
+  );
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escapeMarkdown = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
+
+export function disclosureMarkdown(report: Pick<DocumentReport, 'disclosure' | 'document'>): string {
+  const dst = report.document.digitalSourceType;
+  return (
+    `### AI assistance disclosure\n\n${escapeMarkdown(report.disclosure.statement)}\n` +
+    (dst ? `\nIPTC digital source type: <${dst}>\n` : '')
+  );
+}
+
+export function disclosureHtml(report: Pick<DocumentReport, 'disclosure' | 'document'>): string {
+  const dst = report.document.digitalSourceType;
+  return (
+    `<section class="ai-disclosure"${dst ? ` data-digital-source-type="${escapeHtml(dst)}"` : ''}>\n` +
+    `  <h3>AI assistance disclosure</h3>\n  <p>${escapeHtml(report.disclosure.statement)}</p>\n</section>\n`
+  );
+}
+
+/** RFC 4180 cell; cells a spreadsheet would run as a formula get a leading apostrophe. */
+function csvCell(value: string | number | boolean | null): string {
+  let s = value === null ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per sentence of the text (or, without text, per logged sentence). */
+export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'document'>): string {
+  const byseq = new Map<number, LedgerEntry>();
+  for (const e of report.chain.entries) if (!isStub(e) && e.documentKey === report.document.key) byseq.set(e.seq, e);
+  const rows: (string | number | boolean | null)[][] = [];
+  if (report.text) {
+    rows.push(['sentence', 'start', 'end', 'category', 'label', 'changed_percent', 'estimated', 'model', 'action', 'accepted_at', 'entry', 'text']);
+    for (const s of report.text.sentences) {
+      const e = s.entry !== null ? byseq.get(s.entry) : undefined;
+      rows.push([
+        s.index + 1,
+        s.start,
+        s.end,
+        s.category,
+        KIND_LABELS[s.category],
+        s.changedPercent,
+        s.estimated,
+        e?.model.id ?? null,
+        e?.action ?? null,
+        e ? iso(e.acceptedAt) : null,
+        s.entry,
+        s.text,
+      ]);
+    }
+  } else {
+    rows.push(['entry', 'sentence', 'model', 'action', 'accepted_at', 'sha256', 'text']);
+    for (const e of byseq.values()) {
+      e.sentences.forEach((s, i) => rows.push([e.seq, i + 1, e.model.id, e.action, iso(e.acceptedAt), s.normalizedHash, s.text]));
+    }
+  }
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The statement a report signature covers: everything but `signature`. */
+export function reportBody(report: DocumentReport | Omit<DocumentReport, 'signature'>): Record<string, unknown> {
+  const { signature: _s, ...body } = report as DocumentReport;
+  return body as unknown as Record<string, unknown>;
+}
+
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+}
+
+/** Build and sign the report for one document. Refuses when the ledger itself does not verify. */
+export async function buildDocumentReport(
+  ledger: Ledger,
+  documentKey: string,
+  options: { text?: string | null; extensionVersion: string; now?: () => number },
+): Promise<DocumentReport> {
+  const verified = await ledger.verify();
+  if (!verified.ok) {
+    throw new ReportError(`The ledger does not verify (entry ${verified.brokenAt}: ${verified.reason}); no report was made.`);
+  }
+  const [anchor, checkpoint, head, all] = await Promise.all([
+    ledger.anchor(),
+    ledger.checkpoint(),
+    ledger.head(),
+    ledger.db.entries.orderBy('seq').toArray(),
+  ]);
+  const own = await ledger.publicKey();
+  const known = await ledger.knownKeys();
+  const keyIds = new Set([own.keyId, head?.keyId, checkpoint?.keyId].filter((k): k is string => !!k));
+  const keys = known.filter((k) => keyIds.has(k.keyId));
+  const docEntries = all.filter((e) => e.documentKey === documentKey);
+  const chainEntries = all.map((e) => (e.documentKey === documentKey ? e : (stubOf(e) ?? e)));
+  const derived = await deriveReport({ documentKey, entries: docEntries, text: options.text ?? null, keyId: own.keyId });
+  const unsigned: Omit<DocumentReport, 'signature'> = {
+    format: REPORT_FORMAT,
+    generator: { name: 'Ledgerline', version: options.extensionVersion },
+    generatedAt: iso((options.now ?? Date.now)()),
+    ...derived,
+    chain: { anchor, checkpoint, entries: chainEntries, head, keys },
+  };
+  const signed = await ledger.signStatement(REPORT_FORMAT, reportBody(unsigned));
+  return { ...unsigned, signature: { algorithm: signed.algorithm, keyId: signed.keyId, value: signed.signature } };
+}
+
+export function reportFileName(report: Pick<DocumentReport, 'document' | 'generatedAt'>, ext: string): string {
+  const slug =
+    report.document.key
+      .replace(/^[a-z]+:\/\//i, '')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'document';
+  return `ledgerline-${slug}-${report.generatedAt.slice(0, 10)}.${ext}`;
+}

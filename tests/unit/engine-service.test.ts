@@ -1,0 +1,294 @@
+/**
+ * EngineService in Node with the repository's tiny model on onnxruntime-node (device 'cpu'),
+ * served by the local hub-layout model host. What a writer relies on: the model loads once, a
+ * newer request for a field replaces the older, every request ends with exactly one final
+ * message, a failed load is retried, and a request is bounded in time and tokens.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineService, type EngineLimits } from '../../lib/engine/engine-service';
+import type { EngineTestSeams } from '../../lib/engine/test-seams';
+import { loadTransformersGenerator, type ModelSpec, type TextGenerator } from '../../lib/engine/text-generator';
+import type { GenerateRequest, GenerateServerMessage } from '../../lib/messaging';
+import { serveGeneratePort, type PortLike } from '../../lib/background/generate-port';
+import { startModelHost, type ModelHost } from '../../scripts/model-host';
+import { TINY_MODEL_ID, TINY_MODEL_ROOT, useModelHost } from '../support/tiny-model';
+
+let host: ModelHost;
+const cacheDirs: string[] = [];
+
+beforeAll(async () => {
+  host = await startModelHost({ root: TINY_MODEL_ROOT });
+  useModelHost(host.origin);
+});
+
+afterAll(async () => {
+  await host?.close();
+  for (const dir of cacheDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function spec(overrides: Partial<ModelSpec> = {}): ModelSpec {
+  return { host: host.origin, modelId: TINY_MODEL_ID, revision: 'main', device: 'cpu', dtype: 'q8', ...overrides };
+}
+
+/** Loads on the CPU whatever device the spec names (Node has no WebGPU or WASM backend here). */
+async function loadOnCpu(wanted: ModelSpec, onProgress: Parameters<typeof loadTransformersGenerator>[1], seams?: EngineTestSeams) {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'ledgerline-engine-test-'));
+  cacheDirs.push(cacheDir);
+  const generator = await loadTransformersGenerator({ ...wanted, device: 'cpu' }, onProgress, { cacheDir, ...(seams ? { seams } : {}) });
+  return Object.assign(Object.create(Object.getPrototypeOf(generator) as object) as TextGenerator, generator, { spec: wanted });
+}
+
+interface Harness {
+  engine: EngineService;
+  loads: ModelSpec[];
+  seams: EngineTestSeams;
+}
+
+function makeEngine(options: { limits?: Partial<EngineLimits>; resolved?: Partial<ModelSpec>; load?: (s: ModelSpec) => Promise<TextGenerator> | null } = {}): Harness {
+  const loads: ModelSpec[] = [];
+  const seams: EngineTestSeams = {};
+  const engine = new EngineService(
+    {
+      resolveSpec: async () => ({ spec: spec(options.resolved), reason: 'test runtime', expectedBytes: null, availableDtypes: ['fp32', 'q8', 'q4', 'q4f16'] }),
+      load: (wanted, onProgress) => {
+        loads.push(wanted);
+        return options.load?.(wanted) ?? loadOnCpu(wanted, onProgress, seams);
+      },
+    },
+    { maxNewTokens: 64, timeoutMs: 60_000, ...options.limits },
+  );
+  return { engine, loads, seams };
+}
+
+let nextId = 0;
+function request(fieldKey = 'tab1|story', variants = 1): GenerateRequest {
+  const text = 'The mayor said that the council would meet';
+  return {
+    type: 'generate',
+    requestId: `r${++nextId}`,
+    fieldKey,
+    action: 'continue',
+    text,
+    selectionStart: text.length,
+    selectionEnd: text.length,
+    variants,
+  };
+}
+
+function run(engine: EngineService, req: GenerateRequest, tabId?: number) {
+  const messages: GenerateServerMessage[] = [];
+  const finished = engine.generate(req, tabId, (m) => messages.push(m));
+  return { messages, finished, final: () => messages.filter((m) => m.type === 'done' || m.type === 'error') };
+}
+
+const until = async (check: () => boolean, timeoutMs = 20_000) => {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const fullGets = (file: string) => host.log.filter((e) => e.method === 'GET' && e.range === null && e.path.endsWith(`/${file}`)).length;
+
+describe('EngineService with the tiny model (Node, cpu)', () => {
+  it('loads the model once, reuses it, streams variants and ends with one done', async () => {
+    const { engine, loads } = makeEngine();
+    const before = fullGets('onnx/model_quantized.onnx');
+    const first = run(engine, request('tab1|a', 2));
+    await first.finished;
+    const second = run(engine, request('tab1|b', 2));
+    await second.finished;
+    expect(loads).toHaveLength(1);
+    expect(fullGets('onnx/model_quantized.onnx') - before).toBe(1);
+    for (const r of [first, second]) {
+      expect(r.final()).toHaveLength(1);
+      expect(r.messages.at(-1)?.type).toBe('done');
+    }
+    // The first request saw the download progress, ending complete.
+    const loading = first.messages.filter((m) => m.type === 'progress' && m.phase === 'loading');
+    expect(loading.length).toBeGreaterThan(0);
+    const last = loading.at(-1) as Extract<GenerateServerMessage, { type: 'progress' }>;
+    expect(last.totalBytes).toBeGreaterThan(100_000);
+    expect(last.loadedBytes).toBe(last.totalBytes);
+    // The second had nothing to load.
+    expect(second.messages.some((m) => m.type === 'progress' && m.phase === 'loading')).toBe(false);
+    const done = second.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>;
+    expect(done.model).toEqual({ id: TINY_MODEL_ID, revision: 'main', dtype: 'q8', backend: 'wasm' });
+    expect(engine.status()).toMatchObject({ state: 'ready', reason: 'test runtime' });
+  });
+
+  it('a newer request for the same field interrupts the older one', async () => {
+    const { engine, seams } = makeEngine();
+    await engine.warmUp();
+    seams.stepDelayMs = 40;
+    const older = run(engine, request('tab1|story', 3));
+    await until(() => older.messages.some((m) => m.type === 'progress' && m.phase === 'generating'));
+    const startedAt = Date.now();
+    const newer = run(engine, request('tab1|story', 1));
+    await older.finished;
+    expect(Date.now() - startedAt).toBeLessThan(1000); // interrupted, not run to the end
+    expect(older.final()).toEqual([expect.objectContaining({ type: 'error', retryable: true })]);
+    expect((older.final()[0] as { message: string }).message).toMatch(/newer suggestion/);
+    seams.stepDelayMs = 0;
+    await newer.finished;
+    expect(newer.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+    // Nothing reached the older request after its error.
+    expect(older.messages.at(-1)?.type).toBe('error');
+  });
+
+  it('runs one generation at a time and ends every request with exactly one done or error', async () => {
+    const { engine, seams } = makeEngine();
+    await engine.warmUp();
+    seams.stepDelayMs = 5;
+    const last = request('tab2|d', 1);
+    const runs = [
+      run(engine, request('tab1|a', 2), 1),
+      run(engine, request('tab1|b', 1), 1),
+      run(engine, request('tab1|a', 1), 1), // supersedes the first
+      run(engine, request('tab2|c', 2), 2),
+      run(engine, last, 2),
+    ];
+    engine.cancel(last.requestId); // cancelled while queued
+    await Promise.all(runs.map((r) => r.finished));
+    await new Promise((r) => setTimeout(r, 200)); // late chunks would show up here
+    for (const r of runs) {
+      expect(r.final()).toHaveLength(1);
+      expect(['done', 'error']).toContain(r.messages.at(-1)?.type);
+    }
+    expect(runs.map((r) => r.messages.at(-1)?.type)).toEqual(['error', 'done', 'done', 'done', 'error']);
+    // One at a time: each request's generating phase starts after the previous one finished.
+    expect(engine.queueState()).toEqual({ running: false, pending: 0 });
+  });
+
+  it('a failed load gives a clear error, and the next request loads again and succeeds', async () => {
+    const { engine, loads } = makeEngine();
+    host.setFaults({ failures: [{ match: 'onnx/model_quantized.onnx', kind: 'status', status: 500, times: Infinity, when: 'full' }] });
+    const failed = run(engine, request());
+    await failed.finished;
+    host.setFaults(undefined);
+    expect(failed.final()).toHaveLength(1);
+    const error = failed.final()[0] as Extract<GenerateServerMessage, { type: 'error' }>;
+    expect(error.message).toMatch(/could not be downloaded/);
+    expect(error.retryable).toBe(true);
+    expect(engine.status()).toMatchObject({ state: 'error', modelId: TINY_MODEL_ID });
+
+    const retry = run(engine, request());
+    await retry.finished;
+    expect(retry.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+    expect(loads).toHaveLength(2);
+    expect(engine.status()).toMatchObject({ state: 'ready' });
+  });
+
+  it('stops a request that runs past its timeout, and the next one runs', async () => {
+    const { engine, seams } = makeEngine({ limits: { timeoutMs: 400 } });
+    await engine.warmUp();
+    seams.stepDelayMs = 100; // 20+ tokens: seconds
+    const startedAt = Date.now();
+    const slow = run(engine, request('tab1|a', 1));
+    await slow.finished;
+    expect(Date.now() - startedAt).toBeLessThan(1500);
+    const error = slow.final()[0] as Extract<GenerateServerMessage, { type: 'error' }>;
+    expect(slow.final()).toHaveLength(1);
+    expect(error.message).toMatch(/took longer than/);
+    seams.stepDelayMs = 0;
+    const next = run(engine, request('tab1|a', 1));
+    await next.finished;
+    expect(next.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+  });
+
+  it('caps the tokens per variant', async () => {
+    const { engine } = makeEngine({ limits: { maxNewTokens: 3 } });
+    const capped = run(engine, request('tab1|a', 1));
+    await capped.finished;
+    expect(capped.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+    const stats = engine.stats().at(-1)!;
+    expect(stats.tokens).toBe(3);
+    expect(stats.firstTokenMs).not.toBeNull();
+  });
+
+  it('drops the requests of a closed tab', async () => {
+    const { engine, seams } = makeEngine();
+    await engine.warmUp();
+    seams.stepDelayMs = 40;
+    const running = run(engine, request('tab9|a', 2), 9);
+    const queued = run(engine, request('tab9|b', 1), 9);
+    const other = run(engine, request('tab3|a', 1), 3);
+    await until(() => running.messages.some((m) => m.type === 'progress' && m.phase === 'generating'));
+    engine.dropTab(9);
+    seams.stepDelayMs = 0;
+    await Promise.all([running.finished, queued.finished, other.finished]);
+    for (const r of [running, queued]) {
+      expect(r.final()).toEqual([expect.objectContaining({ type: 'error', message: 'The tab was closed.', retryable: false })]);
+    }
+    expect(other.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+  });
+
+  it('cancels the request of a generate port that disconnects (panel closed, tab gone)', async () => {
+    const { engine, seams } = makeEngine();
+    await engine.warmUp();
+    seams.stepDelayMs = 40;
+    const posted: GenerateServerMessage[] = [];
+    const listeners: { message?: (m: unknown) => void; disconnect?: () => void } = {};
+    const port: PortLike = {
+      sender: { tab: { id: 4 } },
+      postMessage: (m) => posted.push(m),
+      onMessage: { addListener: (l) => (listeners.message = l) },
+      onDisconnect: { addListener: (l) => (listeners.disconnect = l) },
+    };
+    serveGeneratePort(port, engine);
+    listeners.message!({ ...request('tab4|a', 3) });
+    listeners.message!({ type: 'generate', requestId: 'x'.repeat(65) }); // malformed: ignored
+    await until(() => posted.some((m) => m.type === 'variant' || (m.type === 'progress' && m.phase === 'generating')));
+    listeners.disconnect!();
+    const count = posted.length;
+    await until(() => !engine.queueState().running, 2000);
+    expect(posted.length).toBe(count); // nothing posted after the disconnect
+    seams.stepDelayMs = 0;
+    const after = run(engine, request('tab4|a', 1));
+    await after.finished;
+    expect(after.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+  });
+});
+
+describe('EngineService WebGPU fallback', () => {
+  it('falls back to WASM once when WebGPU fails to load, and says so', async () => {
+    const { engine, loads } = makeEngine({
+      resolved: { device: 'webgpu', dtype: 'q4f16' },
+      load: (wanted) => (wanted.device === 'webgpu' ? Promise.reject(new Error('no adapter: device creation failed')) : null),
+    });
+    const r = run(engine, request());
+    await r.finished;
+    expect(r.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+    expect(loads.map((s) => `${s.device}/${s.dtype}`)).toEqual(['webgpu/q4f16', 'wasm/q8']);
+    const done = r.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>;
+    expect(done.model.backend).toBe('wasm');
+    expect(engine.status()).toMatchObject({ state: 'ready', reason: expect.stringMatching(/WebGPU failed \(no adapter/) });
+    expect(engine.webgpuFallback()).toMatch(/no adapter/);
+    // Once: the next request stays on WASM without trying WebGPU again.
+    await run(engine, request()).finished;
+    expect(loads).toHaveLength(2);
+  });
+
+  it('falls back to WASM when WebGPU fails mid-run, and the request still completes', async () => {
+    const { engine, loads } = makeEngine({
+      resolved: { device: 'webgpu', dtype: 'q8' },
+      load: (wanted) =>
+        wanted.device === 'webgpu'
+          ? Promise.resolve({
+              spec: wanted,
+              generate: () => Promise.reject(new Error('GPU device was lost')),
+              dispose: async () => undefined,
+            })
+          : null,
+    });
+    const r = run(engine, request('tab1|a', 2));
+    await r.finished;
+    expect(r.final()).toEqual([expect.objectContaining({ type: 'done' })]);
+    expect(loads.map((s) => `${s.device}/${s.dtype}`)).toEqual(['webgpu/q8', 'wasm/q8']);
+    expect(engine.status()).toMatchObject({ state: 'ready', model: { backend: 'wasm' }, reason: expect.stringMatching(/device was lost/) });
+  });
+});
