@@ -7,6 +7,18 @@ import preact from '@preact/preset-vite';
 // - 'wasm-unsafe-eval' lets onnxruntime compile its WebAssembly; nothing else is relaxed.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  // Firefox is built as MV3 too: its background is then an event page (not persistent) that can
+  // be an ES module, so onnxruntime's .wasm stays one file; an MV2 build inlines it (72 MB).
+  manifestVersion: 3,
+  hooks: {
+    'build:manifestGenerated': (wxt, manifest) => {
+      if (wxt.config.browser !== 'firefox') return;
+      // MV3 add-ons need an id in Firefox; Linux Firefox has no WebGPU, so the engine runs on WASM.
+      (manifest as Record<string, unknown>).browser_specific_settings = {
+        gecko: { id: 'ledgerline@ledgerline.dev', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+      };
+    },
+  },
   vite: () => ({
     plugins: [preact()],
   }),
@@ -15,6 +27,9 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     permissions: ['storage', 'unlimitedStorage', 'activeTab'],
+    // The content script already runs on every site; host access also lets the popup know which
+    // site it is about and lets the background download from a model mirror that sends no CORS headers.
+    host_permissions: ['<all_urls>'],
     commands: {
       suggest: {
         suggested_key: { default: 'Alt+Shift+S' },

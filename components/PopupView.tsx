@@ -80,7 +80,7 @@ export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAud
               <span hidden data-testid="ledger-entries">{ledger.entries}</span>
             </p>
             {ledger.recent.length > 0 && (
-              <ol class="recent" aria-label={t('popupRecentLabel')} data-testid="ledger-recent">
+              <ol class="recent" aria-label={t('popupRecentLabel')} data-testid="ledger-recent" tabIndex={0}>
                 {ledger.recent.map((entry) => (
                   <li key={entry.seq} data-testid="ledger-entry">
                     <div class="meta">

@@ -4,10 +4,10 @@ import { serveGeneratePort } from '@/lib/background/generate-port';
 import { createRequestHandler } from '@/lib/background/request-handler';
 import { DTYPE_FILE, DTYPES, resolveModel } from '@/lib/engine/catalogue';
 import { EngineService } from '@/lib/engine/engine-service';
-import { ModelFileCache } from '@/lib/engine/model-file-cache';
+import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { modelSpecFor, probeWebGpu } from '@/lib/engine/model-spec';
 import { configureTransformersEnv } from '@/lib/engine/runtime-env';
-import { ENGINE_TEST_SEAMS_KEY, parseTestSeams } from '@/lib/engine/test-seams';
+import { ENGINE_TEST_SEAMS_KEY, parseTestSeams, type EngineTestSeams } from '@/lib/engine/test-seams';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
 import { openLedger, type Ledger } from '@/lib/ledger';
 import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
@@ -19,12 +19,23 @@ export default defineBackground({
   type: 'module',
   main() {
     const ownId = browser.runtime.id;
-    const modelFiles = new ModelFileCache(() => caches.open('ledgerline-model-files'));
+    const modelFiles = openModelFileCache();
     const readSettings = async (): Promise<Settings> =>
       parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
 
     let ledger: Ledger | null = null;
     const openOwnLedger = () => (ledger ??= openLedger());
+
+    // Test seams (tests and the benchmark only; absent otherwise), kept live: a loaded model sees changes.
+    const seams: EngineTestSeams = {};
+    const applySeams = (value: unknown) => {
+      for (const key of Object.keys(seams)) delete seams[key as keyof EngineTestSeams];
+      Object.assign(seams, parseTestSeams(value));
+    };
+    const seamsRead = browser.storage.local.get(ENGINE_TEST_SEAMS_KEY).then((items) => applySeams(items[ENGINE_TEST_SEAMS_KEY]));
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && changes[ENGINE_TEST_SEAMS_KEY]) applySeams(changes[ENGINE_TEST_SEAMS_KEY].newValue);
+    });
 
     // An imported model offers only the dtypes its folder has.
     const storedDtypes = async (settings: Settings) => {
@@ -38,8 +49,8 @@ export default defineBackground({
         return modelSpecFor(settings, await probeWebGpu(), await storedDtypes(settings));
       },
       load: async (spec, onProgress) => {
+        await seamsRead;
         configureTransformersEnv({ remoteHost: spec.host, cache: modelFiles });
-        const seams = parseTestSeams((await browser.storage.local.get(ENGINE_TEST_SEAMS_KEY))[ENGINE_TEST_SEAMS_KEY]);
         return loadTransformersGenerator(spec, onProgress, { seams });
       },
       limits: async () => {

@@ -27,6 +27,9 @@ export async function handleEngineRequest(
       return engine.stats();
     case 'engine.warmUp':
       return engine.warmUp();
+    case 'engine.unload':
+      await engine.unload();
+      return engine.status();
     case 'engine.runtime':
       try {
         const { spec, reason, expectedBytes } = await engine.resolve();

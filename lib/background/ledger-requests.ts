@@ -6,6 +6,26 @@ type LedgerRequest = Extract<Request, { type: `ledger.${string}` }>;
 export interface LedgerRequestContext {
   ledger: () => Ledger;
   extensionVersion: string;
+  /**
+   * The writer's ledger settings (privacy mode, retention in days, 0 = forever). When absent,
+   * entries keep their text and nothing is pruned.
+   */
+  readLedgerSettings?: () => Promise<{ privacyMode: boolean; retentionDays: number }>;
+}
+
+/** Retention runs at most this often, after an acceptance is recorded. */
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+let lastRetentionRun = 0;
+
+/** Prune by the retention setting, at most hourly; failures are kept for the audit page's verify. */
+export async function applyRetention(ledger: Ledger, retentionDays: number, now = Date.now()): Promise<void> {
+  if (!(retentionDays > 0) || now - lastRetentionRun < RETENTION_INTERVAL_MS) return;
+  lastRetentionRun = now;
+  try {
+    await ledger.prune(retentionDays);
+  } catch (error) {
+    console.warn('Ledger retention skipped:', error);
+  }
 }
 
 function summarize(entry: LedgerEntry): LedgerEntrySummary {
@@ -37,7 +57,13 @@ export async function handleLedgerRequest(
   try {
     switch (request.type) {
       case 'ledger.record': {
-        const entry = await context.ledger().append({ ...request.acceptance, extensionVersion: context.extensionVersion });
+        const settings = await context.readLedgerSettings?.();
+        const ledger = context.ledger();
+        const entry = await ledger.append(
+          { ...request.acceptance, extensionVersion: context.extensionVersion },
+          settings ? { privacyMode: settings.privacyMode } : {},
+        );
+        if (settings?.retentionDays) void applyRetention(ledger, settings.retentionDays);
         return { ok: true, seq: entry.seq, sentences: entry.sentences.length };
       }
       case 'ledger.summary': {

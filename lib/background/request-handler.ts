@@ -1,6 +1,7 @@
 import { parseRequest, type Request, type Response } from '../messaging';
 import { handleEngineRequest, type EngineRequestContext } from './engine-requests';
 import { handleLedgerRequest, type LedgerRequestContext } from './ledger-requests';
+import { handleAuditRequest } from './audit-requests';
 
 export type RequestHandlerDependencies = LedgerRequestContext & EngineRequestContext;
 
@@ -13,6 +14,7 @@ export function createRequestHandler(deps: RequestHandlerDependencies) {
     const request = parseRequest(raw);
     if (!request) return null;
     if (request.type.startsWith('ledger.')) return handleLedgerRequest(request as Extract<Request, { type: `ledger.${string}` }>, deps);
+    if (request.type.startsWith('audit.')) return handleAuditRequest(request as Extract<Request, { type: `audit.${string}` }>, deps);
     return handleEngineRequest(request as Extract<Request, { type: `engine.${string}` }>, deps);
   };
 }

@@ -9,6 +9,8 @@
  */
 
 const KEY_ORIGIN = 'https://model-files.ledgerline.invalid';
+/** The CacheStorage cache holding model files; shared by the service worker and extension pages (same origin). */
+export const MODEL_CACHE_NAME = 'ledgerline-model-files';
 /** Where a model's manifest lives (kept apart from its files so listing never mistakes one for the other). */
 const MANIFEST_ORIGIN = 'https://model-manifests.ledgerline.invalid';
 
@@ -163,4 +165,9 @@ export class ModelFileCache {
     }
     return removed;
   }
+}
+
+/** The extension's model file cache (service worker or extension page). */
+export function openModelFileCache(): ModelFileCache {
+  return new ModelFileCache(() => caches.open(MODEL_CACHE_NAME));
 }

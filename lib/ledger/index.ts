@@ -1,4 +1,4 @@
-export { openLedger, LedgerWriteError, type Ledger, type LedgerStats, type OpenLedgerOptions } from './ledger';
+export { openLedger, LedgerWriteError, type Ledger, type LedgerStats, type OpenLedgerOptions, type PruneResult } from './ledger';
 export type {
   AcceptanceInput,
   LedgerEntry,
@@ -6,6 +6,9 @@ export type {
   LedgerSettings,
   ModelInfo,
   SignedHead,
+  SignedCheckpoint,
+  EntryStub,
+  PublicKeyInfo,
   SigningAlgorithm,
   TextHashes,
   VerifyResult,

@@ -59,7 +59,8 @@ export interface PruneResult {
 }
 
 export interface Ledger {
-  append(input: AcceptanceInput): Promise<LedgerEntry>;
+  /** `options.privacyMode` overrides the `settings` callback for this entry (the background reads settings asynchronously). */
+  append(input: AcceptanceInput, options?: { privacyMode?: boolean }): Promise<LedgerEntry>;
   stats(): Promise<LedgerStats>;
   recent(limit: number): Promise<LedgerEntry[]>;
   verify(): Promise<VerifyResult>;
@@ -157,7 +158,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     return cp ? { seq: cp.seq + 1, prevHash: cp.hash } : GENESIS_ANCHOR;
   }
 
-  async function append(input: AcceptanceInput): Promise<LedgerEntry> {
+  async function append(input: AcceptanceInput, appendOptions: { privacyMode?: boolean } = {}): Promise<LedgerEntry> {
     validateInput(input);
     let key: KeyRow;
     try {
@@ -165,7 +166,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     } catch (err) {
       throw toLedgerWriteError(err);
     }
-    const privacy = settings().privacyMode;
+    const privacy = appendOptions.privacyMode ?? settings().privacyMode;
     const sentences = await prepareSentences(input.insertedText, privacy);
     const id = globalThis.crypto.randomUUID();
     const withDocuments = hasDocuments();

@@ -224,10 +224,11 @@ export function disclosureStatement(summary: ReportSummary, keyId: string | null
       `(${plural(summary.loggedSentences, 'sentence')}) from on-device AI${modelWords}.${record}`
     );
   }
-  const notLogged =
-    ' Sentences not in the ledger are not proof of human writing: text pasted from elsewhere is not recorded.';
+  const notLogged = t.kinds['not-logged'].sentences
+    ? ' Sentences not in the ledger are not proof of human writing: text pasted from elsewhere is not recorded.'
+    : '';
   if (!t.aiSentences) {
-    return `None of the ${plural(t.sentences, 'sentence')} in this text match the AI-assistance ledger.${notLogged}${record}`;
+    return `None of the ${plural(t.sentences, 'sentence')} in this text match the AI-assistance ledger. That is not proof of human writing: text pasted from elsewhere is not recorded.${record}`;
   }
   const parts: string[] = [];
   const v = t.kinds['ai-verbatim'].sentences;

@@ -21,6 +21,8 @@ export const ENGINE_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('engine.storage') }),
   /** Deletes a stored model's files (all revisions unless one is given); unloads it if loaded. */
   v.object({ type: v.literal('engine.deleteModel'), modelId: ModelIdSchema, revision: v.optional(v.pipe(v.string(), v.maxLength(100))) }),
+  /** Releases the loaded model's memory (it stays stored; the next request loads it again). */
+  v.object({ type: v.literal('engine.unload') }),
   /** Timings of the last requests (benchmark, diagnostics). */
   v.object({ type: v.literal('engine.stats') }),
 ] as const;
@@ -83,4 +85,5 @@ export interface EngineResponses {
   'engine.storage': ({ ok: true } & EngineStorage) | Failure;
   'engine.deleteModel': { ok: true; removedFiles: number } | Failure;
   'engine.stats': EngineStats[];
+  'engine.unload': EngineStatus;
 }

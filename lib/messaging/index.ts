@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { ENGINE_REQUEST_SCHEMAS, type EngineResponses } from './engine';
 import { LEDGER_REQUEST_SCHEMAS, type LedgerResponses } from './ledger';
+import { AUDIT_REQUEST_SCHEMAS, type AuditResponses } from './audit';
 
 /**
  * The one protocol between the extension's contexts, declared per domain (ledger, engine,
@@ -13,11 +14,12 @@ export * from './content';
 export * from './engine';
 export * from './generate';
 export * from './ledger';
+export * from './audit';
 
-const RequestSchema = v.variant('type', [...LEDGER_REQUEST_SCHEMAS, ...ENGINE_REQUEST_SCHEMAS]);
+const RequestSchema = v.variant('type', [...LEDGER_REQUEST_SCHEMAS, ...AUDIT_REQUEST_SCHEMAS, ...ENGINE_REQUEST_SCHEMAS]);
 export type Request = v.InferOutput<typeof RequestSchema>;
 
-type ResponseMap = LedgerResponses & EngineResponses;
+type ResponseMap = LedgerResponses & AuditResponses & EngineResponses;
 /** What each one-shot request is answered with. */
 export type Response<T extends Request['type']> = ResponseMap[T];
 

@@ -146,3 +146,20 @@ export async function setSettings(worker: Worker, settings: Record<string, unkno
     await chrome.storage.local.set({ settings: value });
   }, settings);
 }
+
+/**
+ * What the suggest command does when its shortcut is pressed. Headless Chromium does not route
+ * keyboard accelerators to extension commands, so tests deliver the command's message to the
+ * active tab the way the background's `commands.onCommand` listener does.
+ */
+export async function runSuggestCommand(worker: Worker): Promise<void> {
+  await worker.evaluate(async () => {
+    type Tab = { id?: number; active: boolean; lastAccessed?: number };
+    const { chrome } = globalThis as unknown as {
+      chrome: { tabs: { query(q: object): Promise<Tab[]>; sendMessage(id: number, message: object): Promise<unknown> } };
+    };
+    const tabs = await chrome.tabs.query({});
+    const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+    if (tab?.id !== undefined) await chrome.tabs.sendMessage(tab.id, { type: 'suggest.now' });
+  });
+}

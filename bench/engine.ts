@@ -1,0 +1,310 @@
+/**
+ * Engine benchmark: time to first token and tokens per second through the full extension path
+ * (content script → background service worker → panel) against the same model called directly
+ * with transformers.js in an extension page, in the same Chromium run. WASM and WebGPU
+ * (SwiftShader, i.e. WebGPU on the CPU) are measured separately.
+ *
+ *   npm run bench:engine                      # builds, then the tiny test model
+ *   npx tsx bench/engine.ts --model /models/onnx-community/Qwen2.5-0.5B-Instruct [--model ...]
+ *   options: --runs N (default 5; 3 on WebGPU)  --backends wasm,webgpu  --max-new-tokens N (default 48)
+ *            --out DIR (default bench/results)
+ *
+ * A model folder must sit at <root>/<org>/<name> in the hub layout (config.json, tokenizer
+ * files, onnx/model*.onnx); it is served from a local host, nothing is downloaded.
+ *
+ * Both sides decode greedily (the engine's first variant is greedy; settings variants = 1) from
+ * the same chat-templated prompt with the same token budget, so they generate the same tokens.
+ * - Full path: t0 = the panel appears (the content script sends the request in the same task);
+ *   first = first variant text in the panel; end = the panel shows the final variant.
+ * - Direct: t0 = before apply_chat_template; first = first streamed text; end = generate() returned.
+ * - TTFT = first − t0. Tokens/s = (tokens − 1) / (end − first): the decode rate after the first token.
+ *   Tokens for the full path are counted by the engine (engine.stats), for direct by the streamer.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { preparePrompt } from '../lib/engine/prompts';
+import type { EngineStats } from '../lib/messaging';
+import { startModelHost, type ModelHost } from '../scripts/model-host';
+import { startStaticServer } from '../scripts/static-server';
+import { launchExtension, setSettings } from '../tests/e2e/support/browser';
+import { engineRequest, openLab } from '../tests/e2e/support/engine-helpers';
+import { TINY_MODEL_DIR } from '../tests/support/tiny-model';
+
+type Backend = 'wasm' | 'webgpu';
+
+interface Sample {
+  ttftMs: number;
+  tokensPerSecond: number;
+  tokens: number;
+  totalMs: number;
+  /** Full path only: the background's own view (engine.stats): model ready → first token, and decode rate. */
+  engineTtftMs?: number;
+  engineTokensPerSecond?: number;
+}
+
+interface Row {
+  model: string;
+  backend: string;
+  dtype: string;
+  runs: number;
+  extension: Summary;
+  direct: Summary;
+  /** extension TTFT / direct TTFT (goal ≤ 1.10). */
+  ttftRatio: number;
+  /** extension tokens/s / direct tokens/s (goal ≥ 0.95). */
+  tokensPerSecondRatio: number;
+  sameText: boolean;
+}
+
+interface Summary {
+  ttftMs: number;
+  tokensPerSecond: number;
+  tokens: number;
+  engineTtftMs?: number;
+  engineTokensPerSecond?: number;
+  samples: Sample[];
+}
+
+function arg(name: string): string[] {
+  const values: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}` && argv[i + 1] !== undefined) values.push(argv[++i]!);
+    else if (argv[i]!.startsWith(`--${name}=`)) values.push(argv[i]!.slice(name.length + 3));
+  }
+  return values;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function summarise(samples: Sample[]): Summary {
+  return {
+    ttftMs: median(samples.map((s) => s.ttftMs)),
+    tokensPerSecond: median(samples.map((s) => s.tokensPerSecond)),
+    tokens: median(samples.map((s) => s.tokens)),
+    ...(samples[0]?.engineTtftMs !== undefined
+      ? {
+          engineTtftMs: median(samples.map((s) => s.engineTtftMs!)),
+          engineTokensPerSecond: median(samples.map((s) => s.engineTokensPerSecond!)),
+        }
+      : {}),
+    samples,
+  };
+}
+
+const BASE_TEXT = 'The city council met on Tuesday to discuss the new budget.';
+const TYPED = ' The mayor said';
+
+/** Watches the panel in the page (open shadow root) and records when it appears, first shows text, and finishes. */
+const PANEL_PROBE = `(() => {
+  if (window.__benchProbe) return;
+  const marks = {};
+  const check = (root) => {
+    const now = performance.now();
+    if (marks.panel === undefined && root.querySelector('[data-testid=suggestion-panel]')) marks.panel = now;
+    const text = root.querySelector('[data-testid=variant-text]');
+    if (marks.first === undefined && text && text.textContent.trim()) marks.first = now;
+    if (marks.end === undefined && root.querySelector('[data-testid=accept-variant]')) marks.end = now;
+  };
+  const watch = (host) => {
+    if (!host.shadowRoot || host.__benchWatched) return;
+    host.__benchWatched = true;
+    new MutationObserver(() => check(host.shadowRoot)).observe(host.shadowRoot, { subtree: true, childList: true, characterData: true, attributes: true });
+    check(host.shadowRoot);
+  };
+  new MutationObserver(() => document.querySelectorAll('ledgerline-panel').forEach(watch)).observe(document.documentElement, { subtree: true, childList: true });
+  document.querySelectorAll('ledgerline-panel').forEach(watch);
+  window.__benchProbe = { marks, reset() { for (const k of Object.keys(marks)) delete marks[k]; } };
+})()`;
+
+async function fullPathRun(page: Page, lab: Page): Promise<{ sample: Sample; text: string }> {
+  await page.evaluate(PANEL_PROBE);
+  const story = page.locator('#story');
+  await story.fill(BASE_TEXT);
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => (window as unknown as { __benchProbe: { reset(): void } }).__benchProbe.reset());
+  await story.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(TYPED);
+  await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 600_000 });
+  const marks = await page.evaluate(
+    () => (window as unknown as { __benchProbe: { marks: { panel?: number; first?: number; end?: number } } }).__benchProbe.marks,
+  );
+  const text = (await page.getByTestId('variant-text').first().textContent()) ?? '';
+  const stats = (await engineRequest(lab, { type: 'engine.stats' })) as EngineStats[];
+  const last = stats.at(-1)!;
+  if (marks.panel === undefined || marks.first === undefined || marks.end === undefined) throw new Error(`panel marks missing: ${JSON.stringify(marks)}`);
+  await page.keyboard.press('Escape');
+  return {
+    sample: {
+      ttftMs: marks.first - marks.panel,
+      tokensPerSecond: (last.tokens - 1) / ((marks.end - marks.first) / 1000),
+      tokens: last.tokens,
+      totalMs: marks.end - marks.panel,
+      engineTtftMs: last.firstTokenMs ?? NaN,
+      engineTokensPerSecond: (last.tokens - 1) / ((last.generateMs - (last.firstTokenMs ?? 0)) / 1000),
+    },
+    text,
+  };
+}
+
+interface DirectResult {
+  loadMs: number;
+  runs: { ttftMs: number; tokens: number; totalMs: number; text: string }[];
+}
+
+async function benchModel(options: {
+  modelId: string;
+  host: ModelHost;
+  backend: Backend;
+  runs: number;
+  maxNewTokens: number;
+}): Promise<Row> {
+  const { modelId, host, backend, runs, maxNewTokens } = options;
+  const pages = await startStaticServer(resolve('scripts/demo'));
+  const browser = await launchExtension(backend === 'webgpu' ? { webgpu: 'swiftshader' } : {});
+  try {
+    await setSettings(browser.worker, {
+      modelHost: host.origin,
+      modelId,
+      device: backend,
+      variants: 1,
+      pauseDelayMs: 200,
+      maxNewTokens,
+      generationTimeoutSeconds: 3600,
+    });
+    const lab = await openLab(browser);
+    const runtime = await engineRequest(lab, { type: 'engine.runtime' });
+    if (!runtime.ok) throw new Error(runtime.error);
+    if (runtime.device !== backend) throw new Error(`wanted ${backend}, the engine chose ${runtime.device}: ${runtime.reason}`);
+    const warm = await engineRequest(lab, { type: 'engine.warmUp' });
+    if (warm.state !== 'ready') throw new Error(`model did not load: ${JSON.stringify(warm)}`);
+
+    // Full path: one warm-up run (shader compilation, caches), then the measured runs.
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/index.html`);
+    await fullPathRun(page, lab);
+    const extension: Sample[] = [];
+    let extensionText = '';
+    for (let i = 0; i < runs; i++) {
+      const { sample, text } = await fullPathRun(page, lab);
+      extension.push(sample);
+      extensionText = text;
+    }
+    await page.close();
+    // Free the background's copy before the direct one loads (one model in memory at a time).
+    await engineRequest(lab, { type: 'engine.unload' });
+
+    // Direct: same prompt, same budget, same runtime, bare transformers.js in an extension page
+    // (brought to the front: a background tab would be throttled).
+    await lab.bringToFront();
+    const text = BASE_TEXT + TYPED;
+    const prompt = preparePrompt({ action: 'continue', text, caret: text.length, selection: null });
+    const direct = (await lab.evaluate(
+      (opts) => (globalThis as unknown as { ledgerlineLab: { directRuns(o: unknown): Promise<unknown> } }).ledgerlineLab.directRuns(opts),
+      {
+        host: host.origin,
+        modelId,
+        revision: runtime.revision,
+        device: backend,
+        dtype: runtime.dtype,
+        messages: prompt.messages,
+        maxNewTokens: Math.min(prompt.maxNewTokens, maxNewTokens),
+        runs: runs + 1,
+      },
+    )) as DirectResult;
+    const directSamples = direct.runs.slice(1).map((r) => ({
+      ttftMs: r.ttftMs,
+      tokensPerSecond: (r.tokens - 1) / ((r.totalMs - r.ttftMs) / 1000),
+      tokens: r.tokens,
+      totalMs: r.totalMs,
+    }));
+    const ext = summarise(extension);
+    const dir = summarise(directSamples);
+    return {
+      model: modelId,
+      backend: backend === 'webgpu' ? 'webgpu (SwiftShader)' : 'wasm',
+      dtype: runtime.dtype,
+      runs,
+      extension: ext,
+      direct: dir,
+      ttftRatio: ext.ttftMs / dir.ttftMs,
+      tokensPerSecondRatio: ext.tokensPerSecond / dir.tokensPerSecond,
+      // The panel shows cleaned text; the direct run's raw text must contain it.
+      sameText: extensionText.trim().length > 0 && direct.runs.every((r) => r.text.includes(extensionText.trim().split(/\s+/)[0]!)),
+    };
+  } finally {
+    await browser.close();
+    await pages.close();
+  }
+}
+
+function markdown(rows: Row[], meta: Record<string, string>): string {
+  const f = (n: number, d = 1) => n.toFixed(d);
+  const lines = [
+    `# Engine benchmark`,
+    '',
+    ...Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    '| model | backend | dtype | runs | TTFT ext (ms) | TTFT direct (ms) | TTFT ratio (≤ 1.10) | tok/s ext | tok/s direct | tok/s ratio (≥ 0.95) | tokens | background alone: TTFT (ms) / tok/s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.backend} | ${r.dtype} | ${r.runs} | ${f(r.extension.ttftMs)} | ${f(r.direct.ttftMs)} | ${f(r.ttftRatio, 2)} | ${f(r.extension.tokensPerSecond)} | ${f(r.direct.tokensPerSecond)} | ${f(r.tokensPerSecondRatio, 2)} | ${r.extension.tokens} / ${r.direct.tokens} | ${f(r.extension.engineTtftMs ?? NaN)} / ${f(r.extension.engineTokensPerSecond ?? NaN)} |`,
+    ),
+    '',
+    'Medians. TTFT: request to first visible text (extension: panel shown → first variant text in the panel; direct: before apply_chat_template → first streamed text). tok/s: (tokens − 1) / (last − first).',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const backends = (arg('backends')[0] ?? 'wasm,webgpu').split(',') as Backend[];
+  const runsArg = arg('runs')[0];
+  const maxNewTokens = Number(arg('max-new-tokens')[0] ?? 48);
+  const outDir = resolve(arg('out')[0] ?? 'bench/results');
+  const models = [TINY_MODEL_DIR, ...arg('model').map((m) => resolve(m))];
+  const rows: Row[] = [];
+  const failures: string[] = [];
+  for (const folder of models) {
+    const modelId = `${basename(dirname(folder))}/${basename(folder)}`;
+    const host = await startModelHost({ root: dirname(dirname(folder)) });
+    try {
+      for (const backend of backends) {
+        const runs = Number(runsArg ?? (backend === 'webgpu' ? 3 : 5));
+        process.stderr.write(`${modelId} on ${backend}: ${runs} runs each...\n`);
+        try {
+          rows.push(await benchModel({ modelId, host, backend, runs, maxNewTokens }));
+        } catch (error) {
+          failures.push(`${modelId} on ${backend}: ${error instanceof Error ? error.message : String(error)}`);
+          process.stderr.write(`  failed: ${failures.at(-1)}\n`);
+        }
+      }
+    } finally {
+      await host.close();
+    }
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    browser: 'Debian Chromium (headless), built extension .output/chrome-mv3',
+    machine: `${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} CPU cores (shared)`,
+    maxNewTokens: String(maxNewTokens),
+    ...(failures.length > 0 ? { failures: failures.join('; ') } : {}),
+  };
+  await mkdir(outDir, { recursive: true });
+  const stamp = meta.date.replace(/[:.]/g, '-');
+  const report = { meta, rows };
+  await writeFile(join(outDir, `engine-${stamp}.json`), JSON.stringify(report, null, 2));
+  const md = markdown(rows, meta);
+  await writeFile(join(outDir, `engine-${stamp}.md`), md + '\n');
+  console.log(md);
+  console.log(`\nwritten: ${join(outDir, `engine-${stamp}.json`)} and .md`);
+  if (rows.length === 0) process.exitCode = 1;
+}
+
+await main();

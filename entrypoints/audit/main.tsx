@@ -1,0 +1,112 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { AuditView, type AuditViewProps, type ExportKind } from '@/components/AuditView';
+import type { AuditExportFile, Request, Response } from '@/lib/messaging';
+
+/** The audit page: state and messaging only; the view is components/AuditView. */
+const app = document.getElementById('app')!;
+
+function send<T extends Request['type']>(request: Extract<Request, { type: T }>): Promise<Response<T>> {
+  return browser.runtime.sendMessage(request) as Promise<Response<T>>;
+}
+
+function download(file: AuditExportFile): void {
+  const url = URL.createObjectURL(new Blob([file.content], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const params = new URLSearchParams(location.search);
+const state: Omit<AuditViewProps, `on${string}`> = {
+  documents: null,
+  selectedKey: params.get('doc'),
+  text: '',
+  analyzing: false,
+  attribution: null,
+  verify: null,
+  verifying: false,
+  statement: null,
+  replace: false,
+  notice: null,
+  error: null,
+};
+
+function set(patch: Partial<typeof state>): void {
+  Object.assign(state, patch);
+  draw();
+}
+
+async function loadDocuments(): Promise<void> {
+  try {
+    const r = await send({ type: 'audit.documents' });
+    if (r.ok) set({ documents: r.documents });
+    else set({ error: `The ledger could not be read: ${r.error}` });
+  } catch (error) {
+    set({ error: `The background is not answering: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
+const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
+  onSelectDocument: (key) => {
+    set({ selectedKey: key, attribution: null, statement: null });
+    const url = new URL(location.href);
+    if (key) url.searchParams.set('doc', key);
+    else url.searchParams.delete('doc');
+    history.replaceState(null, '', url);
+  },
+  onTextChange: (text) => set({ text }),
+  onAnalyze: async () => {
+    set({ analyzing: true, error: null });
+    const r = await send({ type: 'audit.attribute', text: state.text, documentKey: state.selectedKey });
+    if (r.ok) set({ attribution: r.attribution, analyzing: false });
+    else set({ error: r.error, analyzing: false });
+    void loadDocuments();
+  },
+  onVerify: async () => {
+    set({ verifying: true });
+    const r = await send({ type: 'audit.verify' });
+    if (r.ok) set({ verify: r.result, verifying: false });
+    else set({ error: r.error, verifying: false });
+  },
+  onExport: async (kind: ExportKind) => {
+    if (!state.selectedKey) return;
+    const r = await send({ type: 'audit.report', documentKey: state.selectedKey, text: state.text.trim() ? state.text : null });
+    if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
+    download(r.files[kind]);
+    set({ statement: r.statement, notice: { kind: 'ok', text: `Exported ${r.files[kind].name}.` } });
+  },
+  onBackup: async () => {
+    const r = await send({ type: 'audit.backup' });
+    if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
+    download(r.file);
+    set({ notice: { kind: 'ok', text: `Backup of ${r.entries} entries saved as ${r.file.name}.` } });
+  },
+  onRestore: async (file, replace) => {
+    const backup = await file.text();
+    const r = await send({ type: 'audit.restore', backup, replace });
+    if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
+    set({
+      notice: {
+        kind: 'ok',
+        text:
+          r.mode === 'up-to-date'
+            ? 'This ledger already holds everything in the backup.'
+            : `Restored ${r.imported} entries (${r.total} in the ledger now). The backup verified before anything was written.`,
+      },
+    });
+    void loadDocuments();
+  },
+  onReplaceChange: (replace) => set({ replace }),
+};
+
+function draw(): void {
+  render(<AuditView {...state} {...handlers} />, app);
+}
+
+draw();
+void loadDocuments();

@@ -1,0 +1,127 @@
+import { REWRITE_ACTIONS } from '../engine/actions';
+import { LedgerWriteError, type LedgerEntry } from '../ledger';
+import { auditFigures } from '../ledger/audit';
+import { backupToJson, exportBackup, restoreBackup, RestoreError } from '../ledger/backup';
+import { buildDocumentReport, disclosureHtml, disclosureMarkdown, reportCsv, reportFileName, ReportError } from '../ledger/report';
+import type { AuditMatch, AuditResponses, AuditSentence, Failure, Request } from '../messaging';
+import type { LedgerRequestContext } from './ledger-requests';
+
+type AuditRequest = Extract<Request, { type: `audit.${string}` }>;
+
+function failure(error: unknown): Failure {
+  if (error instanceof RestoreError) return { ok: false, code: 'refused', error: error.message };
+  if (error instanceof ReportError) return { ok: false, code: 'unverified', error: error.message };
+  if (error instanceof LedgerWriteError && error.code === 'quota') {
+    return { ok: false, code: 'quota', error: 'The browser storage is full. Free some space and try again.' };
+  }
+  return { ok: false, code: 'unknown', error: error instanceof Error ? error.message : String(error) };
+}
+
+function matchOf(entry: LedgerEntry, i: number): AuditMatch {
+  return {
+    seq: entry.seq,
+    documentKey: entry.documentKey,
+    pageTitle: entry.pageTitle,
+    action: entry.action,
+    rewrite: REWRITE_ACTIONS.has(entry.action),
+    acceptedAt: entry.acceptedAt,
+    model: { ...entry.model },
+    suggestedSentence: entry.sentences[i]?.text ?? null,
+    suggestion: entry.suggestedText,
+    original: entry.originalText,
+  };
+}
+
+/** Audit page requests: attribution, document list, verify, export, backup/restore, retention. */
+export async function handleAuditRequest(
+  request: AuditRequest,
+  context: LedgerRequestContext,
+): Promise<AuditResponses[AuditRequest['type']]> {
+  try {
+    const ledger = context.ledger();
+    switch (request.type) {
+      case 'audit.documents': {
+        const rows = await ledger.documents();
+        return { ok: true, documents: rows.map((r) => ({ ...r, lastAudit: r.lastAudit ?? null })) };
+      }
+      case 'audit.attribute': {
+        const result = await ledger.attribute(request.text, request.documentKey ?? undefined);
+        const seqs = [...new Set(result.sentences.flatMap((s) => (s.match ? [s.match.seq] : [])))];
+        const entries = new Map<number, LedgerEntry>();
+        for (const e of await ledger.db.entries.bulkGet(seqs)) if (e) entries.set(e.seq, e);
+        const sentences: AuditSentence[] = result.sentences.map((s) => {
+          const entry = s.match ? entries.get(s.match.seq) : undefined;
+          return {
+            text: s.text,
+            start: s.start,
+            end: s.end,
+            kind: s.kind,
+            changedRatio: s.kind === 'not-logged' ? null : (s.changedRatio ?? 0),
+            estimated: s.estimated === true,
+            match: entry && s.match ? matchOf(entry, s.match.i) : null,
+          };
+        });
+        const figures = auditFigures(result.sentences);
+        if (request.documentKey) {
+          await ledger.recordAudit(request.documentKey, {
+            at: Date.now(),
+            sentences: figures.sentences,
+            aiSentences: figures.aiSentences,
+            characters: figures.characters,
+            aiCharacters: figures.aiCharacters,
+            humanTouch: figures.humanTouch,
+          });
+        }
+        return { ok: true, attribution: { documentKey: request.documentKey, sentences, figures } };
+      }
+      case 'audit.verify': {
+        const r = await ledger.verify();
+        const cp = await ledger.checkpoint();
+        return {
+          ok: true,
+          result: r.ok
+            ? { ok: true, entries: r.entries, headSeq: r.head?.seq ?? null, keyId: r.head?.keyId ?? null, pruned: cp?.pruned ?? 0 }
+            : { ok: false, brokenAt: r.brokenAt, reason: r.reason },
+        };
+      }
+      case 'audit.report': {
+        const report = await buildDocumentReport(ledger, request.documentKey, {
+          text: request.text,
+          extensionVersion: context.extensionVersion,
+        });
+        return {
+          ok: true,
+          statement: report.disclosure.statement,
+          files: {
+            json: { name: reportFileName(report, 'json'), mime: 'application/json', content: `${JSON.stringify(report, null, 2)}\n` },
+            csv: { name: reportFileName(report, 'csv'), mime: 'text/csv', content: reportCsv(report) },
+            markdown: { name: reportFileName(report, 'md'), mime: 'text/markdown', content: disclosureMarkdown(report) },
+            html: { name: reportFileName(report, 'html'), mime: 'text/html', content: disclosureHtml(report) },
+          },
+        };
+      }
+      case 'audit.backup': {
+        const backup = await exportBackup(ledger, { extensionVersion: context.extensionVersion });
+        return {
+          ok: true,
+          entries: backup.entries.length,
+          file: {
+            name: `ledgerline-backup-${backup.exportedAt.slice(0, 10)}.json`,
+            mime: 'application/json',
+            content: backupToJson(backup),
+          },
+        };
+      }
+      case 'audit.restore': {
+        const r = await restoreBackup(ledger, request.backup, { replace: request.replace });
+        return { ok: true, ...r };
+      }
+      case 'audit.prune': {
+        const r = await ledger.prune(request.retentionDays);
+        return { ok: true, pruned: r.pruned, checkpointSeq: r.checkpoint?.seq ?? null };
+      }
+    }
+  } catch (error) {
+    return failure(error);
+  }
+}

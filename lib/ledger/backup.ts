@@ -1,0 +1,188 @@
+import { bandKeys, sketchFromHex } from '../text/similarity';
+import { canonicalJson } from './canonical';
+import { GENESIS_ANCHOR, verifyChain, type ChainAnchor } from './chain';
+import type { SentenceIndexRow } from './db';
+import { documentsFromEntries } from './documents';
+import { isStub } from './entry';
+import { HeadMovedError, toLedgerWriteError } from './errors';
+import type { Ledger } from './ledger';
+import { verifyCheckpoint } from './signing';
+import type { LedgerEntry, PublicKeyInfo, SignedCheckpoint, SignedHead } from './types';
+
+/**
+ * Whole-ledger backup and restore. The backup is plain JSON: every entry, the signed head, the
+ * retention checkpoint and the public keys. The private key never leaves the browser (it is
+ * non-extractable), so a restored ledger keeps this browser's key for new entries and trusts the
+ * backup's public keys for what they signed.
+ *
+ * Restore verifies everything before writing and writes in one IndexedDB transaction: a tampered
+ * or damaged file is refused with the entry that breaks, and nothing is ever half-imported.
+ */
+export const BACKUP_FORMAT = 'ledgerline.backup.v1';
+
+export interface LedgerBackup {
+  format: typeof BACKUP_FORMAT;
+  exportedAt: string;
+  extensionVersion: string;
+  keys: PublicKeyInfo[];
+  checkpoint: SignedCheckpoint | null;
+  head: SignedHead | null;
+  entries: LedgerEntry[];
+}
+
+export async function exportBackup(ledger: Ledger, options: { extensionVersion: string; now?: () => number }): Promise<LedgerBackup> {
+  const [keys, checkpoint, head, entries] = await Promise.all([
+    ledger.knownKeys(),
+    ledger.checkpoint(),
+    ledger.head(),
+    ledger.db.entries.orderBy('seq').toArray(),
+  ]);
+  return {
+    format: BACKUP_FORMAT,
+    exportedAt: new Date((options.now ?? Date.now)()).toISOString(),
+    extensionVersion: options.extensionVersion,
+    keys,
+    checkpoint,
+    head,
+    entries,
+  };
+}
+
+/** The backup as a file: one line per entry so diffs and partial reads stay readable. */
+export function backupToJson(backup: LedgerBackup): string {
+  const { entries, ...rest } = backup;
+  const head = JSON.stringify({ ...rest, entries: [] });
+  if (!entries.length) return `${head}\n`;
+  return `${head.slice(0, -2)}\n${entries.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
+}
+
+export class RestoreError extends Error {
+  override readonly name = 'RestoreError';
+}
+
+export interface RestoreResult {
+  /** Entries written. */
+  imported: number;
+  /** Entries now in the ledger. */
+  total: number;
+  mode: 'into-empty' | 'append' | 'replace' | 'up-to-date';
+}
+
+const refuse = (why: string): never => {
+  throw new RestoreError(`Backup refused: ${why}. Nothing was imported.`);
+};
+
+/** Parse and check a backup file; returns it only when it verifies completely. */
+export async function checkBackup(text: string): Promise<LedgerBackup & { anchor: ChainAnchor }> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return refuse(`the file is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return refuse('the file is not a Ledgerline backup');
+  const b = data as LedgerBackup;
+  if (b.format !== BACKUP_FORMAT) return refuse(`the file is not a Ledgerline backup (format ${JSON.stringify(b.format)})`);
+  if (!Array.isArray(b.entries) || !Array.isArray(b.keys)) return refuse('the file has no entries or keys list');
+  const spkiFor = (keyId: unknown) => b.keys.find((k) => k && k.keyId === keyId)?.spki ?? null;
+  let anchor = GENESIS_ANCHOR;
+  if (b.checkpoint !== null && b.checkpoint !== undefined) {
+    const spki = spkiFor(b.checkpoint.keyId);
+    if (!spki || !(await verifyCheckpoint(b.checkpoint, spki))) {
+      return refuse(`its retention checkpoint (entry ${String(b.checkpoint.seq)}) has an invalid signature`);
+    }
+    anchor = { seq: b.checkpoint.seq + 1, prevHash: b.checkpoint.hash };
+  }
+  for (const e of b.entries) if (!e || typeof e !== 'object' || isStub(e)) return refuse(`entry ${String(e?.seq)} is incomplete`);
+  const head = b.head ?? null;
+  const result = await verifyChain(b.entries, head, head ? spkiFor(head.keyId) : null, anchor);
+  if (!result.ok) return refuse(`entry ${result.brokenAt} does not verify (${result.reason})`);
+  return { ...b, checkpoint: b.checkpoint ?? null, head, anchor };
+}
+
+/**
+ * Restore a backup. Into an empty ledger it imports everything; when the backup continues this
+ * ledger (same entries, then more) it appends the rest; when they differ it refuses unless
+ * `replace` is set, which swaps the whole ledger for the backup's.
+ */
+export async function restoreBackup(ledger: Ledger, text: string, options: { replace?: boolean } = {}): Promise<RestoreResult> {
+  const backup = await checkBackup(text);
+  const db = ledger.db;
+  const [localHead, localCheckpoint, localCount] = await Promise.all([ledger.head(), ledger.checkpoint(), db.entries.count()]);
+  const localEmpty = !localHead && !localCheckpoint && localCount === 0;
+  const backupLast = backup.entries[backup.entries.length - 1];
+
+  let mode: RestoreResult['mode'];
+  let toWrite: LedgerEntry[];
+  if (localEmpty) {
+    mode = 'into-empty';
+    toWrite = backup.entries;
+  } else if (options.replace) {
+    mode = 'replace';
+    toWrite = backup.entries;
+  } else {
+    // Same ledger? The local head must be an entry of the backup (same seq, same hash).
+    const localSeq = localHead?.seq ?? localCheckpoint?.seq ?? 0;
+    const localHash = localHead?.hash ?? localCheckpoint?.hash;
+    const atLocal = backup.entries.find((e) => e.seq === localSeq);
+    const backupSeq = backupLast?.seq ?? backup.checkpoint?.seq ?? 0;
+    if (backupSeq < localSeq) {
+      const local = await db.entries.get(backupSeq);
+      if (backupLast && local?.hash === backupLast.hash) return { imported: 0, total: localCount, mode: 'up-to-date' };
+      return refuse(
+        `it is a different ledger from this browser's (its last entry ${backupSeq} is not this ledger's entry ${backupSeq}); restore with "replace" to discard this browser's ledger`,
+      );
+    }
+    if (backupSeq === localSeq && backupLast?.hash === localHash) return { imported: 0, total: localCount, mode: 'up-to-date' };
+    if (!atLocal || atLocal.hash !== localHash) {
+      return refuse(
+        `it is a different ledger from this browser's (entry ${localSeq} differs); restore with "replace" to discard this browser's ledger`,
+      );
+    }
+    mode = 'append';
+    toWrite = backup.entries.filter((e) => e.seq > localSeq);
+  }
+
+  // Everything computed before the transaction (no crypto awaits inside it).
+  const indexRows: SentenceIndexRow[] = toWrite.flatMap((e) =>
+    e.sentences.map((s, i) => ({ seq: e.seq, i, hash: s.normalizedHash, bands: bandKeys(sketchFromHex(s.sketch)), documentKey: e.documentKey })),
+  );
+  const known = await ledger.knownKeys();
+  const own = await ledger.publicKey();
+  const trusted = [...known, ...backup.keys].filter((k, i, all) => k.keyId !== own.keyId && all.findIndex((x) => x.keyId === k.keyId) === i);
+  const expectedHead = localHead ? canonicalJson(localHead) : null;
+
+  try {
+    await db.transaction('rw', [db.entries, db.sentenceIndex, db.meta, db.documents], async () => {
+      const headNow = await db.meta.get('head');
+      const { key: _k, ...headBody } = (headNow ?? {}) as Record<string, unknown>;
+      if ((headNow ? canonicalJson(headBody) : null) !== expectedHead) throw new HeadMovedError('the ledger changed during the restore');
+      if (mode === 'replace') {
+        await Promise.all([db.entries.clear(), db.sentenceIndex.clear(), db.documents.clear()]);
+        await db.meta.bulkDelete(['head', 'checkpoint']);
+      }
+      if (toWrite.length) {
+        await db.entries.bulkAdd(toWrite);
+        if (indexRows.length) await db.sentenceIndex.bulkAdd(indexRows);
+      }
+      if (mode !== 'append' && backup.checkpoint) await db.meta.put({ key: 'checkpoint', ...backup.checkpoint });
+      if (backup.head) await db.meta.put({ key: 'head', ...backup.head });
+      await db.meta.put({ key: 'trustedKeys', keys: trusted });
+      // Rebuild document rows for the documents touched (keep their last audit).
+      const touched = [...new Set(toWrite.map((e) => e.documentKey))];
+      for (const key of touched) {
+        const prior = await db.documents.get(key);
+        const rows = documentsFromEntries(await db.entries.where('documentKey').equals(key).toArray());
+        const row = rows.get(key);
+        if (row) await db.documents.put({ ...row, ...(prior?.lastAudit ? { lastAudit: prior.lastAudit } : {}) });
+      }
+    });
+  } catch (err) {
+    if (err instanceof RestoreError) throw err;
+    const w = toLedgerWriteError(err);
+    throw new RestoreError(`Backup not restored: ${w.code === 'quota' ? 'the browser storage is full' : w.message}. Nothing was imported.`, {
+      cause: err,
+    });
+  }
+  return { imported: toWrite.length, total: await db.entries.count(), mode };
+}

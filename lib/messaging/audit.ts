@@ -1,0 +1,110 @@
+import * as v from 'valibot';
+import type { Failure } from './common';
+
+/**
+ * Audit requests (the audit page → background): attribution of a text, the document list,
+ * verification, per-document export, whole-ledger backup/restore and retention.
+ */
+const MAX_TEXT = 2_000_000;
+/** A backup travels as one message; Chrome caps a message at 64 MiB. */
+const MAX_BACKUP = 60 * 1024 * 1024;
+const DocumentKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(12_000));
+
+export const AUDIT_REQUEST_SCHEMAS = [
+  v.object({ type: v.literal('audit.documents') }),
+  v.object({
+    type: v.literal('audit.attribute'),
+    text: v.pipe(v.string(), v.maxLength(MAX_TEXT)),
+    documentKey: v.nullable(DocumentKeySchema),
+  }),
+  v.object({ type: v.literal('audit.verify') }),
+  v.object({ type: v.literal('audit.report'), documentKey: DocumentKeySchema, text: v.nullable(v.pipe(v.string(), v.maxLength(MAX_TEXT))) }),
+  v.object({ type: v.literal('audit.backup') }),
+  v.object({ type: v.literal('audit.restore'), backup: v.pipe(v.string(), v.maxLength(MAX_BACKUP)), replace: v.boolean() }),
+  v.object({ type: v.literal('audit.prune'), retentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(36_500)) }),
+] as const;
+
+export type AuditKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'not-logged';
+
+export interface AuditDocument {
+  key: string;
+  title: string;
+  firstAcceptedAt: number;
+  lastAcceptedAt: number;
+  entries: number;
+  sentences: number;
+  characters: number;
+  /** AI share as of the last audit of this document's text, if any. */
+  lastAudit: {
+    at: number;
+    sentences: number;
+    aiSentences: number;
+    characters: number;
+    aiCharacters: number;
+    humanTouch: number;
+  } | null;
+}
+
+export interface AuditMatch {
+  seq: number;
+  documentKey: string;
+  pageTitle: string;
+  action: string;
+  rewrite: boolean;
+  acceptedAt: number;
+  model: { id: string; revision: string; dtype: string; backend: string };
+  /** The logged sentence as suggested (null in privacy mode). */
+  suggestedSentence: string | null;
+  /** The whole suggestion shown to the writer (null in privacy mode). */
+  suggestion: string | null;
+  /** For rewrites: the writer's text it replaced (null in privacy mode or none). */
+  original: string | null;
+}
+
+export interface AuditSentence {
+  text: string;
+  start: number;
+  end: number;
+  kind: AuditKind;
+  /** 0..1 share of words changed (0 for verbatim). */
+  changedRatio: number | null;
+  estimated: boolean;
+  match: AuditMatch | null;
+}
+
+export interface AuditFiguresMessage {
+  sentences: number;
+  characters: number;
+  kinds: Record<AuditKind, { sentences: number; characters: number }>;
+  aiSentences: number;
+  aiCharacters: number;
+  aiSentenceShare: number;
+  aiCharacterShare: number;
+  humanTouch: number;
+}
+
+export interface AuditAttribution {
+  documentKey: string | null;
+  sentences: AuditSentence[];
+  figures: AuditFiguresMessage;
+}
+
+export type AuditVerifyResult =
+  | { ok: true; entries: number; headSeq: number | null; keyId: string | null; pruned: number }
+  | { ok: false; brokenAt: number; reason: string };
+
+export interface AuditExportFile {
+  name: string;
+  mime: string;
+  content: string;
+}
+
+export interface AuditResponses {
+  'audit.documents': { ok: true; documents: AuditDocument[] } | Failure;
+  'audit.attribute': { ok: true; attribution: AuditAttribution } | Failure;
+  'audit.verify': { ok: true; result: AuditVerifyResult } | Failure;
+  'audit.report': { ok: true; statement: string; files: { json: AuditExportFile; csv: AuditExportFile; markdown: AuditExportFile; html: AuditExportFile } } | Failure;
+  'audit.backup': { ok: true; file: AuditExportFile; entries: number } | Failure;
+  'audit.restore': { ok: true; imported: number; total: number; mode: string } | Failure;
+  'audit.prune': { ok: true; pruned: number; checkpointSeq: number | null } | Failure;
+}

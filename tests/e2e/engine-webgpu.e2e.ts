@@ -1,0 +1,140 @@
+/**
+ * WebGPU, in Chromium's SwiftShader adapter (WebGPU on the CPU: slow, but the real WebGPU code
+ * path): generation through the full path gives the same greedy text as onnxruntime-node; a
+ * WebGPU failure at run time falls back to WASM once and says so; a browser without WebGPU
+ * refuses the 'webgpu' override and runs on WASM, saying why.
+ */
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AutoTokenizer } from '@huggingface/transformers';
+import { cleanOutput } from '../../lib/engine/clean-output';
+import { preparePrompt } from '../../lib/engine/prompts';
+import { startModelHost, type ModelHost } from '../../scripts/model-host';
+import { startStaticServer, type StaticServer } from '../../scripts/static-server';
+import { greedyTokensInNode, TINY_MODEL_ID, TINY_MODEL_ROOT, useModelHost, type TinyDtype } from '../support/tiny-model';
+import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { continueRequest, engineRequest, generateViaPort, openLab, setTestSeams } from './support/engine-helpers';
+
+/** What the engine should show for a greedy continuation, computed in Node with onnxruntime-node. */
+async function expectedGreedyText(text: string, dtype: TinyDtype, maxNewTokensCap: number, host: ModelHost): Promise<string> {
+  const prompt = preparePrompt({ action: 'continue', text, caret: text.length, selection: null });
+  const maxNewTokens = Math.min(prompt.maxNewTokens, maxNewTokensCap);
+  const tokens = await greedyTokensInNode(prompt.messages, maxNewTokens, { dtype });
+  useModelHost(host.origin);
+  const tokenizer = await AutoTokenizer.from_pretrained(TINY_MODEL_ID);
+  const raw = tokenizer.decode(tokens, { skip_special_tokens: true });
+  return cleanOutput(
+    raw,
+    { action: prompt.action, sourceText: prompt.sourceText, contextBefore: prompt.contextBefore, finished: tokens.length < maxNewTokens },
+    { final: true },
+  );
+}
+
+describe('WebGPU through SwiftShader (Chromium)', () => {
+  let pages: StaticServer;
+  let host: ModelHost;
+  let browser: LaunchedExtension;
+
+  beforeAll(async () => {
+    pages = await startStaticServer(resolve('scripts/demo'));
+    host = await startModelHost({ root: TINY_MODEL_ROOT });
+    browser = await launchExtension({ webgpu: 'swiftshader' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await pages?.close();
+  });
+
+  it('auto picks WASM on a software adapter; forced WebGPU generates the same greedy text as Node', async () => {
+    const lab = await openLab(browser);
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 1 });
+    const auto = await engineRequest(lab, { type: 'engine.runtime' });
+    expect(auto).toMatchObject({ ok: true, device: 'wasm', reason: expect.stringMatching(/software fallback/) });
+
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 1, device: 'webgpu' });
+    const runtime = await engineRequest(lab, { type: 'engine.runtime' });
+    expect(runtime).toMatchObject({ ok: true, device: 'webgpu', reason: expect.stringMatching(/WebGPU was chosen in settings/) });
+    const dtype = (runtime as { dtype: TinyDtype }).dtype;
+
+    // Full path: type in a page, the panel shows the greedy continuation.
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/index.html`);
+    const story = page.locator('#story');
+    await story.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' The mayor said');
+    const typed = await story.inputValue();
+    const accept = page.getByTestId('accept-variant').first();
+    await accept.waitFor({ state: 'visible', timeout: 150_000 });
+    const shown = (await page.getByTestId('variant-text').first().textContent()) ?? '';
+
+    const status = await engineRequest(lab, { type: 'engine.status' });
+    expect(status).toMatchObject({ state: 'ready', model: { backend: 'webgpu', dtype } });
+    const expected = await expectedGreedyText(typed, dtype, 96, host);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(shown).toBe(expected);
+    await page.close();
+  });
+
+  it('a WebGPU failure at run time falls back to WASM once and says so', async () => {
+    const lab = await openLab(browser);
+    await setTestSeams(lab, { webgpuRunFailure: 'test seam: GPU device was lost' });
+    try {
+      const run = await generateViaPort(lab, continueRequest('webgpu-lost'));
+      expect(run.messages.at(-1)).toMatchObject({ type: 'done', model: { backend: 'wasm' } });
+      const runtime = await engineRequest(lab, { type: 'engine.runtime' });
+      expect(runtime).toMatchObject({
+        ok: true,
+        device: 'wasm',
+        webgpuFailure: 'test seam: GPU device was lost',
+        reason: expect.stringMatching(/WebGPU failed \(test seam: GPU device was lost\), so the model runs on the CPU/),
+      });
+      expect(await engineRequest(lab, { type: 'engine.status' })).toMatchObject({
+        state: 'ready',
+        model: { backend: 'wasm' },
+        reason: expect.stringMatching(/WebGPU failed/),
+      });
+    } finally {
+      await setTestSeams(lab, null);
+    }
+  });
+});
+
+describe('WebGPU unavailable (Chromium without WebGPU flags)', () => {
+  let host: ModelHost;
+  let browser: LaunchedExtension;
+
+  beforeAll(async () => {
+    host = await startModelHost({ root: TINY_MODEL_ROOT });
+    browser = await launchExtension();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('refuses the webgpu override, runs on WASM and says why', async () => {
+    const lab = await openLab(browser);
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, variants: 1, device: 'webgpu' });
+    const hasAdapter = await browser.worker.evaluate(async () => {
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      return Boolean(gpu && (await gpu.requestAdapter()));
+    });
+    const runtime = await engineRequest(lab, { type: 'engine.runtime' });
+    if (hasAdapter) {
+      // This Chromium build gives an adapter even without flags: then the load-time seam stands in.
+      await setTestSeams(lab, { webgpuLoadFailure: 'test seam: no WebGPU device' });
+    } else {
+      expect(runtime).toMatchObject({ ok: true, device: 'wasm', reason: expect.stringMatching(/device webgpu refused: WebGPU is not available/) });
+    }
+    const run = await generateViaPort(lab, continueRequest('no-webgpu'));
+    expect(run.messages.at(-1)).toMatchObject({ type: 'done', model: { backend: 'wasm' } });
+    if (hasAdapter) {
+      expect(await engineRequest(lab, { type: 'engine.runtime' })).toMatchObject({ ok: true, device: 'wasm', webgpuFailure: 'test seam: no WebGPU device' });
+      await setTestSeams(lab, null);
+    }
+  });
+});

@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Locator, Page } from 'playwright-core';
+import { countX } from '../../lib/platforms/counting';
+import { startModelHost } from '../../scripts/model-host';
+import { startStaticServer, type StaticServer } from '../../scripts/static-server';
+import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
+import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+
+/**
+ * The writer's experience with the panel: how it opens, keyboard navigation, whole and
+ * one-sentence accept, Esc, fit-to-limit on a 280-character composer, per-site off,
+ * accessibility (axe) and the README screenshots.
+ */
+const SCREENSHOTS = resolve('docs/screenshots');
+
+describe('writer experience in Chromium', () => {
+  let demo: StaticServer;
+  let fixtures: StaticServer;
+  let host: Awaited<ReturnType<typeof startModelHost>>;
+  let browser: LaunchedExtension;
+  let page: Page;
+
+  const settings = () => ({ modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 3 });
+
+  beforeAll(async () => {
+    demo = await startStaticServer(resolve('scripts/demo'));
+    fixtures = await startStaticServer(resolve('tests/fixtures/pages'));
+    host = await startModelHost({ root: TINY_MODEL_ROOT });
+    browser = await launchExtension();
+    await setSettings(browser.worker, settings());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await demo?.close();
+    await fixtures?.close();
+  });
+
+  beforeEach(async () => {
+    await setSettings(browser.worker, settings());
+    page = await browser.context.newPage();
+    await page.goto(`${demo.origin}/index.html`);
+  });
+
+  const panel = () => page.getByTestId('suggestion-panel');
+  const variants = () => page.getByTestId('suggestion-variant');
+
+  async function typeAndWaitForVariants(field: Locator, text: string): Promise<void> {
+    await field.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(text);
+    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    // Wait for the final list, not the first streamed variant.
+    await expect.poll(() => panel().getByTestId('panel-status').textContent(), { timeout: 60_000 }).toMatch(/^\d+ suggestions/);
+  }
+
+  async function variantText(index: number): Promise<string> {
+    return (await variants().nth(index).getByTestId('variant-text').textContent()) ?? '';
+  }
+
+  it('opens on a pause and lists several distinct variants, announced politely', async () => {
+    const story = page.locator('#story');
+    await typeAndWaitForVariants(story, ' Officials said');
+    const count = await variants().count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    const texts = await Promise.all(Array.from({ length: count }, (_, index) => variantText(index)));
+    expect(new Set(texts).size).toBe(count);
+    expect(await panel().getByRole('status').getAttribute('aria-live')).toBe('polite');
+    // The panel never took focus from the field.
+    expect(await story.evaluate((el) => document.activeElement === el)).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}/panel-textarea.png` });
+  });
+
+  it('opens with the suggest shortcut (commands API) with pause-to-suggest off', async () => {
+    await setSettings(browser.worker, { ...settings(), pauseDelayMs: 0 });
+    await page.reload();
+    const story = page.locator('#story');
+    await story.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Later');
+    await page.waitForTimeout(800);
+    expect(await panel().count()).toBe(0);
+    await runSuggestCommand(browser.worker);
+    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    // The command is declared for the writer to rebind, with Alt+Shift+S suggested.
+    const commands = await browser.worker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as { chrome: { commands: { getAll(): Promise<{ name?: string; shortcut?: string }[]> } } };
+      return chrome.commands.getAll();
+    });
+    expect(commands.find((command) => command.name === 'suggest')?.shortcut).toBe('Alt+Shift+S');
+  });
+
+  it('moves into the list with Alt+↓, chooses with the arrows and accepts with Enter', async () => {
+    const story = page.locator('#story');
+    await typeAndWaitForVariants(story, ' Officials said');
+    const before = await story.inputValue();
+    const second = await variantText(1);
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const focusedLabel = () =>
+      page.evaluate(() => document.querySelector('ledgerline-panel')?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null);
+    await expect.poll(focusedLabel).toMatch(/^Accept suggestion 2 of \d$/);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => story.inputValue()).toBe(before + second);
+    await expect.poll(() => panel().count()).toBe(0);
+  });
+
+  it('accepts only the first sentence of a variant with Alt+→', async () => {
+    const story = page.locator('#story');
+    await typeAndWaitForVariants(story, ' Officials said');
+    const before = await story.inputValue();
+    const sentences = await variants().first().getByTestId('variant-sentence').allTextContents();
+    await page.keyboard.press('Alt+ArrowRight');
+    const expected = before + (/\s$/.test(before) ? '' : ' ') + sentences[0]!.trim();
+    await expect.poll(() => story.inputValue()).toBe(expected);
+    if (sentences.length > 1) expect(await story.inputValue()).not.toContain(sentences[1]!.trim());
+  });
+
+  it('Esc from inside the list closes it and puts the caret back where it was', async () => {
+    const story = page.locator('#story');
+    await story.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Officials said');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await runSuggestCommand(browser.worker);
+    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const caret = await story.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]);
+    const value = await story.inputValue();
+    await page.keyboard.press('Alt+ArrowDown');
+    expect(await story.evaluate((el) => document.activeElement === el)).toBe(false);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel().count()).toBe(0);
+    expect(await story.evaluate((el: HTMLTextAreaElement) => [document.activeElement === el, el.selectionStart, el.selectionEnd])).toEqual([
+      true,
+      ...caret,
+    ]);
+    expect(await story.inputValue()).toBe(value);
+  });
+
+  it('on a 280-character composer, "Fit to limit" offers only variants within the limit', async () => {
+    await page.goto(`${fixtures.origin}/x-composer.html`);
+    const post = page.locator('#post');
+    expect(countX(await post.inputValue())).toBeGreaterThan(280);
+    await post.click();
+    await page.keyboard.press('End');
+    await runSuggestCommand(browser.worker);
+    await expect.poll(() => panel().getByTestId('limit-count').textContent(), { timeout: 60_000 }).toMatch(/^\d+ \/ 280$/);
+    await panel().locator('[data-action="fit"]').click();
+    await expect
+      .poll(async () => (await page.getByTestId('accept-variant').count()) > 0 || (await page.getByTestId('panel-error').count()) > 0, { timeout: 60_000 })
+      .toBe(true);
+    await expect.poll(() => panel().getByTestId('panel-status').textContent()).not.toMatch(/Writing/);
+    const lengths = await variants().locator('.length').allTextContents();
+    for (const length of lengths) expect(Number(length.split(' ')[0])).toBeLessThanOrEqual(280);
+    if ((await page.getByTestId('accept-variant').count()) > 0) {
+      await page.getByTestId('accept-variant').first().click();
+      await expect.poll(async () => countX(await post.inputValue())).toBeLessThanOrEqual(280);
+    } else {
+      expect(await page.getByTestId('panel-error').textContent()).toContain('280');
+    }
+  });
+
+  it('passes axe (no serious or critical violations) on the panel, popup, options and onboarding pages', async () => {
+    await typeAndWaitForVariants(page.locator('#story'), ' Officials said');
+    const serious = (violations: { impact?: string | null; id: string }[]) =>
+      violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
+    const panelScan = await new AxeBuilder({ page }).include('ledgerline-panel').analyze();
+    expect(serious(panelScan.violations)).toEqual([]);
+    for (const name of ['popup', 'options', 'onboarding']) {
+      const extensionPage = await browser.context.newPage();
+      await extensionPage.goto(`chrome-extension://${browser.extensionId}/${name}.html`);
+      await extensionPage.locator('h1').waitFor();
+      await extensionPage.waitForTimeout(300);
+      const scan = await new AxeBuilder({ page: extensionPage }).analyze();
+      expect(serious(scan.violations), name).toEqual([]);
+      await extensionPage.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: name !== 'popup' });
+      await extensionPage.close();
+    }
+  });
+
+  it('shows the panel in a rich text field (contenteditable) and inserts there', async () => {
+    const notes = page.locator('#notes');
+    await notes.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' They asked');
+    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/panel-contenteditable.png` });
+    const first = await variantText(0);
+    const before = await notes.innerText();
+    await page.keyboard.press('Tab');
+    await expect.poll(async () => (await notes.innerText()).replace(/\u00a0/g, ' ')).toBe((before + first).replace(/\u00a0/g, ' '));
+  });
+
+  it('turned off for a site from the popup, it stays silent there', async () => {
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    const toggle = popup.getByTestId('site-toggle');
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await toggle.uncheck();
+    await expect
+      .poll(() => browser.worker.evaluate(async () => {
+        const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, { disabledSites?: string[] }>> } } } };
+        return (await chrome.storage.local.get('settings')).settings?.disabledSites ?? [];
+      }))
+      .toEqual(['127.0.0.1']);
+    await popup.close();
+    await page.reload();
+    const story = page.locator('#story');
+    await story.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Quiet please');
+    await runSuggestCommand(browser.worker);
+    await page.waitForTimeout(1500);
+    expect(await panel().count()).toBe(0);
+  });
+});
