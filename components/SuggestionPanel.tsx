@@ -60,6 +60,7 @@ const ACTION_LABEL: Record<ActionId, MessageKey> = {
   grammar: 'actionGrammar',
   fit: 'actionFit',
   headline: 'actionHeadline',
+  summary: 'actionSummary',
 };
 
 function statusText(props: SuggestionPanelProps): string {

@@ -18,6 +18,8 @@ export class PanelHost {
 
   show(props: SuggestionPanelProps, anchor: HTMLElement, caretRect: () => DOMRect | null): void {
     const ui = this.ensureMounted(anchor.ownerDocument);
+    // The panel reads in the field's direction (Arabic or Hebrew pages get a right-to-left panel).
+    ui.uiContainer.dir = getComputedStyle(anchor).direction === 'rtl' ? 'rtl' : 'ltr';
     render(h(SuggestionPanel, props), ui.uiContainer);
     if (this.stopPositioning) return;
     const floating = ui.uiContainer;

@@ -3,6 +3,7 @@ import type { SuggestionPanelProps, VariantView } from '@/components/SuggestionP
 import { REWRITE_ACTIONS, type ActionId } from '@/lib/engine/actions';
 import { adapterFor, editableRootOf, fieldIdOf, refusalReason, type FieldAdapter, type FieldSnapshot } from '@/lib/fields';
 import { t } from '@/lib/i18n';
+import { documentKeyOf } from '@/lib/ledger/document-key';
 import type { GenerateServerMessage, ModelInfo, Response } from '@/lib/messaging';
 import { limitFor, type PlatformLimit } from '@/lib/platforms/detect';
 import type { Settings } from '@/lib/settings';
@@ -36,8 +37,11 @@ type ViewState = Omit<
   'onAction' | 'onSelect' | 'onAccept' | 'onAcceptSentence' | 'onRetry' | 'onClose'
 >;
 
-const WITH_SELECTION: readonly ActionId[] = ['rephrase', 'shorten', 'expand', 'formal', 'casual', 'grammar', 'fit', 'headline'];
-const WITHOUT_SELECTION: readonly ActionId[] = ['continue', 'rephrase', 'shorten', 'formal', 'casual', 'grammar', 'fit', 'headline'];
+/** Above this the field is attributed on the audit page, not on every panel opening. */
+const MAX_DISCLOSURE_TEXT = 200_000;
+
+const WITH_SELECTION: readonly ActionId[] = ['rephrase', 'shorten', 'expand', 'formal', 'casual', 'grammar', 'fit', 'headline', 'summary'];
+const WITHOUT_SELECTION: readonly ActionId[] = ['continue', 'rephrase', 'shorten', 'formal', 'casual', 'grammar', 'fit', 'headline', 'summary'];
 
 /**
  * Watches the focused field, opens the panel on a pause or the shortcut, streams suggestions
@@ -172,7 +176,25 @@ export class SuggestionController {
     const wasOpen = this.view !== null;
     this.view = view;
     if (wasOpen) this.panel.update(this.panelProps());
-    else this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element));
+    else {
+      this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element));
+      void this.showDisclosure(request);
+    }
+  }
+
+  /** How much of this field the ledger attributes to the AI: once per panel, never per keystroke. */
+  private async showDisclosure(request: RunningRequest): Promise<void> {
+    const { text } = request.snapshot;
+    if (text.trim().length === 0 || text.length > MAX_DISCLOSURE_TEXT) return;
+    const documentKey = documentKeyOf({ origin: location.origin, path: location.pathname, fieldId: fieldIdOf(request.field.element) });
+    try {
+      const answer = (await browser.runtime.sendMessage({ type: 'audit.attribute', text, documentKey })) as Response<'audit.attribute'> | null;
+      if (!answer?.ok || this.request !== request) return;
+      const { aiSentences, sentences } = answer.attribution.figures;
+      this.setView({ disclosure: t('disclosureHint', aiSentences, sentences) });
+    } catch {
+      // The hint is a courtesy; the panel works without it.
+    }
   }
 
   close(): void {

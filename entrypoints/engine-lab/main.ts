@@ -5,7 +5,16 @@
  * the benchmark (bench/engine.ts) — in an extension page, like the background, but without the
  * extension's request path.
  */
-import { AutoModelForCausalLM, AutoTokenizer, TextStreamer, type PreTrainedModel } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  InterruptableStoppingCriteria,
+  TextStreamer,
+  type PreTrainedModel,
+} from '@huggingface/transformers';
+import { cleanOutput } from '@/lib/engine/clean-output';
+import { loadTransformersGenerator } from '@/lib/engine/text-generator';
+import { variantPlans } from '@/lib/engine/variants';
 import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { filesFromInput, importModel, planImport } from '@/lib/engine/model-import';
 import { configureTransformersEnv } from '@/lib/engine/runtime-env';
@@ -90,4 +99,43 @@ async function directRuns(options: DirectRunOptions): Promise<{ loadMs: number; 
   return { loadMs, runs };
 }
 
-Object.assign(globalThis, { ledgerlineLab: { directRuns } });
+/**
+ * The engine's own generator (lib/engine/text-generator + per-word output cleaning) in this page:
+ * tells the engine's code from the service-worker context when the two differ.
+ */
+async function engineCodeRuns(options: DirectRunOptions): Promise<{ loadMs: number; runs: DirectRun[] }> {
+  configureTransformersEnv({ remoteHost: options.host, cache: openModelFileCache() });
+  const loadStart = performance.now();
+  const generator = await loadTransformersGenerator(
+    { host: options.host, modelId: options.modelId, revision: options.revision, device: options.device, dtype: options.dtype },
+    undefined,
+    { seams: {} },
+  );
+  const loadMs = performance.now() - loadStart;
+  const runs: DirectRun[] = [];
+  const plan = variantPlans(1, 1)[0]!;
+  try {
+    for (let i = 0; i < options.runs; i++) {
+      const start = performance.now();
+      let first: number | null = null;
+      let tokens = 0;
+      const text = await generator.generate({
+        messages: options.messages,
+        plan,
+        maxNewTokens: options.maxNewTokens,
+        stopping: new InterruptableStoppingCriteria(),
+        onToken: () => void (tokens += 1),
+        onText: (soFar) => {
+          if (cleanOutput(soFar, { action: 'continue', sourceText: '', contextBefore: '' }, { final: false }) && first === null) first = performance.now();
+        },
+      });
+      const end = performance.now();
+      runs.push({ ttftMs: (first ?? end) - start, tokens, totalMs: end - start, text });
+    }
+  } finally {
+    await generator.dispose();
+  }
+  return { loadMs, runs };
+}
+
+Object.assign(globalThis, { ledgerlineLab: { directRuns, engineCodeRuns } });

@@ -9,6 +9,8 @@ export const ACTION_IDS = [
   'grammar',
   'fit',
   'headline',
+  /** A standfirst: one or two sentences summing up the text, inserted at the caret. */
+  'summary',
 ] as const;
 
 export type ActionId = (typeof ACTION_IDS)[number];

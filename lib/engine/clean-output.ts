@@ -361,6 +361,15 @@ function cleanRewrite(text: string, opts: CleanOptions): string {
   return out;
 }
 
+function cleanSummary(text: string, opts: CleanOptions): string {
+  let out = firstAlternative(text, '').trim();
+  // One paragraph: anything after a blank line is commentary.
+  out = (out.split(/\n\s*\n/u)[0] ?? '').replace(/\s*\n\s*/gu, ' ');
+  out = stripPreambles(out).trim();
+  out = stripWrappingQuotes(out, '');
+  return opts.limit !== undefined ? cutToLimit(out, opts.limit) : out;
+}
+
 function cleanHeadline(text: string, opts: CleanOptions): string {
   let out = firstAlternative(text, '').trim();
   out = (out.split('\n').find((line) => line.trim().length > 0) ?? '').trim();
@@ -400,6 +409,7 @@ export function cleanOutput(raw: string, options: CleanOptions, stream?: { final
   let out: string;
   if (opts.action === 'continue') out = cleanContinuation(text, opts);
   else if (opts.action === 'headline') out = cleanHeadline(text, opts);
+  else if (opts.action === 'summary') out = cleanSummary(text, opts);
   else if (REWRITE_ACTIONS.has(opts.action)) out = cleanRewrite(text, opts);
   else out = text.trim();
 

@@ -72,6 +72,8 @@ export const CONTEXT_LIMITS = {
 /** Longest selection a rewrite accepts (a longer one would not fit a small model's budget). */
 export const MAX_TARGET_CHARS = 2000;
 export const HEADLINE_MAX_CHARS = 70;
+/** A standfirst is a sentence or two: long enough to inform, short enough to sit under a headline. */
+export const SUMMARY_MAX_CHARS = 240;
 export const MAX_FIT_LIMIT = 5000;
 
 /** Section labels used in prompts; the output cleaner removes them when a model echoes them. */
@@ -350,7 +352,7 @@ function fenced(label: string, body: string): string {
   return `${label}\n${FENCE}\n${body}\n${FENCE}`;
 }
 
-const REWRITE_TASKS: Record<Exclude<ActionId, 'continue' | 'headline' | 'fit'>, string> = {
+const REWRITE_TASKS: Record<Exclude<ActionId, 'continue' | 'headline' | 'summary' | 'fit'>, string> = {
   rephrase: 'Rephrase the passage with different wording. Keep its meaning, tone and length.',
   shorten: 'Make the passage shorter and more concise, about half its length. Keep the key meaning.',
   expand: 'Expand the passage to about twice its length with relevant detail. Keep its meaning and tone; do not invent facts that contradict it.',
@@ -369,6 +371,9 @@ export function suggestedMaxNewTokens(action: ActionId, sourceChars: number, lim
       break;
     case 'headline':
       tokens = perChars(limit ?? HEADLINE_MAX_CHARS) + 8;
+      break;
+    case 'summary':
+      tokens = perChars(limit ?? SUMMARY_MAX_CHARS) + 16;
       break;
     case 'fit':
       tokens = perChars(limit ?? sourceChars) + 16;
@@ -390,6 +395,18 @@ function checkRange(text: string, range: TextRange, what: string): void {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) {
     throw new PromptError('bad-range', `${what} ${start}..${end} is outside the text (length ${text.length})`);
   }
+}
+
+/** What a headline or standfirst is written for: the selection, else the start of the text. */
+function textToSum(text: string, selection: TextRange | null, emptyMessage: string): string {
+  if (selection && selection.end - selection.start > MAX_TARGET_CHARS) {
+    throw new PromptError('selection-too-long', `select at most ${MAX_TARGET_CHARS} characters`);
+  }
+  const source = selection
+    ? text.slice(selection.start, selection.end).trim()
+    : clipAfter(text, 0, CONTEXT_LIMITS.headline.source).text.trim();
+  if (source.length === 0) throw new PromptError('empty-target', emptyMessage);
+  return source;
 }
 
 /** Builds the messages and everything the cleaner and the caller need for one request. */
@@ -437,13 +454,7 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
 
   if (action === 'headline') {
     const limit = clampLimit(input.limit, HEADLINE_MAX_CHARS, HEADLINE_MAX_CHARS);
-    const source = selection
-      ? text.slice(selection.start, selection.end).trim()
-      : clipAfter(text, 0, CONTEXT_LIMITS.headline.source).text.trim();
-    if (selection && selection.end - selection.start > MAX_TARGET_CHARS) {
-      throw new PromptError('selection-too-long', `select at most ${MAX_TARGET_CHARS} characters`);
-    }
-    if (source.length === 0) throw new PromptError('empty-target', 'there is no text to write a headline for');
+    const source = textToSum(text, selection, 'there is no text to write a headline for');
     const content = [
       fenced('Text:', source),
       `Task: Write one headline for this text, at most ${limit} characters long, in the language of the text. Reply with the headline only, without quotation marks.`,
@@ -453,6 +464,26 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
       action,
       messages: [system, { role: 'user', content }],
       replace: { start: at.start, end: at.end },
+      sourceText: source,
+      contextBefore: '',
+      contextAfter: '',
+      maxNewTokens: suggestedMaxNewTokens(action, source.length, limit),
+      limit,
+    };
+  }
+
+  if (action === 'summary') {
+    const limit = clampLimit(input.limit, SUMMARY_MAX_CHARS, SUMMARY_MAX_CHARS);
+    const source = textToSum(text, selection, 'there is no text to summarise');
+    const content = [
+      fenced('Text:', source),
+      `Task: Write a standfirst for this text: one or two sentences, at most ${limit} characters, that tell the reader what it is about, in the language of the text. Reply with the standfirst only.`,
+    ].join('\n\n');
+    // Inserted at the caret: the writer keeps the text it summarises.
+    return {
+      action,
+      messages: [system, { role: 'user', content }],
+      replace: { start: input.caret, end: input.caret },
       sourceText: source,
       contextBefore: '',
       contextAfter: '',

@@ -5,6 +5,7 @@ import {
   HEADLINE_MAX_CHARS,
   MAX_TARGET_CHARS,
   PromptError,
+  SUMMARY_MAX_CHARS,
   buildMessages,
   clipAfter,
   clipBefore,
@@ -16,6 +17,7 @@ import {
   sentenceEnds,
   suggestedMaxNewTokens,
 } from '../../lib/engine/prompts';
+import { cleanOutput } from '../../lib/engine/clean-output';
 
 const user = (messages: { role: string; content: string }[]) => messages.find((m) => m.role === 'user')!.content;
 const system = (messages: { role: string; content: string }[]) => messages.find((m) => m.role === 'system')!.content;
@@ -245,5 +247,35 @@ describe('buildMessages', () => {
     expect(suggestedMaxNewTokens('expand', 400)).toBeGreaterThan(suggestedMaxNewTokens('shorten', 400));
     expect(suggestedMaxNewTokens('fit', 400, 40)).toBeLessThan(suggestedMaxNewTokens('rephrase', 400));
     expect(suggestedMaxNewTokens('expand', 100_000)).toBe(512);
+  });
+});
+
+describe('summary (standfirst)', () => {
+  const story = 'The council approved the transit budget on Tuesday. Residents spoke for hours about fares and routes.';
+
+  it('summarises the start of the text and inserts at the caret, keeping the text', () => {
+    const p = preparePrompt({ action: 'summary', text: story, caret: 0 });
+    expect(p.replace).toEqual({ start: 0, end: 0 });
+    expect(p.sourceText).toBe(story);
+    expect(p.limit).toBe(SUMMARY_MAX_CHARS);
+    expect(p.messages.at(-1)!.content).toContain(story);
+    expect(p.messages.at(-1)!.content).toMatch(/standfirst/i);
+  });
+
+  it('summarises only the selection when there is one', () => {
+    const p = preparePrompt({ action: 'summary', text: story, caret: 10, selection: { start: 0, end: 51 } });
+    expect(p.sourceText).toBe(story.slice(0, 51));
+    expect(p.replace).toEqual({ start: 10, end: 10 });
+  });
+
+  it('refuses an empty text', () => {
+    expect(() => preparePrompt({ action: 'summary', text: '   ', caret: 0 })).toThrow(PromptError);
+  });
+
+  it('is cleaned to one paragraph without a preamble, within its limit', () => {
+    const raw = 'Here is a standfirst:\n\nThe council approved the budget after a long night of debate.\n\nLet me know if you want another.';
+    const out = cleanOutput(raw, { action: 'summary', sourceText: story, contextBefore: '', limit: 40 });
+    expect(out.length).toBeLessThanOrEqual(40);
+    expect(out).toMatch(/^The council approved/);
   });
 });

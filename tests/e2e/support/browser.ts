@@ -19,6 +19,8 @@ export interface LaunchOptions {
   /** Reuse a profile (to test what survives a browser restart). */
   userDataDir?: string;
   webgpu?: 'swiftshader' | 'off';
+  /** More Chromium switches (e.g. the engine benchmark's --disable-renderer-backgrounding). */
+  extraArgs?: string[];
 }
 
 /**
@@ -54,6 +56,7 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
       '--no-pings',
       `--log-net-log=${netLog}`,
       ...webgpuArgs,
+      ...(options.extraArgs ?? []),
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
