@@ -160,9 +160,11 @@ async function fullPathRun(page: Page, lab: Page): Promise<{ sample: Sample; tex
   };
 }
 
-interface DirectResult {
-  loadMs: number;
-  runs: { ttftMs: number; tokens: number; totalMs: number; text: string }[];
+interface DirectRun {
+  ttftMs: number;
+  tokens: number;
+  totalMs: number;
+  text: string;
 }
 
 async function benchModel(options: {
@@ -196,40 +198,46 @@ async function benchModel(options: {
     const warm = await engineRequest(lab, { type: 'engine.warmUp' });
     if (warm.state !== 'ready') throw new Error(`model did not load: ${JSON.stringify(warm)}`);
 
-    // Full path: one warm-up run (shader compilation, caches), then the measured runs.
-    const page = await browser.context.newPage();
-    await page.goto(`${pages.origin}/index.html`);
-    await fullPathRun(page, lab);
-    const extension: Sample[] = [];
-    let extensionText = '';
-    for (let i = 0; i < runs; i++) {
-      const { sample, text } = await fullPathRun(page, lab);
-      extension.push(sample);
-      extensionText = text;
-    }
-    await page.close();
-    // Free the background's copy before the direct one loads (one model in memory at a time).
-    await engineRequest(lab, { type: 'engine.unload' });
-
-    // Direct: same prompt, same budget, same runtime, bare transformers.js in an extension page
-    // (brought to the front: a background tab would be throttled).
-    await lab.bringToFront();
+    // Direct: same prompt, same budget, same runtime and dtype, bare transformers.js in the lab
+    // page. Both models stay loaded and the runs alternate (extension, direct, extension, ...),
+    // so a busy machine slows both sides alike.
     const text = BASE_TEXT + TYPED;
     const prompt = preparePrompt({ action: 'continue', text, caret: text.length, selection: null });
-    const direct = (await lab.evaluate(
-      (opts) => (globalThis as unknown as { ledgerlineLab: { directRuns(o: unknown): Promise<unknown> } }).ledgerlineLab.directRuns(opts),
-      {
-        host: host.origin,
-        modelId,
-        revision: runtime.revision,
-        device: backend,
-        dtype: runtime.dtype,
-        messages: prompt.messages,
-        maxNewTokens: Math.min(prompt.maxNewTokens, maxNewTokens),
-        runs: runs + 1,
-      },
-    )) as DirectResult;
-    const directSamples = direct.runs.slice(1).map((r) => ({
+    const lab2 = lab as Page;
+    const callLab = <T>(fn: string, arg?: unknown) =>
+      lab2.evaluate(
+        ([name, value]) => (globalThis as unknown as { ledgerlineLab: Record<string, (v: unknown) => Promise<unknown>> }).ledgerlineLab[name]!(value),
+        [fn, arg] as const,
+      ) as Promise<T>;
+    await callLab('directLoad', {
+      host: host.origin,
+      modelId,
+      revision: runtime.revision,
+      device: backend,
+      dtype: runtime.dtype,
+      messages: prompt.messages,
+      maxNewTokens: Math.min(prompt.maxNewTokens, maxNewTokens),
+      runs: 0,
+    });
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/index.html`);
+    // One warm-up run each (shader compilation, caches), then the measured runs.
+    await fullPathRun(page, lab);
+    await callLab<DirectRun>('directRun');
+    const extension: Sample[] = [];
+    const directRuns: DirectRun[] = [];
+    let extensionText = '';
+    for (let i = 0; i < runs; i++) {
+      await page.bringToFront();
+      const { sample, text: shown } = await fullPathRun(page, lab);
+      extension.push(sample);
+      extensionText = shown;
+      await lab.bringToFront();
+      directRuns.push(await callLab<DirectRun>('directRun'));
+    }
+    await callLab('directDispose');
+    await page.close();
+    const directSamples = directRuns.map((r) => ({
       ttftMs: r.ttftMs,
       tokensPerSecond: (r.tokens - 1) / ((r.totalMs - r.ttftMs) / 1000),
       tokens: r.tokens,
@@ -247,7 +255,7 @@ async function benchModel(options: {
       ttftRatio: ext.ttftMs / dir.ttftMs,
       tokensPerSecondRatio: ext.tokensPerSecond / dir.tokensPerSecond,
       // The panel shows cleaned text; the direct run's raw text must contain it.
-      sameText: extensionText.trim().length > 0 && direct.runs.every((r) => r.text.includes(extensionText.trim().split(/\s+/)[0]!)),
+      sameText: extensionText.trim().length > 0 && directRuns.every((r) => r.text.includes(extensionText.trim().split(/\s+/)[0]!)),
     };
   } finally {
     await browser.close();

@@ -1,9 +1,9 @@
 import type { JSX } from 'preact';
 import { DTYPES } from '@/lib/engine/catalogue';
 import { t } from '@/lib/i18n';
-import type { EngineStatus } from '@/lib/messaging';
+import type { EngineStatus, EngineStorage } from '@/lib/messaging';
 import type { Settings } from '@/lib/settings';
-import { EngineLine } from './PopupView';
+import { EngineLine, formatBytes } from './PopupView';
 
 export interface ModelChoice {
   id: string;
@@ -22,7 +22,11 @@ export interface OptionsViewProps {
   engine: EngineStatus | null;
   shortcut: string | null;
   status: string | null;
+  storage: EngineStorage | null;
+  importStatus: string | null;
   onChange: (patch: Partial<Settings>) => void;
+  onImport: (files: FileList) => void;
+  onDeleteModel: (modelId: string) => void;
   onOpenShortcuts: () => void;
 }
 
@@ -105,6 +109,47 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
         </div>
         <EngineLine engine={props.engine} />
         {props.engine?.state === 'ready' && <p class="muted">{props.engine.reason}</p>}
+      </section>
+
+      <section aria-labelledby="storage-heading">
+        <h2 id="storage-heading">{t('optionsStorageHeading')}</h2>
+        {props.storage && (
+          <>
+            <p>{t('optionsStorageUsed', formatBytes(props.storage.modelBytes), props.storage.usage === null ? '?' : formatBytes(props.storage.usage))}</p>
+            {props.storage.models.length === 0 ? (
+              <p class="muted">{t('optionsStorageEmpty')}</p>
+            ) : (
+              <ul class="stored" data-testid="stored-models">
+                {props.storage.models.map((model) => (
+                  <li key={`${model.modelId}@${model.revision}`}>
+                    {t('optionsStorageRow', model.modelId, model.revision, model.files, formatBytes(model.bytes))}
+                    {model.imported ? ` · ${t('optionsStorageImported')}` : ''}{' '}
+                    <button type="button" onClick={() => props.onDeleteModel(model.modelId)}>
+                      {t('optionsDelete', model.modelId)}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+        <label>
+          {t('optionsImportLabel')}
+          <input
+            type="file"
+            data-testid="import-model"
+            // Folder picking: Chromium's webkitdirectory gives each file its relative path.
+            {...{ webkitdirectory: true }}
+            multiple
+            onChange={(event) => {
+              const files = (event.currentTarget as HTMLInputElement).files;
+              if (files && files.length > 0) props.onImport(files);
+            }}
+          />
+        </label>
+        <p role="status" aria-live="polite" class="muted" data-testid="import-status">
+          {props.importStatus ?? ''}
+        </p>
       </section>
 
       <section aria-labelledby="suggest-heading">

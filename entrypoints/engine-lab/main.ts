@@ -61,8 +61,11 @@ export interface DirectRun {
   text: string;
 }
 
-/** Greedy generation with bare transformers.js: load once, then `runs` timed generations. */
-async function directRuns(options: DirectRunOptions): Promise<{ loadMs: number; runs: DirectRun[] }> {
+let directModel: { tokenizer: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>; model: PreTrainedModel; options: DirectRunOptions } | null = null;
+
+/** Loads the model with bare transformers.js (kept for directRun until directDispose). */
+async function directLoad(options: DirectRunOptions): Promise<{ loadMs: number }> {
+  await directDispose();
   configureTransformersEnv({ remoteHost: options.host, cache: openModelFileCache() });
   const loadStart = performance.now();
   const tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { revision: options.revision });
@@ -71,30 +74,47 @@ async function directRuns(options: DirectRunOptions): Promise<{ loadMs: number; 
     device: options.device,
     dtype: options.dtype as 'q8',
   });
-  const loadMs = performance.now() - loadStart;
+  directModel = { tokenizer, model, options };
+  return { loadMs: performance.now() - loadStart };
+}
+
+/** One timed greedy generation with the model directLoad loaded. */
+async function directRun(): Promise<DirectRun> {
+  if (!directModel) throw new Error('directLoad first');
+  const { tokenizer, model, options } = directModel;
+  const start = performance.now();
+  let first: number | null = null;
+  let tokens = 0;
+  let text = '';
+  const inputs = tokenizer.apply_chat_template(options.messages, { add_generation_prompt: true, return_dict: true }) as Record<string, unknown>;
+  const streamer = new TextStreamer(tokenizer, {
+    skip_prompt: true,
+    skip_special_tokens: true,
+    callback_function: (piece: string) => {
+      if (piece && first === null) first = performance.now();
+      text += piece;
+    },
+    token_callback_function: () => void (tokens += 1),
+  });
+  await model.generate({ ...inputs, max_new_tokens: options.maxNewTokens, do_sample: false, streamer } as Parameters<PreTrainedModel['generate']>[0]);
+  const end = performance.now();
+  return { ttftMs: (first ?? end) - start, tokens, totalMs: end - start, text };
+}
+
+async function directDispose(): Promise<void> {
+  const loaded = directModel;
+  directModel = null;
+  await loaded?.model.dispose();
+}
+
+/** Greedy generation with bare transformers.js: load once, then `runs` timed generations. */
+async function directRuns(options: DirectRunOptions): Promise<{ loadMs: number; runs: DirectRun[] }> {
+  const { loadMs } = await directLoad(options);
   const runs: DirectRun[] = [];
   try {
-    for (let i = 0; i < options.runs; i++) {
-      const start = performance.now();
-      let first: number | null = null;
-      let tokens = 0;
-      let text = '';
-      const inputs = tokenizer.apply_chat_template(options.messages, { add_generation_prompt: true, return_dict: true }) as Record<string, unknown>;
-      const streamer = new TextStreamer(tokenizer, {
-        skip_prompt: true,
-        skip_special_tokens: true,
-        callback_function: (piece: string) => {
-          if (piece && first === null) first = performance.now();
-          text += piece;
-        },
-        token_callback_function: () => void (tokens += 1),
-      });
-      await model.generate({ ...inputs, max_new_tokens: options.maxNewTokens, do_sample: false, streamer } as Parameters<PreTrainedModel['generate']>[0]);
-      const end = performance.now();
-      runs.push({ ttftMs: (first ?? end) - start, tokens, totalMs: end - start, text });
-    }
+    for (let i = 0; i < options.runs; i++) runs.push(await directRun());
   } finally {
-    await model.dispose();
+    await directDispose();
   }
   return { loadMs, runs };
 }
@@ -138,4 +158,4 @@ async function engineCodeRuns(options: DirectRunOptions): Promise<{ loadMs: numb
   return { loadMs, runs };
 }
 
-Object.assign(globalThis, { ledgerlineLab: { directRuns, engineCodeRuns } });
+Object.assign(globalThis, { ledgerlineLab: { directLoad, directRun, directDispose, directRuns, engineCodeRuns } });

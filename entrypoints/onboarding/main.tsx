@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { OnboardingView } from '@/components/OnboardingView';
-import type { EngineRuntime, EngineStatus } from '@/lib/messaging';
+import type { EngineRuntime, EngineStatus, Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { SuggestionController } from '../content/suggestion-controller';
 import './style.css';
@@ -11,7 +11,10 @@ let runtime: EngineRuntime | null = null;
 
 async function refresh(): Promise<void> {
   const engine = (await browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null)) as EngineStatus | null;
-  runtime ??= (await browser.runtime.sendMessage({ type: 'engine.runtime' }).catch(() => null)) as EngineRuntime | null;
+  if (!runtime) {
+    const answer = (await browser.runtime.sendMessage({ type: 'engine.runtime' }).catch(() => null)) as Response<'engine.runtime'> | null;
+    runtime = answer?.ok ? answer : null;
+  }
   render(
     <OnboardingView
       runtime={runtime}

@@ -3,8 +3,10 @@ import { browser } from 'wxt/browser';
 import { OptionsView, type ModelChoice } from '@/components/OptionsView';
 import { formatBytes } from '@/components/PopupView';
 import { availableDtypes, CATALOGUE, downloadBytes, listModels } from '@/lib/engine/catalogue';
+import { filesFromInput, importModel, planImport } from '@/lib/engine/model-import';
+import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { t } from '@/lib/i18n';
-import type { EngineStatus } from '@/lib/messaging';
+import type { EngineStatus, Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import './style.css';
 
@@ -28,6 +30,23 @@ const models: ModelChoice[] = listModels().map((model) => ({
 }));
 
 let status: string | null = null;
+let importStatus: string | null = null;
+
+/** Offline import: the files go straight into the model cache the background reads. */
+async function importFolder(files: FileList): Promise<void> {
+  try {
+    const plan = planImport(filesFromInput(files));
+    const result = await importModel(openModelFileCache(), plan, {}, (done, total) => {
+      importStatus = t('optionsImporting', formatBytes(done), formatBytes(total));
+      void refresh();
+    });
+    await save({ modelId: `${result.modelId}@${result.revision}` });
+    importStatus = t('optionsImported', result.modelId, formatBytes(result.bytes));
+  } catch (error) {
+    importStatus = t('optionsImportFailed', error instanceof Error ? error.message : String(error));
+  }
+  await refresh();
+}
 
 async function readSettings(): Promise<Settings> {
   return parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
@@ -44,10 +63,11 @@ async function save(patch: Partial<Settings>): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
-  const [settings, engine, commands] = await Promise.all([
+  const [settings, engine, commands, storage] = await Promise.all([
     readSettings(),
     browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null) as Promise<EngineStatus | null>,
     browser.commands.getAll(),
+    browser.runtime.sendMessage({ type: 'engine.storage' }).catch(() => null) as Promise<Response<'engine.storage'> | null>,
   ]);
   const shortcut = commands.find((command) => command.name === 'suggest')?.shortcut || null;
   render(
@@ -58,7 +78,13 @@ async function refresh(): Promise<void> {
       engine={engine}
       shortcut={shortcut}
       status={status}
+      storage={storage?.ok ? storage : null}
+      importStatus={importStatus}
       onChange={(patch) => void save(patch)}
+      onImport={(files) => void importFolder(files)}
+      onDeleteModel={(modelId) =>
+        void browser.runtime.sendMessage({ type: 'engine.deleteModel', modelId }).finally(() => void refresh())
+      }
       onOpenShortcuts={() => void browser.tabs.create({ url: 'chrome://extensions/shortcuts' })}
     />,
     app,

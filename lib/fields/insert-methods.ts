@@ -100,6 +100,20 @@ export function readText(root: HTMLElement): string {
   return flattenEditable(root).text;
 }
 
+function selectionSettled(doc: Document): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      doc.removeEventListener('selectionchange', onChange);
+      clearTimeout(timer);
+      // One more task: listeners debounce or re-render after the event.
+      setTimeout(resolve, 0);
+    };
+    const onChange = () => done();
+    const timer = setTimeout(done, 30);
+    doc.addEventListener('selectionchange', onChange);
+  });
+}
+
 /**
  * Replaces [start, end) of the root's flattened text with `text`, trying `methods` in order.
  */
@@ -117,10 +131,13 @@ export async function insertWithFallback(
   for (const name of methods) {
     // The editor may have re-rendered after the previous attempt: map offsets afresh.
     const flat = flattenEditable(root);
-    if (flat.text !== initial.text) return { ok: false, reason: 'The text changed while inserting; nothing more was tried.' };
+    if (!sameText(flat.text, initial.text)) return { ok: false, reason: 'The text changed while inserting; nothing more was tried.' };
     root.focus({ preventScroll: true });
     const range = rangeForOffsets(flat, root, start, end);
     selectRange(root, range);
+    // Editors copy the DOM selection into their model on `selectionchange`, a task after the
+    // change: a paste or beforeinput fired before that lands at the old selection.
+    await selectionSettled(root.ownerDocument);
     const selected = selectionRangeIn(root) ?? range;
     let fired = false;
     try {
@@ -135,13 +152,14 @@ export async function insertWithFallback(
     if (!sameText(after, initial.text)) {
       return { ok: false, reason: `The editor changed the text differently than asked (${name}); nothing more was tried.` };
     }
-    if (fired) {
-      // Reported as handled but nothing changed yet: give a slow editor one more chance to show
-      // its change before another method could insert the text a second time.
-      await new Promise((resolve) => setTimeout(resolve, 60));
+    if (fired && name !== 'execCommand') {
+      // The editor took the event (cancelled it) but shows no change yet: it may apply it later
+      // (CKEditor queues beforeinput), so another method could insert the text twice. Wait a
+      // little, then stop either way.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const late = readText(root);
       if (sameText(late, wanted)) return { ok: true, method: name };
-      if (!sameText(late, initial.text)) return { ok: false, reason: `The editor changed the text differently than asked (${name}).` };
+      return { ok: false, reason: `The editor took the text (${name}) but did not show it; nothing more was tried.` };
     }
   }
   return { ok: false, reason: `The editor did not accept the text (tried ${tried.join(', ')}).` };

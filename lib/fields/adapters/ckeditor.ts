@@ -4,5 +4,5 @@ import { richTextAdapter } from './rich-text';
 export const ckEditorAdapter = richTextAdapter({
   kind: 'ckeditor',
   detect: (root) => root.classList.contains('ck-editor__editable') || root.classList.contains('ck-content'),
-  methods: (text) => (text.includes('\n') ? ['paste', 'beforeinput'] : ['beforeinput', 'paste']),
+  methods: () => ['paste', 'beforeinput'],
 });

@@ -1,0 +1,23 @@
+import { readFile } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { startStaticServer } from '/work/main/scripts/static-server';
+const server = await startStaticServer('/work/main/.output/editor-fixtures');
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage();
+page.on('pageerror', (e) => console.log('pageerror', String(e).slice(0, 400)));
+await page.goto(`${server.origin}/tinymce.html`);
+await page.waitForFunction(() => document.body.dataset.ready === 'true');
+const frame = (await (await page.waitForSelector('iframe')).contentFrame())!;
+await frame.addScriptTag({ content: await readFile('/work/main/.output/editor-fixtures/fields.js', 'utf8') });
+const r = await frame.evaluate(async () => {
+  const F = (window as any).LedgerlineFields; const root = document.body;
+  const a = F.adapterFor(root); const t = a.read(root).text;
+  const r0 = document.createRange(); const tn = root.querySelector('p')!.firstChild!; r0.setStart(tn, 26); r0.collapse(true); getSelection()!.removeAllRanges(); getSelection()!.addRange(r0); await new Promise(r => setTimeout(r, 50)); const o = document.execCommand('insertText', false, ' It lasted.'); await new Promise(r => setTimeout(r, 100));
+  return { kind: a.kind, o, t: a.read(root).text, active: document.activeElement?.tagName, hasFocus: document.hasFocus() };
+});
+console.log(r);
+console.log(await page.evaluate(() => ({ hasUndo: (window as any).tinymce.activeEditor.undoManager.hasUndo(), levels: (window as any).tinymce.activeEditor.undoManager.data.length, active: document.activeElement?.tagName })));
+await page.keyboard.press('Control+z');
+await page.waitForTimeout(300);
+console.log(await page.evaluate(() => (window as any).fixture.text()));
+await browser.close(); await server.close();
