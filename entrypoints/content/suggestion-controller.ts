@@ -52,6 +52,8 @@ export class SuggestionController {
   private pauseTimer: ReturnType<typeof setTimeout> | undefined;
   private request: RunningRequest | null = null;
   private view: ViewState | null = null;
+  /** True while our own insertion runs: its input events are not the writer typing. */
+  private inserting = false;
   /** The writer's caret when they moved into the panel, restored on Esc. */
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
@@ -89,7 +91,7 @@ export class SuggestionController {
 
   /** input: the hot path. Typing makes an open suggestion stale and restarts the pause timer. */
   handleInput(event: Event): void {
-    if (!this.field || event.target !== this.field.eventTarget) return;
+    if (!this.field || event.target !== this.field.eventTarget || this.inserting) return;
     if (this.view) this.close();
     clearTimeout(this.pauseTimer);
     if (this.settings.pauseDelayMs > 0) {
@@ -305,7 +307,8 @@ export class SuggestionController {
     }
     const { start, end } = request.replace;
     const text = sentence === null ? variant.text : sentenceToInsert(variant, sentence, request.action, snapshot.text.slice(0, start));
-    const outcome = await adapter.replace(element, start, end, text);
+    this.inserting = true;
+    const outcome = await adapter.replace(element, start, end, text).finally(() => (this.inserting = false));
     if (!outcome.ok) {
       this.setView({ notice: t('noticeInsertFailed', outcome.reason) });
       return;

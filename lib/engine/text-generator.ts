@@ -1,4 +1,5 @@
 import {
+  AutoConfig,
   AutoModelForCausalLM,
   AutoTokenizer,
   InterruptableStoppingCriteria,
@@ -76,6 +77,9 @@ export async function loadTransformersGenerator(
     ...(onProgress ? { progress_callback: onProgress } : {}),
     ...(options.cacheDir ? { cache_dir: options.cacheDir } : {}),
   };
+  // config.json first: a missing model then fails with "Could not locate file …" instead of the
+  // tokenizer's unhelpful TypeError on an absent tokenizer_config.json.
+  await AutoConfig.from_pretrained(spec.modelId, common);
   const tokenizer = await AutoTokenizer.from_pretrained(spec.modelId, common);
   const model = await AutoModelForCausalLM.from_pretrained(spec.modelId, {
     ...common,

@@ -55,7 +55,7 @@ describe('audit page in Chromium', () => {
     await runSuggestCommand(browser.worker);
     await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 120_000 });
     // Streaming done: the status announces the suggestions, and Tab accepts.
-    await expect.poll(() => page.getByTestId('panel-status').textContent(), { timeout: 60_000 }).toMatch(/suggestion/);
+    await expect.poll(() => page.getByTestId('panel-status').textContent(), { timeout: 60_000 }).toMatch(/Tab accepts/);
     await page.keyboard.press('Tab');
     await expect.poll(() => story().inputValue()).not.toBe(before);
     await expect.poll(panelOpen).toBe(false);

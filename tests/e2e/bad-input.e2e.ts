@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startModelHost } from '../../scripts/model-host';
+import { startStaticServer, type StaticServer } from '../../scripts/static-server';
+import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
+import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+
+/** What the writer sees when things go wrong: never a hang, never lost text. */
+describe('bad input and failures', () => {
+  let demo: StaticServer;
+  let host: Awaited<ReturnType<typeof startModelHost>>;
+  let browser: LaunchedExtension;
+  let page: Page;
+
+  const settings = (modelId: string) => ({ modelHost: host.origin, modelId, pauseDelayMs: 0, variants: 2 });
+
+  beforeAll(async () => {
+    demo = await startStaticServer(resolve('scripts/demo'));
+    host = await startModelHost({ root: TINY_MODEL_ROOT });
+    browser = await launchExtension();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await demo?.close();
+  });
+
+  async function openDemo(): Promise<void> {
+    page = await browser.context.newPage();
+    await page.goto(`${demo.origin}/index.html`);
+    await page.locator('#story').click();
+    await page.keyboard.press('End');
+  }
+
+  it('a model that cannot be downloaded gives a plain error with a retry, and the page is untouched', async () => {
+    await setSettings(browser.worker, settings('ledgerline-test/no-such-model'));
+    await openDemo();
+    const before = await page.locator('#story').inputValue();
+    await runSuggestCommand(browser.worker);
+    const error = page.getByTestId('panel-error');
+    await error.waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await error.textContent()).toMatch(/could not be downloaded/i);
+    expect(await page.locator('#story').inputValue()).toBe(before);
+
+    // The writer fixes the model in the settings and retries from the panel.
+    await setSettings(browser.worker, settings(TINY_MODEL_ID));
+    await page.getByTestId('panel-retry').click();
+    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.close();
+  });
+
+  it('when the ledger cannot write, the writer is told and the accepted text stays in the field', async () => {
+    await setSettings(browser.worker, settings(TINY_MODEL_ID));
+    // Storage full, as IndexedDB reports it.
+    await browser.worker.evaluate(() => {
+      IDBObjectStore.prototype.add = IDBObjectStore.prototype.put = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    });
+    await openDemo();
+    const story = page.locator('#story');
+    const before = await story.inputValue();
+    await runSuggestCommand(browser.worker);
+    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const suggestion = (await page.getByTestId('variant-text').first().textContent()) ?? '';
+    await page.keyboard.press('Tab');
+    await expect.poll(() => story.inputValue()).toBe(before + suggestion);
+    const notice = page.getByTestId('panel-notice');
+    await notice.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await notice.textContent()).toMatch(/could not record it: The browser storage is full/);
+    expect(await story.inputValue()).toBe(before + suggestion);
+    await page.close();
+  });
+
+  it('a 1 MB field of mixed scripts and emoji still gets a suggestion at the caret', async () => {
+    await setSettings(browser.worker, settings(TINY_MODEL_ID));
+    await openDemo();
+    const story = page.locator('#story');
+    const chunk = 'The council met. 市議会が開かれた。 اجتمع المجلس. שלום 👩🏽‍💻 🇫🇷 e\u0301 ';
+    await story.evaluate((el: HTMLTextAreaElement, unit: string) => {
+      el.value = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      el.setSelectionRange(el.value.length, el.value.length);
+    }, chunk);
+    const before = await story.inputValue();
+    expect(before.length).toBeGreaterThanOrEqual(1_000_000);
+    await runSuggestCommand(browser.worker);
+    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const suggestion = (await page.getByTestId('variant-text').first().textContent()) ?? '';
+    await page.keyboard.press('Tab');
+    await expect.poll(() => story.inputValue()).toBe(before + suggestion);
+    await page.close();
+  });
+});

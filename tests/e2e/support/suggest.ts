@@ -1,0 +1,21 @@
+import type { Frame, Page } from 'playwright-core';
+
+/** Waits for the panel in `frame` to offer an acceptable suggestion and returns its text. */
+export async function waitForSuggestion(frame: Frame | Page, timeout = 60_000): Promise<string> {
+  const accept = frame.getByTestId('accept-variant').first();
+  await accept.waitFor({ state: 'visible', timeout });
+  return (await frame.getByTestId('suggestion-variant').first().locator('.text').textContent()) ?? '';
+}
+
+/** Model text as the assertions compare it: NBSP as space, one "\n" between blocks. */
+export function norm(text: string): string {
+  return text.replace(/\u00a0/g, ' ').replace(/\n+/g, '\n').replace(/\n$/, '');
+}
+
+/** `before` with `inserted` put right after the (unique) `marker`. */
+export function insertedAfter(before: string, marker: string, inserted: string): string {
+  const at = before.indexOf(marker);
+  if (at < 0 || before.indexOf(marker, at + 1) >= 0) throw new Error(`marker ${JSON.stringify(marker)} is not unique in ${JSON.stringify(before)}`);
+  const end = at + marker.length;
+  return norm(before.slice(0, end) + inserted + before.slice(end));
+}
