@@ -1,6 +1,12 @@
 import type { JSX } from 'preact';
 import type { AuditAttribution, AuditDocument, AuditKind, AuditSentence, AuditVerifyResult } from '@/lib/messaging';
+import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel } from './AuditSentenceCard';
 import './AuditView.css';
+
+export { KIND_TEXT, sentenceLabel };
+
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+const when = (ms: number) => new Date(ms).toLocaleString();
 
 /**
  * The audit page (props in, callbacks out): documents with their AI share, one text attributed
@@ -29,24 +35,6 @@ export interface AuditViewProps {
   /** Result of the last export, backup or restore. */
   notice: { kind: 'ok' | 'error'; text: string } | null;
   error: string | null;
-}
-
-export const KIND_TEXT: Record<AuditKind, string> = {
-  'ai-verbatim': 'AI, verbatim',
-  'ai-edited': 'AI, human-edited',
-  'ai-rewrite': 'AI rewrite of the writer’s text',
-  'not-logged': 'Not logged',
-};
-
-const pct = (share: number) => `${Math.round(share * 100)}%`;
-const when = (ms: number) => new Date(ms).toLocaleString();
-
-/** "AI, human-edited (8% of words changed)". */
-export function sentenceLabel(s: Pick<AuditSentence, 'kind' | 'changedRatio' | 'estimated'>): string {
-  if (s.kind === 'ai-edited' || (s.kind === 'ai-rewrite' && (s.changedRatio ?? 0) > 0)) {
-    return `${KIND_TEXT[s.kind]} (${s.estimated ? '≈' : ''}${pct(s.changedRatio ?? 0)} of words changed)`;
-  }
-  return KIND_TEXT[s.kind];
 }
 
 function share(doc: AuditDocument): string {
@@ -96,35 +84,6 @@ function DocumentList({ documents, selectedKey, onSelectDocument }: Pick<AuditVi
         ))}
       </tbody>
     </table>
-  );
-}
-
-function Card({ s, id }: { s: AuditSentence; id: string }) {
-  const m = s.match;
-  return (
-    <span class="card" role="tooltip" id={id}>
-      <strong class="card-kind">{sentenceLabel(s)}</strong>
-      {m ? (
-        <>
-          <span class="card-row">
-            Model: {m.model.id} ({m.model.revision}, {m.model.dtype}, {m.model.backend})
-          </span>
-          <span class="card-row">Action: {m.action}</span>
-          <span class="card-row">Accepted: {when(m.acceptedAt)}</span>
-          <span class="card-row">Entry #{m.seq}</span>
-          <span class="card-row">
-            Suggested: {m.suggestedSentence !== null ? <q>{m.suggestedSentence}</q> : '(text not stored: privacy mode)'}
-          </span>
-          {m.rewrite && m.original !== null && (
-            <span class="card-row">
-              Writer’s original: <q>{m.original}</q>
-            </span>
-          )}
-        </>
-      ) : (
-        <span class="card-row">Nothing in the ledger matches. This is not proof of human writing.</span>
-      )}
-    </span>
   );
 }
 

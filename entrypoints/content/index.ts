@@ -25,38 +25,45 @@ export default defineContentScript({
   allFrames: true,
   matchAboutBlank: true,
   matchOriginAsFallback: true,
-  runAt: 'document_idle',
+  // document_start: our capture listeners on window are registered before the page's own
+  // scripts run, so a page that stops propagation (even stopImmediatePropagation on window in
+  // the capture phase) cannot hide focus, input or keys from us.
+  runAt: 'document_start',
   async main(ctx) {
-    let settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     const site = siteHostname();
-    let enabled = !isSiteDisabled(site, settings.disabledSites);
-    const controller = new SuggestionController(settings);
+    let controller: SuggestionController | null = null;
+    let enabled = false;
+    // Focus, input and keys at the earliest point of their path: window, capture phase.
+    // focusin and input are composed, so fields inside open shadow roots are seen; fields added
+    // after load are found when they get focus (nothing scans the page). Per keystroke this is
+    // two checks and the controller's own handler.
+    ctx.addEventListener(window, 'focusin', (event) => enabled && controller?.handleFocusIn(event), { capture: true });
+    ctx.addEventListener(window, 'input', (event) => enabled && controller?.handleInput(event), { capture: true });
+    ctx.addEventListener(window, 'keydown', (event) => enabled && controller?.handleKeyDown(event), { capture: true });
+
+    const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    enabled = !isSiteDisabled(site, settings.disabledSites);
+    controller = new SuggestionController(settings);
+    const active = controller;
 
     browser.storage.onChanged.addListener((changes, area) => {
       const change = changes[SETTINGS_STORAGE_KEY];
       if (area !== 'local' || !change) return;
-      settings = parseSettings(change.newValue);
-      enabled = !isSiteDisabled(site, settings.disabledSites);
-      if (!enabled) controller.close();
-      controller.setSettings(settings);
+      const next = parseSettings(change.newValue);
+      enabled = !isSiteDisabled(site, next.disabledSites);
+      if (!enabled) active.close();
+      active.setSettings(next);
     });
 
-    // Capture phase: a page that stops propagation of focus or key events cannot blind us.
-    // focusin is composed, so fields inside open shadow roots and fields added after load are
-    // found when they get focus; nothing scans the page.
-    ctx.addEventListener(document, 'focusin', (event) => enabled && controller.handleFocusIn(event), { capture: true });
-    ctx.addEventListener(document, 'input', (event) => enabled && controller.handleInput(event), { capture: true });
-    ctx.addEventListener(window, 'keydown', (event) => enabled && controller.handleKeyDown(event), { capture: true });
-
-    // A field focused before this script ran (autofocus, document_idle) gets no focusin.
-    const active = deepActiveElement(document);
-    if (enabled && active && active !== document.body) {
-      controller.handleFocusIn({ target: active, composedPath: () => [active] });
+    // A field focused before the settings arrived (autofocus) got no focusin we could act on.
+    const focused = deepActiveElement(document);
+    if (enabled && focused && focused !== document.body) {
+      active.handleFocusIn({ target: focused, composedPath: () => [focused] });
     }
 
     browser.runtime.onMessage.addListener((raw: unknown) => {
       const command = parseContentCommand(raw);
-      if (enabled && command?.type === 'suggest.now' && document.hasFocus()) controller.suggest(null, 'shortcut');
+      if (enabled && command?.type === 'suggest.now' && document.hasFocus()) active.suggest(null, 'shortcut');
     });
   },
 });

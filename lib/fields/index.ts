@@ -11,11 +11,13 @@ import { quillAdapter } from './adapters/quill';
 import { wordPressRichTextAdapter } from './adapters/wordpress';
 import { fieldKindOf } from './eligibility';
 import type { FieldAdapter, FieldSnapshot } from './field-snapshot';
+import { sentencesOf, type FieldText } from './sentences';
 
 export { editableRootOf, fieldKindOf, isSiteDisabled, refusalReason } from './eligibility';
 export type { FieldKind } from './eligibility';
 export type { FieldAdapter, FieldSnapshot, InsertOutcome } from './field-snapshot';
 export { deepActiveElement, selectionRangeIn } from './selection';
+export type { FieldSentence, FieldText } from './sentences';
 export { flattenEditable, rangeForOffsets, domPointToOffset, offsetToDomPoint, type FlatText } from './text-model';
 
 /** Known editors first; the generic contenteditable adapter last. */
@@ -44,6 +46,12 @@ export function adapterFor(element: HTMLElement): FieldAdapter | null {
 export function readField(element: HTMLElement): (FieldSnapshot & { kind: string }) | null {
   const adapter = adapterFor(element);
   return adapter ? { ...adapter.read(element), kind: adapter.kind } : null;
+}
+
+/** The field's text split into sentences (offsets, and DOM ranges for contenteditable editors). */
+export function readFieldSentences(element: HTMLElement, locale?: string): FieldText | null {
+  const adapter = adapterFor(element);
+  return adapter ? sentencesOf(adapter, element, locale) : null;
 }
 
 /**

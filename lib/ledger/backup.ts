@@ -184,5 +184,6 @@ export async function restoreBackup(ledger: Ledger, text: string, options: { rep
       cause: err,
     });
   }
+  ledger.invalidateCaches();
   return { imported: toWrite.length, total: await db.entries.count(), mode };
 }

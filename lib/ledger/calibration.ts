@@ -200,7 +200,7 @@ export function formatCalibration(report: CalibrationReport): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const lines = [
     `Attribution calibration: ${report.logged} logged sentences, ${report.unrelated} unrelated same-topic sentences`,
-    `thresholds: maxChangedRatio=${report.thresholds.maxChangedRatio}, minWordsForFuzzy=${report.thresholds.minWordsForFuzzy}, candidatesPerSentence=${report.thresholds.candidatesPerSentence}`,
+    `thresholds: maxChangedRatio=${report.thresholds.maxChangedRatio}, minWordsForFuzzy=${report.thresholds.minWordsForFuzzy}, candidatesPerSentence=${report.thresholds.candidatesPerSentence}, diffsPerSentence=${report.thresholds.diffsPerSentence}`,
     `false-positive rate on unrelated sentences: ${pct(report.falsePositiveRate)}`,
     '',
     '| edit | rate | words changed (mean) | recall | precision | wrong match |',

@@ -47,6 +47,9 @@ export class LedgerDb extends Dexie {
     migrations: readonly Migration[] = MIGRATIONS,
   ) {
     super(name, {
+      // An accepted sentence is on disk when append() resolves (Chromium's default is 'relaxed':
+      // committed to the OS, not flushed), so a crash right after accepting cannot lose the entry.
+      chromeTransactionDurability: 'strict',
       ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
       ...(deps.IDBKeyRange ? { IDBKeyRange: deps.IDBKeyRange } : {}),
     });

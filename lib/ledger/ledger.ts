@@ -4,7 +4,7 @@ import { buildEntryBody, prepareSentences, sealEntry, validateInput } from './en
 import { ChainVerifier, GENESIS_ANCHOR, type ChainAnchor } from './chain';
 import { documentDelta, documentsFromEntries, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
 import type { Migration } from './migrations';
-import { attributeText, dexieCandidateSource, type AttributionResult, type AttributionThresholds } from './attribution';
+import { attributeText, MemoryIndex, type AttributionResult, type AttributionThresholds } from './attribution';
 import { HeadMovedError, LedgerWriteError, isConflictError, toLedgerWriteError } from './errors';
 import {
   CHECKPOINT_TYPE,
@@ -94,6 +94,8 @@ export interface Ledger {
    * after verifying the chain, and keep a signed checkpoint so the rest still verifies.
    */
   prune(retentionDays: number): Promise<PruneResult>;
+  /** Drop in-memory caches (the attribution index) after the tables were changed directly (restore). */
+  invalidateCaches(): void;
   /** The underlying Dexie database (attribution and export read from it). */
   readonly db: LedgerDb;
   close(): void;
@@ -362,11 +364,41 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     } catch (err) {
       throw toLedgerWriteError(err);
     }
+    invalidateCaches();
     return { pruned: prunedEntries.length, checkpoint: cp };
   }
 
-  const source = dexieCandidateSource(db);
-  function attribute(text: string, documentKey?: string, opts: { locale?: string; thresholds?: Partial<AttributionThresholds> } = {}) {
+  /**
+   * Attribution runs on an in-memory index (compact MinHash LSH, see MemoryIndex), built from the
+   * entries on first use and caught up with newer entries on each call: the IndexedDB multiEntry
+   * index (`sentenceIndex.bands`, still maintained, see dexieCandidateSource) cannot answer
+   * 5,000 sentences against 100,000 entries in the time an audit needs.
+   */
+  let building: Promise<{ index: MemoryIndex; lastSeq: number }> | null = null;
+  async function attributionIndex(): Promise<MemoryIndex> {
+    building ??= (async () => {
+      const fresh = { index: new MemoryIndex(), lastSeq: 0 };
+      await db.entries.orderBy('seq').each((e) => {
+        fresh.index.add(e);
+        fresh.lastSeq = e.seq;
+      });
+      return fresh;
+    })();
+    const state = await building;
+    const newer = await db.entries.where('seq').above(state.lastSeq).toArray();
+    for (const e of newer) {
+      if (e.seq <= state.lastSeq) continue;
+      state.index.add(e);
+      state.lastSeq = e.seq;
+    }
+    return state.index;
+  }
+  function invalidateCaches() {
+    building = null;
+  }
+
+  async function attribute(text: string, documentKey?: string, opts: { locale?: string; thresholds?: Partial<AttributionThresholds> } = {}) {
+    const source = await attributionIndex();
     return attributeText(text, source, {
       ...(documentKey !== undefined ? { documentKey } : {}),
       ...(opts.locale !== undefined ? { locale: opts.locale } : {}),
@@ -389,6 +421,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     documents,
     recordAudit,
     prune,
+    invalidateCaches,
     db,
     close: () => db.close(),
   };

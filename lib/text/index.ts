@@ -1,5 +1,5 @@
 export { normalizeSentence } from './normalize';
-export { sha256Hex, bytesToHex, hexToBytes } from './hash';
+export { sha256Hex, sha256HexSync, bytesToHex, hexToBytes } from './hash';
 export { segmentSentences, shouldJoin, type SentenceSpan } from './segment';
 export { tokenizeWords } from './tokenize';
 export {

@@ -10,7 +10,11 @@ const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D]/g
 // ZWSP, soft hyphen, word joiner, BOM, LRM/RLM and bidi embedding/isolate controls.
 const INVISIBLE = /[\u200B\u00AD\u2060\uFEFF\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
+/** Printable ASCII with single inner spaces only: already normal (the common case, checked first). */
+const ALREADY_NORMAL = /^[\x21-\x7e](?:[\x21-\x7e]| (?! ))*$/;
+
 export function normalizeSentence(text: string): string {
+  if (ALREADY_NORMAL.test(text) && !text.endsWith(' ')) return text;
   return text
     .normalize('NFC')
     .replace(INVISIBLE, '')

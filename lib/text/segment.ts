@@ -103,7 +103,17 @@ function splitEllipses(seg: { start: number; end: number }, input: string) {
 
 type Segmenter = { segment(input: string): Iterable<{ segment: string; index: number }> };
 
-function icuSegments(input: string, locale?: string): { start: number; end: number }[] | null {
+/**
+ * V8's Intl.Segmenter is quadratic in the input length (445k characters take seconds), so long
+ * texts are segmented in windows: boundaries closer than `margin` to a window's end (where the
+ * missing right context could change ICU's decision) are dropped and the next window starts at
+ * the last boundary kept. Sentence-break rules only look a few characters ahead, so the result
+ * equals segmenting the whole text at once (tested).
+ */
+export const SEGMENT_WINDOW = 4096;
+const SEGMENT_MARGIN = 256;
+
+function icuSegments(input: string, locale?: string, window = SEGMENT_WINDOW): { start: number; end: number }[] | null {
   const Seg = (Intl as unknown as { Segmenter?: new (l?: string, o?: object) => Segmenter }).Segmenter;
   if (!Seg) return null;
   let segmenter: Segmenter;
@@ -112,7 +122,30 @@ function icuSegments(input: string, locale?: string): { start: number; end: numb
   } catch {
     segmenter = new Seg(undefined, { granularity: 'sentence' });
   }
-  return [...segmenter.segment(input)].map((s) => ({ start: s.index, end: s.index + s.segment.length }));
+  const margin = Math.min(SEGMENT_MARGIN, window >> 2);
+  const out: { start: number; end: number }[] = [];
+  let from = 0;
+  let size = window;
+  while (from < input.length) {
+    const end = Math.min(input.length, from + size);
+    const chunk = input.slice(from, end);
+    const last = end === input.length;
+    let kept = 0;
+    for (const s of segmenter.segment(chunk)) {
+      const segEnd = s.index + s.segment.length;
+      if (!last && segEnd > chunk.length - margin) break;
+      out.push({ start: from + s.index, end: from + segEnd });
+      kept = segEnd;
+    }
+    if (last) break;
+    if (kept === 0) {
+      size *= 2; // one sentence longer than the window: look further
+      continue;
+    }
+    from += kept;
+    size = window;
+  }
+  return out;
 }
 
 /** Fallback when Intl.Segmenter is missing: break after terminal punctuation (+ closers) and space, or after CJK terminators. */
@@ -129,9 +162,9 @@ function regexSegments(input: string): { start: number; end: number }[] {
   return out;
 }
 
-export function segmentSentences(input: string, locale?: string): SentenceSpan[] {
+export function segmentSentences(input: string, locale?: string, options: { window?: number } = {}): SentenceSpan[] {
   if (!input) return [];
-  const raw = (icuSegments(input, locale) ?? regexSegments(input)).flatMap((s) => splitEllipses(s, input));
+  const raw = (icuSegments(input, locale, options.window) ?? regexSegments(input)).flatMap((s) => splitEllipses(s, input));
 
   // Re-join false breaks.
   const merged: { start: number; end: number }[] = [];

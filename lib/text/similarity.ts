@@ -45,8 +45,44 @@ export function shinglesOf(words: readonly string[]): string[] {
   return [...set];
 }
 
-/** MinHash sketch as K unsigned 32-bit values. Empty input gives all 0xffffffff. */
+/** FNV-1a state continued over more UTF-16 code units (so shingles hash without building strings). */
+function fnvMore(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+const FNV_UNI = fnvMore(0x811c9dc5, '1:');
+const FNV_BI = fnvMore(0x811c9dc5, '2:');
+const SPACE = 0x20;
+
+/**
+ * MinHash sketch as K unsigned 32-bit values. Empty input gives all 0xffffffff.
+ * Equal to hashing every distinct shingle of `shinglesOf(words)` with fnv1a (duplicates cannot
+ * change a minimum, so no set is needed), computed without building the shingle strings.
+ */
 export function sketchOf(words: readonly string[]): Uint32Array {
+  const sketch = new Uint32Array(SKETCH_SIZE).fill(0xffffffff);
+  const fold = (base: number) => {
+    for (let k = 0; k < SKETCH_SIZE; k++) {
+      const v = fmix32(base ^ (SEEDS[k] as number));
+      if (v < (sketch[k] as number)) sketch[k] = v;
+    }
+  };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    fold(fnvMore(FNV_UNI, w));
+    if (i + 1 < words.length) {
+      const afterFirst = Math.imul(fnvMore(FNV_BI, w) ^ SPACE, 0x01000193) >>> 0;
+      fold(fnvMore(afterFirst, words[i + 1] as string));
+    }
+  }
+  return sketch;
+}
+
+/** The straightforward definition (reference for tests): fnv1a of every distinct shingle string. */
+export function sketchOfReference(words: readonly string[]): Uint32Array {
   const sketch = new Uint32Array(SKETCH_SIZE).fill(0xffffffff);
   for (const sh of shinglesOf(words)) {
     const base = fnv1a(sh);
@@ -78,8 +114,9 @@ export function sketchFromHex(hex: string): Uint32Array {
 
 /** Estimated Jaccard similarity of the two shingle sets. */
 export function sketchSimilarity(a: Uint32Array, b: Uint32Array): number {
+  if (a[0] === 0xffffffff || b[0] === 0xffffffff) return 0; // an empty sketch is all 0xffffffff
   let same = 0;
-  for (let k = 0; k < SKETCH_SIZE; k++) if (a[k] === b[k] && a[k] !== 0xffffffff) same++;
+  for (let k = 0; k < SKETCH_SIZE; k++) same += a[k] === b[k] ? 1 : 0;
   return same / SKETCH_SIZE;
 }
 
@@ -100,29 +137,64 @@ export function bandKeys(sketch: Uint32Array): string[] {
   return bandHashes(sketch).map((h, b) => `${b.toString(36)}:${h.toString(36)}`);
 }
 
-/** Word-level Levenshtein distance (substitution, insertion, deletion each cost 1). */
-export function wordEditDistance(a: readonly string[], b: readonly string[]): number {
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/**
+ * Word-level Levenshtein distance (substitution, insertion, deletion each cost 1). With `limit`,
+ * stops as soon as the distance must exceed it and returns limit + 1 (unrelated sentences are
+ * rejected after a few rows instead of a full table).
+ */
+export function wordEditDistance(a: readonly string[], b: readonly string[], limit = Infinity): number {
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length * 2 + 1);
+    rowB = new Int32Array(b.length * 2 + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
+    let rowMin = i;
+    const ai = a[i - 1];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      const sub = prev[j - 1]! + (ai === b[j - 1] ? 0 : 1);
+      const v = del < ins ? (del < sub ? del : sub) : ins < sub ? ins : sub;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
-    [prev, cur] = [cur, prev];
+    if (rowMin > limit) return limit + 1;
+    const t = prev;
+    prev = cur;
+    cur = t;
   }
-  return prev[b.length] as number;
+  return prev[b.length]!;
+}
+
+/** Reference implementation (tests). */
+export function wordEditDistanceReference(a: readonly string[], b: readonly string[]): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /** Share of words changed between two texts, 0 (same words) … 1 (nothing in common, positionally). */
-export function wordEditRatio(a: string | readonly string[], b: string | readonly string[]): number {
+export function wordEditRatio(a: string | readonly string[], b: string | readonly string[], maxRatio?: number): number {
   const wa = typeof a === 'string' ? tokenizeWords(a) : a;
   const wb = typeof b === 'string' ? tokenizeWords(b) : b;
   const longest = Math.max(wa.length, wb.length);
   if (longest === 0) return 0;
-  return wordEditDistance(wa, wb) / longest;
+  // With maxRatio: any result above it may be reported as just above it (> maxRatio), not exactly.
+  const limit = maxRatio === undefined ? Infinity : Math.floor(maxRatio * longest);
+  const d = wordEditDistance(wa, wb, limit);
+  return d > limit ? Math.max(d, limit + 1) / longest : d / longest;
 }

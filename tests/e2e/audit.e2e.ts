@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import AxeBuilder from '@axe-core/playwright';
 import type { Download, Page } from 'playwright-core';
 import { openLedger } from '../../lib/ledger';
 import { auditFigures } from '../../lib/ledger/audit';
@@ -52,8 +53,24 @@ describe('audit page in Chromium', () => {
   /** Ask for a suggestion at the caret (shortcut command), accept it with Tab; returns the inserted text. */
   async function acceptSuggestionAtEnd(): Promise<string> {
     const before = await story().inputValue();
-    await runSuggestCommand(browser.worker);
-    await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 120_000 });
+    await story().focus();
+    // The command goes to the most recently used tab; ask again until the panel shows.
+    await expect
+      .poll(
+        async () => {
+          if (!(await panelOpen())) await runSuggestCommand(browser.worker).catch(() => undefined);
+          return panelOpen();
+        },
+        { timeout: 60_000, interval: 2000 },
+      )
+      .toBe(true);
+    await page
+      .getByTestId('accept-variant')
+      .first()
+      .waitFor({ state: 'visible', timeout: 120_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`no suggestion: panel says ${JSON.stringify(await page.getByTestId('suggestion-panel').innerText())}`, { cause: error });
+      });
     // Streaming done: the status announces the suggestions, and Tab accepts.
     await expect.poll(() => page.getByTestId('panel-status').textContent(), { timeout: 60_000 }).toMatch(/Tab accepts/);
     await page.keyboard.press('Tab');
@@ -141,6 +158,10 @@ describe('audit page in Chromium', () => {
     expect(cardText).toContain(TINY_MODEL_ID);
     expect(cardText).toContain('Action: continue');
     expect(cardText).toContain('Suggested:');
+
+    // Accessibility: no serious or critical axe findings with the result shown.
+    const scan = await new AxeBuilder({ page: audit }).analyze();
+    expect(scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
     // The list now shows the document's AI share from this audit.
     await audit.reload();

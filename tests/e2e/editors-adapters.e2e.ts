@@ -5,7 +5,7 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { CHROMIUM_PATH } from './support/browser';
-import { EDITORS, FIRST, SECOND, modelText, openEditor, type EditorCase } from './support/editors';
+import { EDITORS, FIRST, SECOND, modelText, openEditor, type EditorCase, type PageWithFixture } from './support/editors';
 
 /**
  * The lib/fields adapters against the real editors, without the model: lib/fields is bundled as
@@ -76,7 +76,7 @@ describe('editor adapters in Chromium (lib/fields against the real editors)', ()
     return frame.evaluate(
       async ({ op, selector }) => {
         const fields = (window as unknown as { LedgerlineFields: typeof import('../../lib/fields') }).LedgerlineFields;
-        const root = (selector ? document.querySelector(selector) : window.fixture!.editable()) as HTMLElement;
+        const root = (selector ? document.querySelector(selector) : (window as unknown as PageWithFixture).fixture.editable()) as HTMLElement;
         const adapter = fields.adapterFor(root)!;
         const { text } = adapter.read(root);
         let start = text.length;

@@ -5,7 +5,7 @@ import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
-import { EDITORS, modelText, openEditor, placeCaret } from './support/editors';
+import { EDITORS, FIRST as FIRST_LINE, SECOND as SECOND_LINE, modelText, openEditor, placeCaret } from './support/editors';
 import { insertedAfter, norm, waitForSuggestion } from './support/suggest';
 
 /**
@@ -59,6 +59,31 @@ describe('editors end to end (built extension, tiny model)', () => {
             await page.keyboard.press('Control+z');
             await expect.poll(() => modelText(page, editor).then(norm), { timeout: 5_000 }).toBe(norm(before));
           }
+        }
+      }
+    });
+  }
+
+  for (const editor of EDITORS) {
+    it(`${editor.label}: a selected line is rewritten (rephrase) in the editor's model; Ctrl+Z ${editor.undo ? 'restores it in one step' : '(no undo)'}`, async () => {
+      for (let round = 0; round < REPEAT; round++) {
+        const frame = await openEditor(page, pages.origin, editor);
+        await placeCaret(page, frame, editor, 'end-of-first-line');
+        const typed = ' The mayor spoke';
+        await page.keyboard.type(typed, { delay: 20 });
+        // Select the whole first line before the pause ends: the pause then asks for a rephrase.
+        await page.keyboard.press('Shift+Home');
+        const before = norm(await modelText(page, editor));
+        // The single-paragraph RichText holds both sentences on its one line.
+        const selected = editor.multiBlock ? `${FIRST_LINE}${typed}` : `${FIRST_LINE} ${SECOND_LINE}${typed}`;
+        expect(before.startsWith(selected)).toBe(true);
+        const suggestion = await waitForSuggestion(frame);
+        expect(suggestion.trim().length).toBeGreaterThan(0);
+        await page.keyboard.press('Tab');
+        await expect.poll(() => modelText(page, editor).then(norm), { timeout: 10_000 }).toBe(norm(suggestion + before.slice(selected.length)));
+        if (editor.undo) {
+          await page.keyboard.press('Control+z');
+          await expect.poll(() => modelText(page, editor).then(norm), { timeout: 5_000 }).toBe(before);
         }
       }
     });

@@ -46,7 +46,7 @@ describe('attribution at scale', () => {
     const queries = picks.map((p, k) => (k % 2 ? editSentence(logged[p]!, 'substitute', 0.1, r) : logged[p]!));
     const res = await attributeText(queries.join(' '), index);
     expect(res.sentences).toHaveLength(5_000);
-    expect(res.scored).toBeLessThanOrEqual(5_000 * DEFAULT_THRESHOLDS.candidatesPerSentence);
+    expect(res.scored).toBeLessThanOrEqual(5_000 * DEFAULT_THRESHOLDS.diffsPerSentence);
     const attributed = res.sentences.filter((s) => s.kind !== 'not-logged').length;
     expect(attributed / 5_000).toBeGreaterThan(0.95);
     // Verbatim queries (even k) all resolve exactly (same text may be logged more than once).

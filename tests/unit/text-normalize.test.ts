@@ -30,3 +30,13 @@ describe('sha256Hex', () => {
     expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
+
+describe('sha256HexSync', () => {
+  it('equals WebCrypto SHA-256 for empty, ASCII, Unicode and multi-block inputs', async () => {
+    const { sha256Hex, sha256HexSync } = await import('../../lib/text/hash');
+    const inputs = ['', 'abc', 'The council approved the budget.', 'Ünïcödé “quotes” — 東京 😀', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), 'w'.repeat(1000)];
+    for (let i = 0; i < 50; i++) inputs.push(Array.from({ length: i * 7 }, (_, k) => String.fromCharCode(32 + ((k * 31 + i) % 2000))).join(''));
+    for (const s of inputs) expect(sha256HexSync(s)).toBe(await sha256Hex(s));
+    expect(sha256HexSync('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});

@@ -79,3 +79,31 @@ describe('segmentSentences without Intl.Segmenter', () => {
     }
   });
 });
+
+describe('long texts (windowed ICU segmentation)', () => {
+  it('gives exactly the segmentation of the whole text at once, and stays fast', async () => {
+    const { segmentSentences } = await import('../../lib/text/segment');
+    const { makeSentence, rng } = await import('../../lib/ledger/calibration');
+    const r = rng(3);
+    const tricky = [
+      'Dr. Smith met the U.S. Army team at 5 p.m. on Friday.',
+      '“Is it over?” she asked… Nobody answered.',
+      'The fee is $3.50, i.e. less than before.',
+      '東京は晴れです。明日は雨でしょう。',
+      'هل ستأتي غدا؟ نعم سأفعل.',
+      'Wait...   what   happened   here?',
+      'A line without an end',
+    ];
+    const parts: string[] = [];
+    for (let i = 0; i < 400; i++) parts.push(r() < 0.3 ? tricky[Math.floor(r() * tricky.length)]! : makeSentence(r), r() < 0.1 ? '\n\n' : ' ');
+    parts.push('x'.repeat(3000), '. ', 'y '.repeat(2000), 'end.');
+    const text = parts.join('');
+    const whole = segmentSentences(text, 'en', { window: 10_000_000 });
+    for (const window of [64, 300, 1000, 4096]) expect(segmentSentences(text, 'en', { window })).toEqual(whole);
+
+    const big = Array.from({ length: 5000 }, () => makeSentence(r)).join(' ');
+    const t = performance.now();
+    expect(segmentSentences(big).length).toBe(5000);
+    expect(performance.now() - t).toBeLessThan(1500);
+  });
+});

@@ -68,3 +68,41 @@ describe('MinHash sketch', () => {
     expect(bandKeys(sketchText('...'))).toEqual([]);
   });
 });
+
+describe('sketchOf (string-free shingle hashing)', () => {
+  it('equals the reference definition, so stored sketches stay valid', async () => {
+    const { sketchOf, sketchOfReference } = await import('../../lib/text/similarity');
+    const { tokenizeWords } = await import('../../lib/text/tokenize');
+    const { makeSentence, rng } = await import('../../lib/ledger/calibration');
+    const r = rng(9);
+    const texts = ['', 'one', 'the the the', 'Ünïcödé wörds 東京 and emoji 😀 here', 'a b a b a b'];
+    for (let i = 0; i < 300; i++) texts.push(makeSentence(r));
+    for (const t of texts) expect(Array.from(sketchOf(tokenizeWords(t)))).toEqual(Array.from(sketchOfReference(tokenizeWords(t))));
+  });
+});
+
+describe('wordEditDistance (typed rows, early exit)', () => {
+  it('equals the reference DP, and with a limit reports "over the limit" exactly when it is', async () => {
+    const { wordEditDistance, wordEditDistanceReference, wordEditRatio } = await import('../../lib/text/similarity');
+    const { rng } = await import('../../lib/ledger/calibration');
+    const r = rng(11);
+    const vocab = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (let n = 0; n < 500; n++) {
+      const a = Array.from({ length: Math.floor(r() * 20) }, () => vocab[Math.floor(r() * vocab.length)]!);
+      const b = Array.from({ length: Math.floor(r() * 20) }, () => vocab[Math.floor(r() * vocab.length)]!);
+      const ref = wordEditDistanceReference(a, b);
+      expect(wordEditDistance(a, b)).toBe(ref);
+      const limit = Math.floor(r() * 12);
+      const limited = wordEditDistance(a, b, limit);
+      if (ref <= limit) expect(limited).toBe(ref);
+      else expect(limited).toBeGreaterThan(limit);
+      const longest = Math.max(a.length, b.length);
+      if (longest) {
+        const exact = ref / longest;
+        const capped = wordEditRatio(a, b, 0.5);
+        if (exact <= 0.5) expect(capped).toBeCloseTo(exact, 12);
+        else expect(capped).toBeGreaterThan(0.5);
+      }
+    }
+  });
+});

@@ -9,6 +9,8 @@ export interface RichTextAdapterSpec {
   detect(root: HTMLElement): boolean;
   /** Methods to try in order for this text (multi-line text may need another way in). */
   methods(text: string, collapsed: boolean): InsertMethodName[];
+  /** Rewrites the edit before it is applied (same resulting text), e.g. to start a new undo step. */
+  widen?(text: string, start: number, end: number, insert: string): { start: number; end: number; insert: string };
 }
 
 export interface RichTextAdapter extends FieldAdapter {
@@ -31,7 +33,8 @@ export function richTextAdapter(spec: RichTextAdapterSpec): RichTextAdapter {
     },
 
     replace(element, start, end, text): Promise<InsertOutcome> {
-      return insertWithFallback(element, start, end, text, spec.methods(text, start === end));
+      const edit = spec.widen ? spec.widen(flattenEditable(element).text, start, end, text) : { start, end, insert: text };
+      return insertWithFallback(element, edit.start, edit.end, edit.insert, spec.methods(text, start === end));
     },
 
     rangeFor(element, start, end): Range {

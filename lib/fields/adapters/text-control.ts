@@ -42,14 +42,18 @@ export const textControlAdapter: FieldAdapter = {
     control.focus({ preventScroll: true });
     // execCommand goes through the browser's editing pipeline: trusted input events for the
     // page's framework and one entry on the native undo stack.
-    let inserted: boolean;
-    if (hasSelectionApi(control)) {
-      control.setSelectionRange(start, end);
-      inserted = doc.execCommand('insertText', false, text);
-    } else {
-      // No caret to place (type=email): replace the whole value, still as one native edit.
-      control.select();
-      inserted = doc.execCommand('insertText', false, wanted);
+    let inserted = false;
+    try {
+      if (hasSelectionApi(control)) {
+        control.setSelectionRange(start, end);
+        inserted = doc.execCommand('insertText', false, text);
+      } else {
+        // No caret to place (type=email): replace the whole value, still as one native edit.
+        control.select();
+        inserted = doc.execCommand('insertText', false, wanted);
+      }
+    } catch {
+      inserted = false; // no editing pipeline here (e.g. a DOM without execCommand)
     }
     if (inserted) {
       await nextMacrotask();
@@ -75,12 +79,14 @@ export const textControlAdapter: FieldAdapter = {
     const control = element as TextControl;
     const position = hasSelectionApi(control) ? (control.selectionEnd ?? control.value.length) : control.value.length;
     const coordinates = getCaretCoordinates(control, position);
+    // textarea-caret reads line-height with parseInt: 'normal' (the default) gives NaN.
+    const lineHeight = Number.isFinite(coordinates.height) ? coordinates.height : (parseFloat(getComputedStyle(control).fontSize) || 16) * 1.2;
     const box = control.getBoundingClientRect();
     const x = box.left + control.clientLeft + coordinates.left - control.scrollLeft;
     const y = box.top + control.clientTop + coordinates.top - control.scrollTop;
     // Clamp into the field's box: a caret scrolled out of view anchors at the field's edge.
     const clampedX = Math.min(Math.max(x, box.left), box.right);
-    const clampedY = Math.min(Math.max(y, box.top), Math.max(box.top, box.bottom - coordinates.height));
-    return new DOMRect(clampedX, clampedY, 1, coordinates.height);
+    const clampedY = Math.min(Math.max(y, box.top), Math.max(box.top, box.bottom - lineHeight));
+    return new DOMRect(clampedX, clampedY, 1, lineHeight);
   },
 };

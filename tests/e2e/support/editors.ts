@@ -47,7 +47,7 @@ export async function modelText(page: Page, editor: EditorCase): Promise<string>
   if (editor.page === 'plain') {
     return page.evaluate((selector) => (document.querySelector(selector) as HTMLElement).innerText.replace(/\n+/g, '\n').trim(), editor.selector!);
   }
-  return page.evaluate(() => window.fixture!.text());
+  return page.evaluate(() => (window as unknown as PageWithFixture).fixture.text());
 }
 
 /** Clicks into the editable and puts the caret at the end of its first line (mid-text) or at its very end. */
@@ -58,8 +58,7 @@ export async function placeCaret(page: Page, frame: Frame, editor: EditorCase, w
   await page.keyboard.press(where === 'end' ? 'Control+End' : 'End');
 }
 
-declare global {
-  interface Window {
-    fixture?: { name: string; text(): string; editable(): HTMLElement };
-  }
+/** What the fixture pages expose (tests/fixtures/editors/src/shared.ts). */
+export interface PageWithFixture {
+  fixture: { name: string; text(): string; editable(): HTMLElement };
 }

@@ -4,7 +4,16 @@ import type { Frame, Page } from 'playwright-core';
 export async function waitForSuggestion(frame: Frame | Page, timeout = 60_000): Promise<string> {
   const accept = frame.getByTestId('accept-variant').first();
   await accept.waitFor({ state: 'visible', timeout });
-  return (await frame.getByTestId('suggestion-variant').first().locator('.text').textContent()) ?? '';
+  // A rewrite is shown as an inline diff: the suggested text is everything but the deletions.
+  return frame
+    .getByTestId('suggestion-variant')
+    .first()
+    .locator('.text')
+    .evaluate((element) => {
+      const copy = element.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('del').forEach((deleted) => deleted.remove());
+      return copy.textContent ?? '';
+    });
 }
 
 /** Model text as the assertions compare it: NBSP as space, one "\n" between blocks. */
