@@ -20,6 +20,8 @@ export interface OptionsViewProps {
   models: ModelChoice[];
   defaultModelId: string;
   engine: EngineStatus | null;
+  /** What the next suggestion runs on and why (device, weight format, any refused override or fallback). */
+  runtimeReason: string | null;
   shortcut: string | null;
   status: string | null;
   storage: EngineStorage | null;
@@ -108,7 +110,11 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
           </label>
         </div>
         <EngineLine engine={props.engine} />
-        {props.engine?.state === 'ready' && <p class="muted">{props.engine.reason}</p>}
+        {props.runtimeReason && (
+          <p class="muted" data-testid="runtime-reason">
+            {t('optionsRuntimeNext', props.runtimeReason)}
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="storage-heading">

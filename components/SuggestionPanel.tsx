@@ -34,6 +34,8 @@ export interface SuggestionPanelProps {
   /** Model download progress while phase is 'loading-model' (0..1), or null when unknown. */
   progress: number | null;
   error: string | null;
+  /** False when trying again cannot help (e.g. the request's tab is gone). */
+  retryable: boolean;
   /** A notice after accepting, e.g. that the ledger could not record it. */
   notice: string | null;
   limit: LimitView | null;
@@ -172,9 +174,11 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
       {props.error && (
         <div class="error" role="alert" data-testid="panel-error">
           <p>{props.error}</p>
-          <button type="button" onClick={props.onRetry} data-testid="panel-retry">
-            {t('tryAgain')}
-          </button>
+          {props.retryable && (
+            <button type="button" onClick={props.onRetry} data-testid="panel-retry">
+              {t('tryAgain')}
+            </button>
+          )}
         </div>
       )}
       {variants.length > 0 && (

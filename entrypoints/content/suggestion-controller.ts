@@ -174,6 +174,7 @@ export class SuggestionController {
       limit: limit ? { label: limit.label, limit: limit.limit, used: limit.count(snapshot.text) } : null,
       disclosure: null,
       focusList: false,
+      retryable: true,
     };
     const wasOpen = this.view !== null;
     this.view = view;
@@ -258,7 +259,7 @@ export class SuggestionController {
         break;
       }
       case 'error':
-        this.setView({ phase: 'error', error: message.message });
+        this.setView({ phase: 'error', error: message.message, retryable: message.retryable });
         break;
     }
   }

@@ -41,6 +41,8 @@ async function importFolder(files: FileList): Promise<void> {
       void refresh();
     });
     await save({ modelId: `${result.modelId}@${result.revision}` });
+    // Load it now, so the first suggestion does not wait.
+    void browser.runtime.sendMessage({ type: 'engine.warmUp' });
     importStatus = t('optionsImported', result.modelId, formatBytes(result.bytes));
   } catch (error) {
     importStatus = t('optionsImportFailed', error instanceof Error ? error.message : String(error));
@@ -63,11 +65,12 @@ async function save(patch: Partial<Settings>): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
-  const [settings, engine, commands, storage] = await Promise.all([
+  const [settings, engine, commands, storage, runtime] = await Promise.all([
     readSettings(),
     browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null) as Promise<EngineStatus | null>,
     browser.commands.getAll(),
     browser.runtime.sendMessage({ type: 'engine.storage' }).catch(() => null) as Promise<Response<'engine.storage'> | null>,
+    browser.runtime.sendMessage({ type: 'engine.runtime' }).catch(() => null) as Promise<Response<'engine.runtime'> | null>,
   ]);
   const shortcut = commands.find((command) => command.name === 'suggest')?.shortcut || null;
   render(
@@ -76,6 +79,7 @@ async function refresh(): Promise<void> {
       models={models}
       defaultModelId={CATALOGUE.defaultModelId}
       engine={engine}
+      runtimeReason={runtime?.ok ? runtime.reason : null}
       shortcut={shortcut}
       status={status}
       storage={storage?.ok ? storage : null}
