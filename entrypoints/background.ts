@@ -66,6 +66,15 @@ export default defineBackground({
       modelFiles,
       estimateStorage: () => navigator.storage.estimate(),
       extensionVersion: browser.runtime.getManifest().version,
+      readLedgerSettings: async () => {
+        const { privacyMode, retentionDays } = await readSettings();
+        return { privacyMode, retentionDays };
+      },
+    });
+
+    // First run: explain what runs where and offer the model download.
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
     });
 
     browser.runtime.onMessage.addListener((message: unknown, sender) => {

@@ -319,16 +319,14 @@ export class MemoryIndex implements CandidateSource {
   /** Logged sentences; each one's `sketch` is a view into `sketches`. */
   private readonly sentences: LoggedSentence[] = [];
   private readonly refIds = new Map<string, number>();
+  /** "seq:i" per sentence id (built once, not per query). */
+  private readonly refs: string[] = [];
   private readonly hashes = new Map<string, number | number[]>();
   private sketches = new Uint32Array(SKETCH_SIZE * 1024);
-  // Band table: open addressing on the 32-bit band hash; per slot a compacted posting range
-  // (CSR: contiguous ids, read sequentially) plus a linked list of postings added since.
-  private slotKey = new Uint32Array(1 << 16);
-  private slotUsed = new Uint8Array(1 << 16);
-  private slotCount = new Uint32Array(1 << 16);
-  private slotStart = new Uint32Array(1 << 16);
-  private slotCompacted = new Uint32Array(1 << 16);
-  private slotHead = new Int32Array(1 << 16).fill(-1);
+  // Band table: open addressing on the 32-bit band hash, one packed row per slot (one cache line
+  // per probe): [key, count (0 = empty), start of its compacted range in `csr`, head of the linked
+  // list of postings added since the last compaction (-1 = none)].
+  private table = MemoryIndex.emptyTable(1 << 16);
   private slotsUsed = 0;
   private csr = new Uint32Array(0);
   private postId = new Uint32Array(1 << 16);
@@ -367,7 +365,9 @@ export class MemoryIndex implements CandidateSource {
     }
     this.sketches.set(l.sketch, id * SKETCH_SIZE);
     this.sentences.push({ ...l, sketch: this.sketches.subarray(id * SKETCH_SIZE, (id + 1) * SKETCH_SIZE) });
-    this.refIds.set(refOf(l.seq, l.i), id);
+    const ref = refOf(l.seq, l.i);
+    this.refs.push(ref);
+    this.refIds.set(ref, id);
     const list = this.hashes.get(hash);
     if (list === undefined) this.hashes.set(hash, id);
     else if (typeof list === 'number') this.hashes.set(hash, [list, id]);
@@ -375,15 +375,24 @@ export class MemoryIndex implements CandidateSource {
     for (const h of bandHashes(l.sketch)) this.post(h, id);
   }
 
-  private slotOf(h: number): number {
-    const mask = this.slotKey.length - 1;
+  private static emptyTable(slots: number): Int32Array {
+    const t = new Int32Array(slots * 4);
+    for (let i = 3; i < t.length; i += 4) t[i] = -1;
+    return t;
+  }
+
+  /** Row offset (slot × 4) of band hash `h`: its row, or the empty row where it would go. */
+  private rowOf(h: number): number {
+    const t = this.table;
+    const mask = (t.length >> 2) - 1;
+    const key = h | 0;
     let i = (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
-    while (this.slotUsed[i] && this.slotKey[i] !== h) i = (i + 1) & mask;
-    return i;
+    while (t[i * 4 + 1] !== 0 && t[i * 4] !== key) i = (i + 1) & mask;
+    return i * 4;
   }
 
   private post(h: number, id: number): void {
-    if ((this.slotsUsed + 1) * 2 > this.slotKey.length) this.growSlots();
+    if ((this.slotsUsed + 1) * 4 > (this.table.length >> 2) * 3) this.growSlots(); // load ≤ 0.75
     if (this.posts >= this.postId.length) {
       const ids = new Uint32Array(this.postId.length * 2);
       ids.set(this.postId);
@@ -392,66 +401,59 @@ export class MemoryIndex implements CandidateSource {
       next.set(this.postNext);
       this.postNext = next;
     }
-    const slot = this.slotOf(h);
-    if (!this.slotUsed[slot]) {
-      this.slotUsed[slot] = 1;
-      this.slotKey[slot] = h;
+    const row = this.rowOf(h);
+    const t = this.table;
+    if (t[row + 1] === 0) {
+      t[row] = h | 0;
       this.slotsUsed++;
     }
     const p = this.posts++;
     this.postId[p] = id;
-    this.postNext[p] = this.slotHead[slot]!;
-    this.slotHead[slot] = p;
-    this.slotCount[slot]!++;
+    this.postNext[p] = t[row + 3]!;
+    t[row + 3] = p;
+    t[row + 1]!++;
   }
 
   private growSlots(): void {
-    this.compact(); // moves every posting into the CSR array, so only per-slot ranges move
-    const old = { key: this.slotKey, used: this.slotUsed, count: this.slotCount, start: this.slotStart };
-    const size = old.key.length * 2;
-    this.slotKey = new Uint32Array(size);
-    this.slotUsed = new Uint8Array(size);
-    this.slotCount = new Uint32Array(size);
-    this.slotStart = new Uint32Array(size);
-    this.slotCompacted = new Uint32Array(size);
-    this.slotHead = new Int32Array(size).fill(-1);
-    for (let i = 0; i < old.key.length; i++) {
-      if (!old.used[i]) continue;
-      const slot = this.slotOf(old.key[i]!);
-      this.slotUsed[slot] = 1;
-      this.slotKey[slot] = old.key[i]!;
-      this.slotCount[slot] = old.count[i]!;
-      this.slotCompacted[slot] = old.count[i]!;
-      this.slotStart[slot] = old.start[i]!;
+    this.compact(); // every posting into the CSR array: only [key, count, start] move
+    const old = this.table;
+    this.table = MemoryIndex.emptyTable((old.length >> 2) * 2);
+    for (let r = 0; r < old.length; r += 4) {
+      if (old[r + 1] === 0) continue;
+      const row = this.rowOf(old[r]! >>> 0);
+      this.table[row] = old[r]!;
+      this.table[row + 1] = old[r + 1]!;
+      this.table[row + 2] = old[r + 2]!;
     }
   }
 
-  /** Move all postings into one contiguous array, grouped by slot (cheap: O(postings)). */
+  /** Move all postings into one contiguous array, grouped by slot (O(postings)). */
   private compact(): void {
     if (this.posts === 0) return;
+    const t = this.table;
     const csr = new Uint32Array(this.csr.length + this.posts);
     let at = 0;
-    for (let slot = 0; slot < this.slotKey.length; slot++) {
-      if (!this.slotUsed[slot]) continue;
+    const fresh: number[] = [];
+    for (let row = 0; row < t.length; row += 4) {
+      const count = t[row + 1]!;
+      if (count === 0) continue;
+      fresh.length = 0;
+      for (let p = t[row + 3]!; p !== -1; p = this.postNext[p]!) fresh.push(this.postId[p]!);
       const start = at;
-      const old = this.slotCompacted[slot]!;
-      csr.set(this.csr.subarray(this.slotStart[slot]!, this.slotStart[slot]! + old), at);
+      const old = count - fresh.length;
+      csr.set(this.csr.subarray(t[row + 2]!, t[row + 2]! + old), at);
       at += old;
       // The linked list is newest first; append oldest first.
-      const fresh: number[] = [];
-      for (let p = this.slotHead[slot]!; p !== -1; p = this.postNext[p]!) fresh.push(this.postId[p]!);
       for (let k = fresh.length - 1; k >= 0; k--) csr[at++] = fresh[k]!;
-      this.slotStart[slot] = start;
-      this.slotCompacted[slot] = at - start;
-      this.slotHead[slot] = -1;
+      t[row + 2] = start;
+      t[row + 3] = -1;
     }
     this.csr = csr;
     this.posts = 0;
   }
 
   private ref(id: number): string {
-    const l = this.sentences[id]!;
-    return refOf(l.seq, l.i);
+    return this.refs[id]!;
   }
 
   async byHash(hashes: readonly string[]) {
@@ -468,22 +470,26 @@ export class MemoryIndex implements CandidateSource {
     if (this.scratch.length < this.sentences.length) this.scratch = new Uint16Array(Math.max(this.sentences.length, this.scratch.length * 2));
     const counts = this.scratch;
     const csr = this.csr;
+    const t = this.table;
     const touched: number[] = [];
     return sketches.map((s) => {
       touched.length = 0;
       for (const h of bandHashes(s)) {
-        const slot = this.slotOf(h);
-        if (!this.slotUsed[slot] || this.slotCount[slot]! > this.maxPosting) continue;
-        const start = this.slotStart[slot]!;
-        const end = start + this.slotCompacted[slot]!;
-        for (let p = start; p < end; p++) {
-          const id = csr[p]!;
+        const row = this.rowOf(h);
+        const count = t[row + 1]!;
+        if (count === 0 || count > this.maxPosting) continue;
+        let fresh = 0;
+        for (let p = t[row + 3]!; p !== -1; p = this.postNext[p]!) {
+          const id = this.postId[p]!;
           const c = counts[id]!;
           counts[id] = c + 1;
           if (c === 0) touched.push(id);
+          fresh++;
         }
-        for (let p = this.slotHead[slot]!; p !== -1; p = this.postNext[p]!) {
-          const id = this.postId[p]!;
+        const start = t[row + 2]!;
+        const end = start + count - fresh;
+        for (let p = start; p < end; p++) {
+          const id = csr[p]!;
           const c = counts[id]!;
           counts[id] = c + 1;
           if (c === 0) touched.push(id);
