@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { createKeepAlive } from '@/lib/background/keep-alive';
 import { serveGeneratePort } from '@/lib/background/generate-port';
+import { applyRetention } from '@/lib/background/ledger-requests';
 import { createRequestHandler } from '@/lib/background/request-handler';
 import { DTYPE_FILE, DTYPES, resolveModel } from '@/lib/engine/catalogue';
 import { EngineService } from '@/lib/engine/engine-service';
@@ -70,6 +71,12 @@ export default defineBackground({
         const { privacyMode, retentionDays } = await readSettings();
         return { privacyMode, retentionDays };
       },
+    });
+
+    // Retention also applies when the browser starts, not only after the next acceptance.
+    browser.runtime.onStartup.addListener(async () => {
+      const { retentionDays } = await readSettings();
+      await applyRetention(openOwnLedger(), retentionDays);
     });
 
     // First run: explain what runs where and offer the model download.
