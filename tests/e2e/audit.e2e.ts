@@ -162,6 +162,8 @@ describe('audit page in Chromium', () => {
     // Accessibility: no serious or critical axe findings with the result shown.
     const scan = await new AxeBuilder({ page: audit }).analyze();
     expect(scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    // README screenshot: the audited draft with its hover card open.
+    await audit.screenshot({ path: resolve('docs/screenshots/audit.png'), fullPage: true });
 
     // The list now shows the document's AI share from this audit.
     await audit.reload();
