@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import type { AuditAttribution, AuditDocument, AuditKind, AuditSentence, AuditVerifyResult } from '@/lib/messaging';
-import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel } from './AuditSentenceCard';
+import { t } from '@/lib/i18n';
+import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel, tWith } from './AuditSentenceCard';
 import './AuditView.css';
 
 export { KIND_TEXT, sentenceLabel };
@@ -39,26 +40,30 @@ export interface AuditViewProps {
 
 function share(doc: AuditDocument): string {
   const a = doc.lastAudit;
-  if (!a) return 'Not audited yet: paste its text below';
-  return `${a.aiSentences} of ${a.sentences} sentences (${pct(a.sentences ? a.aiSentences / a.sentences : 0)}), ${pct(
-    a.characters ? a.aiCharacters / a.characters : 0,
-  )} of characters`;
+  if (!a) return t('auditNotAudited');
+  return t(
+    'auditDocumentShare',
+    a.aiSentences,
+    a.sentences,
+    pct(a.sentences ? a.aiSentences / a.sentences : 0),
+    pct(a.characters ? a.aiCharacters / a.characters : 0),
+  );
 }
 
 function DocumentList({ documents, selectedKey, onSelectDocument }: Pick<AuditViewProps, 'documents' | 'selectedKey' | 'onSelectDocument'>) {
-  if (!documents) return <p>Loading documents…</p>;
-  if (!documents.length) return <p>No AI suggestions have been accepted yet.</p>;
+  if (!documents) return <p>{t('auditLoadingDocuments')}</p>;
+  if (!documents.length) return <p>{t('auditNoDocuments')}</p>;
   return (
     <table class="documents" data-testid="audit-documents">
-      <caption>Documents with accepted AI suggestions</caption>
+      <caption>{t('auditDocumentsCaption')}</caption>
       <thead>
         <tr>
-          <th scope="col">Document</th>
-          <th scope="col">Accepted suggestions</th>
-          <th scope="col">AI sentences logged</th>
-          <th scope="col">AI share (last audit)</th>
+          <th scope="col">{t('auditColumnDocument')}</th>
+          <th scope="col">{t('auditColumnAccepted')}</th>
+          <th scope="col">{t('auditColumnSentences')}</th>
+          <th scope="col">{t('auditColumnShare')}</th>
           <th scope="col">
-            <span class="visually-hidden">Select</span>
+            <span class="visually-hidden">{t('auditColumnSelect')}</span>
           </th>
         </tr>
       </thead>
@@ -66,17 +71,15 @@ function DocumentList({ documents, selectedKey, onSelectDocument }: Pick<AuditVi
         {documents.map((d) => (
           <tr key={d.key} data-testid="audit-document" aria-current={d.key === selectedKey ? 'true' : undefined}>
             <th scope="row">
-              <span class="title">{d.title || '(untitled)'}</span>
+              <span class="title">{d.title || t('auditUntitled')}</span>
               <span class="key">{d.key}</span>
             </th>
             <td>{d.entries}</td>
-            <td>
-              {d.sentences} ({d.characters} characters)
-            </td>
+            <td>{t('auditDocumentSentences', d.sentences, d.characters)}</td>
             <td data-testid="audit-document-share">{share(d)}</td>
             <td>
               <button type="button" onClick={() => onSelectDocument(d.key)} aria-pressed={d.key === selectedKey}>
-                {d.key === selectedKey ? 'Selected' : 'Audit'}
+                {d.key === selectedKey ? t('auditSelected') : t('auditSelect')}
                 <span class="visually-hidden"> {d.title || d.key}</span>
               </button>
             </td>
@@ -122,23 +125,20 @@ function Figures({ a }: { a: AuditAttribution }) {
   return (
     <div class="figures">
       <p data-testid="audit-share">
-        <strong>AI share:</strong> {f.aiSentences} of {f.sentences} sentences ({pct(f.aiSentenceShare)}), {pct(f.aiCharacterShare)} of
-        characters.
+        <strong>{t('auditShareLabel')}</strong> {t('auditShare', f.aiSentences, f.sentences, pct(f.aiSentenceShare), pct(f.aiCharacterShare))}
       </p>
       <p data-testid="audit-human-touch">
-        <strong>Human touch:</strong> {pct(f.humanTouch)} of the text was written or changed by the writer (not-logged sentences plus
-        the changed share of edited AI sentences).
+        <strong>{t('auditHumanTouchLabel')}</strong> {t('auditHumanTouch', pct(f.humanTouch))}
       </p>
-      <ul class="legend" aria-label="Categories">
+      <ul class="legend" aria-label={t('auditLegendLabel')}>
         {(Object.keys(KIND_TEXT) as AuditKind[]).map((k) => (
           <li key={k} class={`kind-${k}`} data-testid={`audit-count-${k}`}>
-            <span class="swatch" aria-hidden="true" /> {KIND_TEXT[k]}: {f.kinds[k].sentences}
+            <span class="swatch" aria-hidden="true" /> {t('auditLegendCount', KIND_TEXT[k], f.kinds[k].sentences)}
           </li>
         ))}
       </ul>
       <p class="caveat" data-testid="audit-caveat">
-        “Not logged” means no accepted AI suggestion matches the sentence. It is not proof of human writing: text pasted from elsewhere,
-        or produced with other tools, is never seen by the ledger.
+        {t('auditCaveat')}
       </p>
     </div>
   );
@@ -147,15 +147,15 @@ function Figures({ a }: { a: AuditAttribution }) {
 function SentenceTable({ sentences }: { sentences: AuditSentence[] }) {
   return (
     <table class="sentences" data-testid="audit-sentence-table">
-      <caption>Sentences</caption>
+      <caption>{t('auditSentencesCaption')}</caption>
       <thead>
         <tr>
-          <th scope="col">#</th>
-          <th scope="col">Category</th>
-          <th scope="col">Model</th>
-          <th scope="col">Action</th>
-          <th scope="col">Accepted</th>
-          <th scope="col">Sentence</th>
+          <th scope="col">{t('auditColumnNumber')}</th>
+          <th scope="col">{t('auditColumnCategory')}</th>
+          <th scope="col">{t('auditColumnModel')}</th>
+          <th scope="col">{t('auditColumnAction')}</th>
+          <th scope="col">{t('auditColumnAcceptedAt')}</th>
+          <th scope="col">{t('auditColumnSentence')}</th>
         </tr>
       </thead>
       <tbody>
@@ -179,16 +179,16 @@ function VerifyLine({ verify }: { verify: AuditVerifyResult | null }) {
   if (verify.ok) {
     return (
       <p class="verified" role="status" data-testid="audit-verify-result">
-        Verified: {verify.entries} entries
-        {verify.headSeq !== null ? `, signed head #${verify.headSeq}` : ''}
-        {verify.keyId ? ` (key ${verify.keyId.slice(0, 16)})` : ''}
-        {verify.pruned ? `; ${verify.pruned} older entries pruned by retention under a signed checkpoint` : ''}.
+        {t('auditVerified', verify.entries)}
+        {verify.headSeq !== null ? `, ${t('auditVerifiedHead', verify.headSeq)}` : ''}
+        {verify.keyId ? ` ${t('auditVerifiedKey', verify.keyId.slice(0, 16))}` : ''}
+        {verify.pruned ? `; ${t('auditVerifiedPruned', verify.pruned)}` : ''}.
       </p>
     );
   }
   return (
     <p class="broken" role="alert" data-testid="audit-verify-result">
-      Not verified: the ledger breaks at entry {verify.brokenAt}: {verify.reason}.
+      {t('auditNotVerified', verify.brokenAt, verify.reason)}
     </p>
   );
 }
@@ -197,7 +197,7 @@ export function AuditView(p: AuditViewProps): JSX.Element {
   const selected = p.documents?.find((d) => d.key === p.selectedKey) ?? null;
   return (
     <main class="audit">
-      <h1>Disclosure audit</h1>
+      <h1>{t('auditTitle')}</h1>
       {p.error && (
         <p role="alert" class="broken">
           {p.error}
@@ -205,27 +205,27 @@ export function AuditView(p: AuditViewProps): JSX.Element {
       )}
 
       <section aria-labelledby="documents-heading">
-        <h2 id="documents-heading">Documents</h2>
+        <h2 id="documents-heading">{t('auditDocumentsHeading')}</h2>
         <DocumentList documents={p.documents} selectedKey={p.selectedKey} onSelectDocument={p.onSelectDocument} />
         {p.selectedKey && (
           <p>
-            Auditing <strong data-testid="audit-selected">{selected?.title || p.selectedKey}</strong>{' '}
+            {tWith('auditAuditing', <strong data-testid="audit-selected">{selected?.title || p.selectedKey}</strong>)}{' '}
             <button type="button" onClick={() => p.onSelectDocument(null)}>
-              Audit against the whole ledger instead
+              {t('auditWholeLedger')}
             </button>
           </p>
         )}
       </section>
 
       <section aria-labelledby="text-heading">
-        <h2 id="text-heading">Text</h2>
+        <h2 id="text-heading">{t('auditTextHeading')}</h2>
         <form
           onSubmit={(e) => {
             e.preventDefault();
             p.onAnalyze();
           }}
         >
-          <label for="audit-text">Paste the document’s current text</label>
+          <label for="audit-text">{t('auditTextLabel')}</label>
           <textarea
             id="audit-text"
             data-testid="audit-text"
@@ -234,14 +234,14 @@ export function AuditView(p: AuditViewProps): JSX.Element {
             onInput={(e) => p.onTextChange((e.currentTarget as HTMLTextAreaElement).value)}
           />
           <button type="submit" data-testid="audit-analyze" disabled={p.analyzing || !p.text.trim()}>
-            {p.analyzing ? 'Analyzing…' : 'Analyze'}
+            {p.analyzing ? t('auditAnalyzing') : t('auditAnalyze')}
           </button>
         </form>
         {p.attribution && (
           <div data-testid="audit-result" aria-live="polite">
             <Figures a={p.attribution} />
-            <h3>Highlighted text</h3>
-            <p class="hint">Hover over or tab to a sentence to see where it came from.</p>
+            <h3>{t('auditHighlightedHeading')}</h3>
+            <p class="hint">{t('auditHighlightedHint')}</p>
             <Highlighted text={p.text} sentences={p.attribution.sentences} />
             <SentenceTable sentences={p.attribution.sentences} />
           </div>
@@ -249,23 +249,23 @@ export function AuditView(p: AuditViewProps): JSX.Element {
       </section>
 
       <section aria-labelledby="verify-heading">
-        <h2 id="verify-heading">Verify the record</h2>
+        <h2 id="verify-heading">{t('auditVerifyHeading')}</h2>
         <button type="button" onClick={p.onVerify} disabled={p.verifying} data-testid="audit-verify">
-          {p.verifying ? 'Verifying…' : 'Verify the ledger'}
+          {p.verifying ? t('auditVerifying') : t('auditVerify')}
         </button>
         <VerifyLine verify={p.verify} />
       </section>
 
       <section aria-labelledby="export-heading">
-        <h2 id="export-heading">Export for this document</h2>
-        {!p.selectedKey && <p>Select a document above to export its report.</p>}
-        <div class="buttons" role="group" aria-label="Export formats">
+        <h2 id="export-heading">{t('auditExportHeading')}</h2>
+        {!p.selectedKey && <p>{t('auditExportSelectFirst')}</p>}
+        <div class="buttons" role="group" aria-label={t('auditExportFormats')}>
           {(
             [
-              ['json', 'Report (JSON, verifiable)'],
-              ['csv', 'Sentences (CSV)'],
-              ['markdown', 'Disclosure (Markdown)'],
-              ['html', 'Disclosure (HTML)'],
+              ['json', t('auditExportJson')],
+              ['csv', t('auditExportCsv')],
+              ['markdown', t('auditExportMarkdown')],
+              ['html', t('auditExportHtml')],
             ] as const
           ).map(([kind, label]) => (
             <button key={kind} type="button" disabled={!p.selectedKey} onClick={() => p.onExport(kind)} data-testid={`audit-export-${kind}`}>
@@ -278,18 +278,16 @@ export function AuditView(p: AuditViewProps): JSX.Element {
             {p.statement}
           </blockquote>
         )}
-        <p class="hint">
-          Anyone can check a JSON report without the extension: <code>npm run verify -- report.json</code>.
-        </p>
+        <p class="hint">{tWith('auditExportHint', <code>npm run verify -- report.json</code>)}</p>
       </section>
 
       <section aria-labelledby="backup-heading">
-        <h2 id="backup-heading">Backup and restore</h2>
+        <h2 id="backup-heading">{t('auditBackupHeading')}</h2>
         <button type="button" onClick={p.onBackup} data-testid="audit-backup">
-          Download a backup of the whole ledger
+          {t('auditBackupButton')}
         </button>
         <div class="restore">
-          <label for="audit-restore-file">Restore from a backup file</label>
+          <label for="audit-restore-file">{t('auditRestoreLabel')}</label>
           <input
             id="audit-restore-file"
             type="file"
@@ -304,7 +302,7 @@ export function AuditView(p: AuditViewProps): JSX.Element {
           />
           <label class="inline">
             <input type="checkbox" checked={p.replace} onChange={(e) => p.onReplaceChange((e.currentTarget as HTMLInputElement).checked)} />{' '}
-            Replace this browser’s ledger with the backup (otherwise only a continuation of it is accepted)
+            {t('auditReplaceLabel')}
           </label>
         </div>
         {p.notice && (

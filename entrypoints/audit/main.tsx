@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { AuditView, type AuditViewProps, type ExportKind } from '@/components/AuditView';
+import { t } from '@/lib/i18n';
 import type { AuditExportFile, Request, Response } from '@/lib/messaging';
 
 /** The audit page: state and messaging only; the view is components/AuditView. */
@@ -45,9 +46,9 @@ async function loadDocuments(): Promise<void> {
   try {
     const r = await send({ type: 'audit.documents' });
     if (r.ok) set({ documents: r.documents });
-    else set({ error: `The ledger could not be read: ${r.error}` });
+    else set({ error: t('auditErrorLedgerUnreadable', r.error) });
   } catch (error) {
-    set({ error: `The background is not answering: ${error instanceof Error ? error.message : String(error)}` });
+    set({ error: t('auditErrorNoBackground', error instanceof Error ? error.message : String(error)) });
   }
 }
 
@@ -78,13 +79,13 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
     const r = await send({ type: 'audit.report', documentKey: state.selectedKey, text: state.text.trim() ? state.text : null });
     if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
     download(r.files[kind]);
-    set({ statement: r.statement, notice: { kind: 'ok', text: `Exported ${r.files[kind].name}.` } });
+    set({ statement: r.statement, notice: { kind: 'ok', text: t('auditExported', r.files[kind].name) } });
   },
   onBackup: async () => {
     const r = await send({ type: 'audit.backup' });
     if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
     download(r.file);
-    set({ notice: { kind: 'ok', text: `Backup of ${r.entries} entries saved as ${r.file.name}.` } });
+    set({ notice: { kind: 'ok', text: t('auditBackupSaved', r.entries, r.file.name) } });
   },
   onRestore: async (file, replace) => {
     const backup = await file.text();
@@ -95,8 +96,8 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
         kind: 'ok',
         text:
           r.mode === 'up-to-date'
-            ? 'This ledger already holds everything in the backup.'
-            : `Restored ${r.imported} entries (${r.total} in the ledger now). The backup verified before anything was written.`,
+            ? t('auditRestoreUpToDate')
+            : t('auditRestored', r.imported, r.total),
       },
     });
     void loadDocuments();

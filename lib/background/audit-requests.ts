@@ -1,4 +1,5 @@
 import { REWRITE_ACTIONS } from '../engine/actions';
+import { t } from '../i18n';
 import { LedgerWriteError, type LedgerEntry } from '../ledger';
 import { auditFigures } from '../ledger/audit';
 import { backupToJson, exportBackup, restoreBackup, RestoreError } from '../ledger/backup';
@@ -12,7 +13,7 @@ function failure(error: unknown): Failure {
   if (error instanceof RestoreError) return { ok: false, code: 'refused', error: error.message };
   if (error instanceof ReportError) return { ok: false, code: 'unverified', error: error.message };
   if (error instanceof LedgerWriteError && error.code === 'quota') {
-    return { ok: false, code: 'quota', error: 'The browser storage is full. Free some space and try again.' };
+    return { ok: false, code: 'quota', error: t('auditErrorQuota') };
   }
   return { ok: false, code: 'unknown', error: error instanceof Error ? error.message : String(error) };
 }
