@@ -123,7 +123,8 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
     if (handled) event.preventDefault();
   };
 
-  const acceptable = (index: number) => phase === 'ready' || (streaming && index < variants.length - 1);
+  // Accepting needs the final list (the insertion range and model come with it).
+  const acceptable = (index: number) => phase === 'ready' && index < variants.length;
   const overLimit = (variant: VariantView) => limit !== null && variant.length !== null && variant.length > limit.limit;
 
   return (

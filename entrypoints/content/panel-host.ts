@@ -16,7 +16,8 @@ export class PanelHost {
   private ui: MountedPanel | null = null;
   private stopPositioning: (() => void) | null = null;
 
-  show(props: SuggestionPanelProps, anchor: HTMLElement, caretRect: () => DOMRect | null): void {
+  /** Shows the panel at the caret; `onAnchorGone` runs when the field leaves the page. */
+  show(props: SuggestionPanelProps, anchor: HTMLElement, caretRect: () => DOMRect | null, onAnchorGone: () => void): void {
     const ui = this.ensureMounted(anchor.ownerDocument);
     // The panel reads in the field's direction (Arabic or Hebrew pages get a right-to-left panel).
     ui.uiContainer.dir = getComputedStyle(anchor).direction === 'rtl' ? 'rtl' : 'ltr';
@@ -28,6 +29,10 @@ export class PanelHost {
       contextElement: anchor,
     };
     this.stopPositioning = autoUpdate(reference, floating, () => {
+      if (!anchor.isConnected) {
+        onAnchorGone();
+        return;
+      }
       void computePosition(reference, floating, {
         strategy: 'fixed',
         placement: 'bottom-start',

@@ -122,7 +122,7 @@ export class SuggestionController {
   /** Starts a suggestion at the focused field (pause timer, shortcut, or an action button). */
   suggest(requested: ActionId | null, trigger: 'pause' | 'shortcut' | 'panel'): void {
     const field = this.field;
-    if (!field || !field.element.isConnected || this.settings.disabledSites.includes(location.hostname)) return;
+    if (!field || !field.element.isConnected) return;
     const snapshot = field.adapter.read(field.element);
     // A pause in an empty field is not a request for text; the shortcut is.
     if (trigger === 'pause' && snapshot.text.trim().length === 0) return;
@@ -180,7 +180,7 @@ export class SuggestionController {
     this.view = view;
     if (wasOpen) this.panel.update(this.panelProps());
     else {
-      this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element));
+      this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element), () => this.close());
       void this.showDisclosure(request);
     }
   }
@@ -231,6 +231,11 @@ export class SuggestionController {
 
   private onGenerateMessage(request: RunningRequest, message: GenerateServerMessage): void {
     if (this.request !== request || !this.view) return;
+    // The field left the page (a composer closed, a SPA navigated): nothing to suggest into.
+    if (!request.field.element.isConnected) {
+      this.close();
+      return;
+    }
     switch (message.type) {
       case 'progress':
         this.setView({

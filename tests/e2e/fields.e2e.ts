@@ -202,12 +202,8 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
       await page.keyboard.type(' Then', { delay: 15 });
       await page.getByTestId('suggestion-panel').waitFor({ state: 'visible', timeout: 30_000 });
       await page.evaluate(() => document.getElementById('doomed')!.remove());
-      // The stream finishes; accepting now inserts nothing anywhere and says why; Esc closes.
-      await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 30_000 });
-      await page.keyboard.press('Tab');
-      await expect.poll(() => page.getByTestId('panel-notice').count()).toBeGreaterThan(0);
-      await page.keyboard.press('Escape');
-      await expect.poll(() => page.getByTestId('suggestion-panel').count()).toBe(0);
+      // The panel closes by itself: there is nothing left to insert into, and it must not cover the page.
+      await expect.poll(() => page.getByTestId('suggestion-panel').count(), { timeout: 30_000 }).toBe(0);
       expect(await valueOf(page, '#other')).toBe('The budget was approved.');
       const { before, suggestion } = await typeAndSuggest(page, '#other', ' Then');
       await page.keyboard.press('Tab');
