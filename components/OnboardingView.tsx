@@ -15,7 +15,7 @@ export function OnboardingView({ runtime, engine, onDownload, onOpenOptions }: O
   const device = runtime ? (runtime.device === 'webgpu' ? 'WebGPU' : 'WASM (CPU)') : '…';
   const busy = engine?.state === 'loading';
   return (
-    <main class="onboarding">
+    <main class="page onboarding">
       <h1>{t('onboardingTitle')}</h1>
       <p>{t('onboardingLocal')}</p>
       <p>{t('onboardingLedger')}</p>

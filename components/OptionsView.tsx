@@ -43,7 +43,7 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
   const selectedId = settings.modelId === '' ? props.defaultModelId : catalogued ? catalogued.id : 'custom';
   const selected = models.find((model) => model.id === selectedId) ?? null;
   return (
-    <main class="options">
+    <main class="page options">
       <h1>{t('optionsTitle')}</h1>
       <p role="status" aria-live="polite" class="saved" data-testid="options-status">
         {props.status ?? ''}

@@ -4,6 +4,7 @@ import { OnboardingView } from '@/components/OnboardingView';
 import type { EngineRuntime, EngineStatus, Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { SuggestionController } from '../content/suggestion-controller';
+import '@/assets/page.css';
 import './style.css';
 
 const app = document.getElementById('app')!;

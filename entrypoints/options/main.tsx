@@ -8,7 +8,7 @@ import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { t } from '@/lib/i18n';
 import type { EngineStatus, Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
-import './style.css';
+import '@/assets/page.css';
 
 const app = document.getElementById('app')!;
 

@@ -8,6 +8,7 @@ import { preparePrompt } from './prompts';
 import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from './request-queue';
 import type { ModelSpec, TextGenerator } from './text-generator';
 import { dedupeVariants, variantPlans } from './variants';
+import { fnv1a } from '../seeded';
 
 /** What to load now, and why (shown as is by the popup and options page). */
 export interface ResolvedSpec {
@@ -256,7 +257,7 @@ export class EngineService {
       ...(prompt.limit !== undefined ? { limit: prompt.limit } : {}),
     };
     const maxNewTokens = Math.min(prompt.maxNewTokens, limits.maxNewTokens);
-    const plans = variantPlans(request.variants, hashSeed(request.requestId));
+    const plans = variantPlans(request.variants, fnv1a(request.requestId));
     let finished: string[] = [];
     let tokens = 0;
     let firstTokenAt: number | null = null;
@@ -330,13 +331,6 @@ function modelInfo(spec: ModelSpec): ModelInfo {
 function shortMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-/** A stable 32-bit seed from the request id, so a variant can be reproduced from the log. */
-function hashSeed(text: string): number {
-  let hash = 2166136261;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
 }
 
 /** A failure in words the panel shows as is, and whether "Try again" makes sense. */

@@ -452,38 +452,21 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
     };
   }
 
-  if (action === 'headline') {
-    const limit = clampLimit(input.limit, HEADLINE_MAX_CHARS, HEADLINE_MAX_CHARS);
-    const source = textToSum(text, selection, 'there is no text to write a headline for');
-    const content = [
-      fenced('Text:', source),
-      `Task: Write one headline for this text, at most ${limit} characters long, in the language of the text. Reply with the headline only, without quotation marks.`,
-    ].join('\n\n');
-    const at = selection ?? { start: input.caret, end: input.caret };
+  if (action === 'headline' || action === 'summary') {
+    const headline = action === 'headline';
+    const maximum = headline ? HEADLINE_MAX_CHARS : SUMMARY_MAX_CHARS;
+    const limit = clampLimit(input.limit, maximum, maximum);
+    const source = textToSum(text, selection, headline ? 'there is no text to write a headline for' : 'there is no text to summarise');
+    const task = headline
+      ? `Task: Write one headline for this text, at most ${limit} characters long, in the language of the text. Reply with the headline only, without quotation marks.`
+      : `Task: Write a standfirst for this text: one or two sentences, at most ${limit} characters, that tell the reader what it is about, in the language of the text. Reply with the standfirst only.`;
+    // A headline replaces a selected passage (or goes in at the caret); a standfirst always goes
+    // in at the caret: the writer keeps the text it sums up.
+    const at = headline && selection ? selection : { start: input.caret, end: input.caret };
     return {
       action,
-      messages: [system, { role: 'user', content }],
+      messages: [system, { role: 'user', content: [fenced('Text:', source), task].join('\n\n') }],
       replace: { start: at.start, end: at.end },
-      sourceText: source,
-      contextBefore: '',
-      contextAfter: '',
-      maxNewTokens: suggestedMaxNewTokens(action, source.length, limit),
-      limit,
-    };
-  }
-
-  if (action === 'summary') {
-    const limit = clampLimit(input.limit, SUMMARY_MAX_CHARS, SUMMARY_MAX_CHARS);
-    const source = textToSum(text, selection, 'there is no text to summarise');
-    const content = [
-      fenced('Text:', source),
-      `Task: Write a standfirst for this text: one or two sentences, at most ${limit} characters, that tell the reader what it is about, in the language of the text. Reply with the standfirst only.`,
-    ].join('\n\n');
-    // Inserted at the caret: the writer keeps the text it summarises.
-    return {
-      action,
-      messages: [system, { role: 'user', content }],
-      replace: { start: input.caret, end: input.caret },
       sourceText: source,
       contextBefore: '',
       contextAfter: '',

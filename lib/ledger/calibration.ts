@@ -2,6 +2,7 @@ import { normalizeSentence } from '../text/normalize';
 import { sha256Hex } from '../text/hash';
 import { sketchText, wordEditRatio } from '../text/similarity';
 import { attributeText, MemoryIndex, DEFAULT_THRESHOLDS, type AttributionThresholds, type LoggedSentence } from './attribution';
+import { mulberry32 } from '../seeded';
 
 /**
  * Generated calibration set for attribution thresholds. Same-topic synthetic news
@@ -12,16 +13,8 @@ import { attributeText, MemoryIndex, DEFAULT_THRESHOLDS, type AttributionThresho
 export type EditKind = 'substitute' | 'insert' | 'delete' | 'reorder' | 'mixed';
 export const EDIT_KINDS: readonly EditKind[] = ['substitute', 'insert', 'delete', 'reorder', 'mixed'];
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The calibration set's seeded generator. */
+export const rng = mulberry32;
 
 const DET = ['the', 'a', 'this', 'that', 'its', 'their', 'every', 'one'];
 const ADJ = ['new', 'local', 'public', 'former', 'regional', 'annual', 'early', 'final', 'major', 'small', 'senior', 'federal', 'rising', 'delayed', 'disputed', 'quiet', 'costly', 'northern', 'urgent', 'green'];

@@ -1,4 +1,5 @@
 import { tokenizeWords } from './tokenize';
+import { fnv1a } from '../seeded';
 
 /**
  * Similarity for attributing edited sentences.
@@ -13,15 +14,6 @@ export const SKETCH_SIZE = 64;
 export const BAND_ROWS = 2;
 export const BAND_COUNT = Math.floor(SKETCH_SIZE / BAND_ROWS); // 32
 
-/** FNV-1a 32-bit over UTF-16 code units. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** murmur3 finaliser: a good 32-bit mixer. */
 function fmix32(x: number): number {
