@@ -6,29 +6,11 @@
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AutoTokenizer } from '@huggingface/transformers';
-import { cleanOutput } from '../../lib/engine/clean-output';
-import { preparePrompt } from '../../lib/engine/prompts';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
-import { greedyTokensInNode, TINY_MODEL_ID, TINY_MODEL_ROOT, useModelHost, type TinyDtype } from '../support/tiny-model';
+import { expectedGreedyText, TINY_MODEL_ID, TINY_MODEL_ROOT, type TinyDtype } from '../support/tiny-model';
 import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
 import { continueRequest, engineRequest, generateViaPort, openLab, setTestSeams } from './support/engine-helpers';
-
-/** What the engine should show for a greedy continuation, computed in Node with onnxruntime-node. */
-async function expectedGreedyText(text: string, dtype: TinyDtype, maxNewTokensCap: number, host: ModelHost): Promise<string> {
-  const prompt = preparePrompt({ action: 'continue', text, caret: text.length, selection: null });
-  const maxNewTokens = Math.min(prompt.maxNewTokens, maxNewTokensCap);
-  const tokens = await greedyTokensInNode(prompt.messages, maxNewTokens, { dtype });
-  useModelHost(host.origin);
-  const tokenizer = await AutoTokenizer.from_pretrained(TINY_MODEL_ID);
-  const raw = tokenizer.decode(tokens, { skip_special_tokens: true });
-  return cleanOutput(
-    raw,
-    { action: prompt.action, sourceText: prompt.sourceText, contextBefore: prompt.contextBefore, finished: tokens.length < maxNewTokens },
-    { final: true },
-  );
-}
 
 describe('WebGPU through SwiftShader (Chromium)', () => {
   let pages: StaticServer;
@@ -72,7 +54,7 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
 
     const status = await engineRequest(lab, { type: 'engine.status' });
     expect(status).toMatchObject({ state: 'ready', model: { backend: 'webgpu', dtype } });
-    const expected = await expectedGreedyText(typed, dtype, 96, host);
+    const expected = await expectedGreedyText(typed, dtype, 96, host.origin);
     expect(expected.length).toBeGreaterThan(0);
     expect(shown).toBe(expected);
     await page.close();

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
-import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
+import { expectedGreedyText, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { isLocal, launchExtension, requestsLeavingMachine, setSettings, type LaunchedExtension } from './support/browser';
 
 /**
@@ -29,6 +29,18 @@ describe('walking skeleton in Chromium', () => {
     await page.goto(`${pages.origin}/index.html`);
   });
 
+  /** The engine's status, as the popup asks for it. */
+  async function extensionStatus(): Promise<unknown> {
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    const status = await popup.evaluate(() => {
+      const { chrome } = globalThis as unknown as { chrome: { runtime: { sendMessage(message: object): Promise<unknown> } } };
+      return chrome.runtime.sendMessage({ type: 'engine.status' });
+    });
+    await popup.close();
+    return status;
+  }
+
   afterAll(async () => {
     if (!closed) await browser?.close();
     await host?.close();
@@ -49,6 +61,11 @@ describe('walking skeleton in Chromium', () => {
     await accept.waitFor({ state: 'visible', timeout: 120_000 });
     const suggestion = (await page.getByTestId('suggestion-variant').first().locator('.text').textContent()) ?? '';
     expect(suggestion.trim().length).toBeGreaterThan(0);
+    // The first variant is greedy: token for token what onnxruntime-node gives for the same
+    // prompt (here on WASM, q8, the default without WebGPU).
+    const status = await extensionStatus();
+    expect(status).toMatchObject({ state: 'ready', model: { id: TINY_MODEL_ID, backend: 'wasm', dtype: 'q8' } });
+    expect(suggestion).toBe(await expectedGreedyText(typed, 'q8', 96, host.origin));
 
     await page.keyboard.press('Tab');
     await expect.poll(() => story.inputValue()).toBe(typed + suggestion);

@@ -17,6 +17,8 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
+import { cleanOutput } from '../../lib/engine/clean-output';
+import { preparePrompt } from '../../lib/engine/prompts';
 
 export const TINY_MODEL_ID = 'ledgerline-test/tiny-chat';
 export const TINY_MODEL_REVISION = 'main';
@@ -141,4 +143,22 @@ export async function greedyTokensInNode(
   } finally {
     await loaded.dispose();
   }
+}
+
+/**
+ * What the engine shows for a greedy continuation of `text` (its first variant), computed in Node
+ * with onnxruntime-node: same prompt, same tokens, same cleaning.
+ */
+export async function expectedGreedyText(text: string, dtype: TinyDtype, maxNewTokensCap: number, hostOrigin: string): Promise<string> {
+  const prompt = preparePrompt({ action: 'continue', text, caret: text.length, selection: null });
+  const maxNewTokens = Math.min(prompt.maxNewTokens, maxNewTokensCap);
+  const tokens = await greedyTokensInNode(prompt.messages, maxNewTokens, { dtype });
+  useModelHost(hostOrigin);
+  const tokenizer = await AutoTokenizer.from_pretrained(TINY_MODEL_ID);
+  const raw = tokenizer.decode(tokens, { skip_special_tokens: true });
+  return cleanOutput(
+    raw,
+    { action: prompt.action, sourceText: prompt.sourceText, contextBefore: prompt.contextBefore, finished: tokens.length < maxNewTokens },
+    { final: true },
+  );
 }
