@@ -72,7 +72,8 @@ function statusText(props: SuggestionPanelProps): string {
     case 'generating':
       return t('statusGenerating');
     case 'ready':
-      return props.variants.length === 0 ? '' : t('statusReady', props.variants.length);
+      if (props.variants.length === 0) return '';
+      return props.variants.length === 1 ? t('statusReadyOne') : t('statusReady', props.variants.length);
     case 'error':
       return '';
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
@@ -51,6 +52,10 @@ describe('editors end to end (built extension, tiny model)', () => {
           const before = await modelText(page, editor);
           const suggestion = await waitForSuggestion(frame);
           expect(suggestion.trim().length, `${editor.label} round ${round} ${where}`).toBeGreaterThan(0);
+          // README screenshot: the panel in a rich editor of the kind CMSs embed.
+          if (editor.page === 'tiptap' && round === 0 && where === 'end') {
+            await page.screenshot({ path: resolve('docs/screenshots/panel-tiptap.png') });
+          }
           await page.keyboard.press('Tab');
           const expected = insertedAfter(before, typed, suggestion);
           await expect.poll(() => modelText(page, editor).then(norm), { timeout: 10_000 }).toBe(expected);
