@@ -95,6 +95,7 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
               <option value="auto">{t('optionsAuto')}</option>
               <option value="webgpu">WebGPU</option>
               <option value="wasm">WASM (CPU)</option>
+              <option value="builtin">{t('optionsDeviceBuiltin')}</option>
             </select>
           </label>
           <label>

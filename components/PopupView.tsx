@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { t } from '@/lib/i18n';
-import type { EngineStatus, LedgerSummary } from '@/lib/messaging';
+import type { EngineStatus, LedgerSummary, ModelInfo } from '@/lib/messaging';
 
 export interface PopupViewProps {
   engine: EngineStatus | null;
@@ -11,6 +11,9 @@ export interface PopupViewProps {
   onToggleSite: (enabled: boolean) => void;
   onOpenAudit: () => void;
   onOpenOptions: () => void;
+  /** Highlight the AI sentences in the page's focused field (the in-page audit), and what came of it. */
+  onHighlightField: () => void;
+  highlightNotice: string | null;
 }
 
 export function formatBytes(bytes: number): string {
@@ -18,6 +21,8 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   return `${Math.round(bytes / 1e3)} kB`;
 }
+
+const BACKEND_LABEL: Record<ModelInfo['backend'], string> = { webgpu: 'WebGPU', wasm: 'WASM', builtin: 'the browser' };
 
 export function EngineLine({ engine }: { engine: EngineStatus | null }): JSX.Element {
   if (!engine) return <p>{t('popupEngineChecking')}</p>;
@@ -38,7 +43,7 @@ export function EngineLine({ engine }: { engine: EngineStatus | null }): JSX.Ele
     case 'ready':
       return (
         <p data-testid="engine-status" title={engine.reason}>
-          {t('popupEngineReady', engine.model.id, engine.model.backend === 'webgpu' ? 'WebGPU' : 'WASM', engine.model.dtype)}
+          {t('popupEngineReady', engine.model.id, BACKEND_LABEL[engine.model.backend], engine.model.dtype)}
         </p>
       );
     case 'error':
@@ -51,7 +56,7 @@ export function EngineLine({ engine }: { engine: EngineStatus | null }): JSX.Ele
 }
 
 /** The toolbar popup: this site on/off, model status, what the ledger holds, links onward. */
-export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAudit, onOpenOptions }: PopupViewProps): JSX.Element {
+export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAudit, onOpenOptions, onHighlightField, highlightNotice }: PopupViewProps): JSX.Element {
   return (
     <main class="popup">
       <h1>{t('extName')}</h1>
@@ -99,6 +104,16 @@ export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAud
           </>
         )}
       </section>
+      {site && (
+        <p class="highlight">
+          <button type="button" onClick={onHighlightField} data-testid="highlight-field">
+            {t('popupHighlightField')}
+          </button>
+          <span role="status" data-testid="highlight-notice">
+            {highlightNotice}
+          </span>
+        </p>
+      )}
       <nav class="links">
         <button type="button" onClick={onOpenAudit} data-testid="open-audit">
           {t('popupOpenAudit')}

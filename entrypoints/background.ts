@@ -9,6 +9,7 @@ import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { modelSpecFor, probeWebGpu } from '@/lib/engine/model-spec';
 import { configureTransformersEnv } from '@/lib/engine/runtime-env';
 import { ENGINE_TEST_SEAMS_KEY, parseTestSeams, type EngineTestSeams } from '@/lib/engine/test-seams';
+import { loadPromptApiGenerator } from '@/lib/engine/prompt-api';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
 import { openLedger, type Ledger } from '@/lib/ledger';
 import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
@@ -50,6 +51,7 @@ export default defineBackground({
         return modelSpecFor(settings, await probeWebGpu(), await storedDtypes(settings));
       },
       load: async (spec, onProgress) => {
+        if (spec.device === 'builtin') return loadPromptApiGenerator();
         await seamsRead;
         configureTransformersEnv({ remoteHost: spec.host, cache: modelFiles });
         return loadTransformersGenerator(spec, onProgress, { seams });
@@ -97,9 +99,10 @@ export default defineBackground({
     });
     browser.tabs.onRemoved.addListener((tabId) => engine.dropTab(tabId));
     browser.commands.onCommand.addListener(async (command) => {
-      if (command !== 'suggest') return;
+      if (command !== 'suggest' && command !== 'audit-field') return;
       const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-      if (tab?.id !== undefined) await browser.tabs.sendMessage(tab.id, { type: 'suggest.now' }).catch(() => undefined);
+      const message = command === 'suggest' ? { type: 'suggest.now' } : { type: 'audit.inPage' };
+      if (tab?.id !== undefined) await browser.tabs.sendMessage(tab.id, message).catch(() => undefined);
     });
   },
 });

@@ -17,7 +17,7 @@ const SettingsSchema = v.object({
   modelId: v.fallback(v.string(), ''),
   modelRevision: v.fallback(v.string(), 'main'),
   /** Device and weight format; 'auto' lets capability detection choose. */
-  device: v.fallback(v.picklist(['auto', 'webgpu', 'wasm']), 'auto'),
+  device: v.fallback(v.picklist(['auto', 'webgpu', 'wasm', 'builtin']), 'auto'),
   dtype: v.fallback(v.picklist(['auto', ...DTYPES]), 'auto'),
   /** Milliseconds of typing pause before a suggestion opens; 0 turns pause-to-suggest off. */
   pauseDelayMs: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 900),

@@ -325,7 +325,8 @@ export class EngineService {
 }
 
 function modelInfo(spec: ModelSpec): ModelInfo {
-  return { id: spec.modelId, revision: spec.revision, dtype: spec.dtype, backend: spec.device === 'webgpu' ? 'webgpu' : 'wasm' };
+  const backend = spec.device === 'webgpu' || spec.device === 'builtin' ? spec.device : 'wasm';
+  return { id: spec.modelId, revision: spec.revision, dtype: spec.dtype, backend };
 }
 
 function shortMessage(error: unknown): string {

@@ -2,6 +2,7 @@ import type { Settings } from '../settings';
 import { chooseRuntime, type WebGpuInfo } from './capabilities';
 import { availableDtypes, defaultModel, downloadBytes, resolveModel, type Dtype } from './catalogue';
 import type { ResolvedSpec } from './engine-service';
+import { PROMPT_API_MODEL_ID } from './prompt-api';
 
 export class ModelChoiceError extends Error {
   override readonly name = 'ModelChoiceError';
@@ -13,6 +14,14 @@ export class ModelChoiceError extends Error {
  * has (a custom model otherwise offers every dtype and the loader finds out).
  */
 export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null, storedDtypes?: readonly Dtype[]): ResolvedSpec {
+  if (settings.device === 'builtin') {
+    // The browser's own model: nothing to download; whether it is available is found out at load.
+    return {
+      spec: { modelId: PROMPT_API_MODEL_ID, revision: 'builtin', device: 'builtin', dtype: 'builtin', host: '' },
+      reason: "The browser's built-in model (Chrome's Prompt API) was chosen in settings.",
+      expectedBytes: null,
+    };
+  }
   const model = settings.modelId ? resolveModel(settings.modelId) : defaultModel();
   if (!model) throw new ModelChoiceError(`"${settings.modelId}" is not a model id the hub would accept (expected org/name).`);
   const dtypes = storedDtypes && storedDtypes.length > 0 ? availableDtypes(model).filter((d) => storedDtypes.includes(d)) : availableDtypes(model);

@@ -4,8 +4,8 @@
  * (other browsers, older Chrome, policy), or present with the model unavailable, still to be
  * downloaded, or downloading.
  *
- * Not wired into the background yet: a result from it must be recorded honestly in the ledger,
- * which needs a third `ModelInfo.backend` value ('builtin') in lib/messaging/common.ts.
+ * Chosen with the device setting 'builtin'; the ledger then records backend 'builtin', so a
+ * report says the browser's model wrote the text, not one this extension ran.
  */
 import type { GenerateOptions, ModelSpec, TextGenerator } from './text-generator';
 
@@ -55,7 +55,7 @@ export class PromptApiGenerator implements TextGenerator {
   readonly spec: ModelSpec;
 
   constructor(private readonly api: LanguageModelStatic) {
-    this.spec = { host: '', modelId: PROMPT_API_MODEL_ID, revision: 'builtin', device: 'cpu', dtype: 'builtin' };
+    this.spec = { host: '', modelId: PROMPT_API_MODEL_ID, revision: 'builtin', device: 'builtin', dtype: 'builtin' };
   }
 
   async generate({ messages, plan, maxNewTokens, onText, onToken, stopping }: GenerateOptions): Promise<string> {
@@ -89,4 +89,24 @@ export class PromptApiGenerator implements TextGenerator {
   }
 
   async dispose(): Promise<void> {}
+}
+
+export class PromptApiUnavailableError extends Error {
+  override readonly name = 'PromptApiUnavailableError';
+}
+
+const UNAVAILABLE_REASON: Record<Exclude<PromptApiAvailability, 'available'>, string> = {
+  absent: "this browser has no built-in language model (Chrome's Prompt API is missing)",
+  unavailable: 'the browser reports its built-in model cannot run on this device',
+  downloadable: 'the browser has not downloaded its built-in model yet',
+  downloading: 'the browser is still downloading its built-in model',
+};
+
+/** The built-in model as a TextGenerator, or a clear error saying why it cannot be used. */
+export async function loadPromptApiGenerator(api: LanguageModelStatic | null = findPromptApi()): Promise<TextGenerator> {
+  const state = await promptApiAvailability(api);
+  if (state !== 'available' || !api) {
+    throw new PromptApiUnavailableError(`${UNAVAILABLE_REASON[state === 'available' ? 'absent' : state]}. Choose "Automatic" as the device in the settings to use the extension's own model.`);
+  }
+  return new PromptApiGenerator(api);
 }

@@ -12,13 +12,16 @@ import {
 import type { ChatMessage } from './prompts';
 import type { EngineTestSeams } from './test-seams';
 
-/** Which model to run and how. `device: 'cpu'` is Node only (onnxruntime-node), used by tests. */
+/**
+ * Which model to run and how. `device: 'cpu'` is Node only (onnxruntime-node), used by tests;
+ * `'builtin'` is the browser's own model through Chrome's Prompt API (lib/engine/prompt-api.ts).
+ */
 export interface ModelSpec {
   /** Model host in the hub's URL layout. Not part of a model's identity: files are cached without it. */
   host: string;
   modelId: string;
   revision: string;
-  device: 'webgpu' | 'wasm' | 'cpu';
+  device: 'webgpu' | 'wasm' | 'cpu' | 'builtin';
   dtype: string;
 }
 
@@ -83,7 +86,7 @@ export async function loadTransformersGenerator(
   const tokenizer = await AutoTokenizer.from_pretrained(spec.modelId, common);
   const model = await AutoModelForCausalLM.from_pretrained(spec.modelId, {
     ...common,
-    device: spec.device,
+    device: spec.device as 'webgpu' | 'wasm' | 'cpu',
     dtype: spec.dtype as 'fp32',
   });
   if (options.seams) slowDown(model, options.seams);

@@ -8,7 +8,8 @@ export const ModelInfoSchema = v.object({
   id: v.string(),
   revision: v.string(),
   dtype: v.string(),
-  backend: v.picklist(['webgpu', 'wasm']),
+  /** 'builtin': the browser's own model (Chrome's Prompt API), not one this extension runs. */
+  backend: v.picklist(['webgpu', 'wasm', 'builtin']),
 });
 export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 

@@ -36,7 +36,7 @@ export type EngineStatus =
 export interface EngineRuntime {
   modelId: string;
   revision: string;
-  device: 'webgpu' | 'wasm' | 'cpu';
+  device: 'webgpu' | 'wasm' | 'cpu' | 'builtin';
   dtype: string;
   /** One or two sentences the popup/options show as is (includes refused overrides and fallbacks). */
   reason: string;

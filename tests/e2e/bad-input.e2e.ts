@@ -51,6 +51,20 @@ describe('bad input and failures', () => {
     await page.close();
   });
 
+  it("choosing the browser's built-in model where Chrome cannot run it gives a clear error, not a hang", async () => {
+    await setSettings(browser.worker, { ...settings(TINY_MODEL_ID), device: 'builtin' });
+    await openDemo();
+    const before = await page.locator('#story').inputValue();
+    await runSuggestCommand(browser.worker);
+    const error = page.getByTestId('panel-error');
+    await error.waitFor({ state: 'visible', timeout: 60_000 });
+    // Headless Chromium here has the Prompt API but no model it can run.
+    expect(await error.textContent()).toMatch(/built-in (language )?model/);
+    expect(await error.textContent()).toMatch(/Choose "Automatic"/);
+    expect(await page.locator('#story').inputValue()).toBe(before);
+    await page.close();
+  });
+
   it('when the ledger cannot write, the writer is told and the accepted text stays in the field', async () => {
     await setSettings(browser.worker, settings(TINY_MODEL_ID));
     // Storage full, as IndexedDB reports it.

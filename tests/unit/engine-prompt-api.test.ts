@@ -1,6 +1,8 @@
 import { InterruptableStoppingCriteria } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { findPromptApi, promptApiAvailability, PromptApiGenerator, type LanguageModelStatic } from '../../lib/engine/prompt-api';
+import { findPromptApi, loadPromptApiGenerator, promptApiAvailability, PROMPT_API_MODEL_ID, PromptApiGenerator, type LanguageModelStatic } from '../../lib/engine/prompt-api';
+import { modelSpecFor } from '../../lib/engine/model-spec';
+import { DEFAULT_SETTINGS } from '../../lib/settings';
 
 function fakeApi(state: string, chunks: string[], seen: { options?: unknown; prompt?: string; destroyed?: number } = {}): LanguageModelStatic {
   return {
@@ -63,5 +65,30 @@ describe('Prompt API backend', () => {
     const generator = new PromptApiGenerator(fakeApi('available', [' a', ' b', ' c']));
     const text = await generator.generate({ messages, plan, maxNewTokens: 10, stopping, onText: () => stopping.interrupt() });
     expect(text).toBe(' a');
+  });
+});
+
+describe('the built-in model as a choice in the settings', () => {
+  it('resolves to the Prompt API backend, with nothing to download', () => {
+    const resolved = modelSpecFor({ ...DEFAULT_SETTINGS, device: 'builtin' }, null);
+    expect(resolved.spec).toMatchObject({ modelId: PROMPT_API_MODEL_ID, device: 'builtin', dtype: 'builtin' });
+    expect(resolved.expectedBytes).toBeNull();
+    expect(resolved.reason).toMatch(/built-in model/);
+  });
+
+  it.each([
+    ['absent', null, /has no built-in language model/],
+    ['unavailable', 'unavailable', /cannot run on this device/],
+    ['downloadable', 'downloadable', /not downloaded/],
+  ] as const)('refuses to load when the model is %s, saying why and what to do', async (_name, state, message) => {
+    const api = state === null ? null : ({ availability: async () => state, create: async () => { throw new Error('not reached'); } } as unknown as LanguageModelStatic);
+    await expect(loadPromptApiGenerator(api)).rejects.toThrow(message);
+    await expect(loadPromptApiGenerator(api)).rejects.toThrow(/Choose "Automatic"/);
+  });
+
+  it('loads when available and reports itself as the browser backend', async () => {
+    const api = { availability: async () => 'available', create: async () => { throw new Error('unused'); } } as unknown as LanguageModelStatic;
+    const generator = await loadPromptApiGenerator(api);
+    expect(generator.spec.device).toBe('builtin');
   });
 });
