@@ -35,6 +35,10 @@ export default defineConfig({
         suggested_key: { default: 'Alt+Shift+S' },
         description: '__MSG_commandSuggest__',
       },
+      'audit-field': {
+        suggested_key: { default: 'Alt+Shift+A' },
+        description: '__MSG_commandAuditField__',
+      },
     },
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { deepActiveElement, isSiteDisabled } from '@/lib/fields';
 import { parseContentCommand } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
+import { InPageAuditHost } from './in-page-audit';
 import { SuggestionController } from './suggestion-controller';
 
 /**
@@ -61,9 +62,13 @@ export default defineContentScript({
       active.handleFocusIn({ target: focused, composedPath: () => [focused] });
     }
 
+    const inPageAudit = new InPageAuditHost();
     browser.runtime.onMessage.addListener((raw: unknown) => {
       const command = parseContentCommand(raw);
       if (enabled && command?.type === 'suggest.now' && document.hasFocus()) active.suggest(null, 'shortcut');
+      // Only the frame with the focused field (or the overlay) answers; the others stay silent.
+      if (command?.type === 'audit.inPage' && inPageAudit.wants(enabled)) return inPageAudit.toggle();
+      return undefined;
     });
   },
 });

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { browser } from 'wxt/browser';
+import { browser, type Browser } from 'wxt/browser';
 import { PopupView, type PopupViewProps } from '@/components/PopupView';
 import { t } from '@/lib/i18n';
 import type { Response } from '@/lib/messaging';
@@ -14,13 +14,32 @@ async function readSettings(): Promise<Settings> {
 }
 
 /** The web page the popup is about: the active tab, or (popup opened as a tab) the last used web tab. */
-async function targetHost(): Promise<string | null> {
+async function targetTab(): Promise<Browser.tabs.Tab | undefined> {
   const [active] = await browser.tabs.query({ active: true, currentWindow: true });
-  const host = webHostOf(active?.url);
-  if (host) return host;
+  if (webHostOf(active?.url)) return active;
   const tabs = await browser.tabs.query({});
-  const recent = tabs.filter((tab) => webHostOf(tab.url)).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
-  return webHostOf(recent[0]?.url);
+  return tabs.filter((tab) => webHostOf(tab.url)).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+}
+
+async function targetHost(): Promise<string | null> {
+  return webHostOf((await targetTab())?.url);
+}
+
+/** What the last "highlight AI sentences" click came to (kept across the popup's refreshes). */
+let highlightNotice: string | null = null;
+
+async function highlightField(): Promise<void> {
+  const tab = await targetTab();
+  let answer: { ok: true; shown: boolean; highlights: number } | { ok: false; error: string } | undefined;
+  try {
+    answer = tab?.id !== undefined ? await browser.tabs.sendMessage(tab.id, { type: 'audit.inPage' }) : undefined;
+  } catch {
+    answer = undefined; // no content script there (a page loaded before the extension)
+  }
+  if (!answer || (!answer.ok && answer.error === 'no-field')) highlightNotice = t('popupHighlightNoField');
+  else if (!answer.ok) highlightNotice = t('popupHighlightFailed', answer.error);
+  else highlightNotice = answer.shown ? t('popupHighlightShown', answer.highlights) : t('popupHighlightClosed');
+  void refresh();
 }
 
 async function refresh(): Promise<void> {
@@ -38,6 +57,8 @@ async function refresh(): Promise<void> {
     },
     onOpenAudit: () => void browser.tabs.create({ url: browser.runtime.getURL('/audit.html') }),
     onOpenOptions: () => void browser.runtime.openOptionsPage(),
+    onHighlightField: () => void highlightField(),
+    highlightNotice,
   };
   try {
     const [engine, ledger] = await Promise.all([

@@ -4,6 +4,12 @@ import * as v from 'valibot';
 const ContentCommandSchema = v.variant('type', [
   /** The writer pressed the suggest shortcut (commands API): open the panel at the focused field. */
   v.object({ type: v.literal('suggest.now') }),
+  /**
+   * The in-page audit (popup button or the audit-field shortcut): highlight the ledger's AI
+   * sentences over the focused field, or close the highlights when they are shown. The frame
+   * holding the focused field answers `{ ok, shown, highlights }` (or `{ ok: false, error }`).
+   */
+  v.object({ type: v.literal('audit.inPage') }),
 ]);
 export type ContentCommand = v.InferOutput<typeof ContentCommandSchema>;
 

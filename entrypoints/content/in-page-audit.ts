@@ -1,0 +1,196 @@
+import { h, render } from 'preact';
+import { browser } from 'wxt/browser';
+import { InPageAudit, type InPageAuditProps } from '@/components/InPageAudit';
+import css from '@/components/InPageAudit.css?inline';
+import { adapterFor, deepActiveElement, editableRootOf, fieldIdOf, refusalReason, type FieldAdapter } from '@/lib/fields';
+import { rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
+import { documentKeyOf } from '@/lib/ledger/document-key';
+import type { AuditFiguresMessage, AuditSentence, Response } from '@/lib/messaging';
+
+/** What the frame that acted answers the popup (other frames do not answer). */
+export type InPageAuditOutcome = { ok: true; shown: boolean; highlights: number } | { ok: false; error: string };
+
+/** The schema's limit for one attribution request. */
+const MAX_TEXT = 2_000_000;
+
+interface Shown {
+  field: HTMLElement;
+  adapter: FieldAdapter;
+  text: string;
+  sentences: AuditSentence[];
+  figures: AuditFiguresMessage;
+  host: HTMLElement;
+  container: HTMLElement;
+  rects: DOMRect[][];
+  hovered: number | null;
+  focused: number | null;
+  frame: number;
+  cleanup: (() => void)[];
+}
+
+/**
+ * The in-page audit (#5): highlights the ledger's AI sentences over the focused field. Nothing is
+ * written into the field or its editor: the overlay is a shadow root after <body> whose boxes
+ * are measured from the field's text (lib/fields/range-rects). It closes on Esc, on the next edit
+ * in the field, when the command comes again, or when the field leaves the page; it follows
+ * scrolling and resizing. Listeners exist only while it is shown.
+ */
+export class InPageAuditHost {
+  private shown: Shown | null = null;
+  private pending = false;
+
+  /** The focused field this frame would audit (kept while the popup has focus), or null. */
+  private focusedField(): HTMLElement | null {
+    const root = editableRootOf(deepActiveElement(document));
+    return root && refusalReason(root) === null && adapterFor(root) ? root : null;
+  }
+
+  /**
+   * Whether this frame answers the command: it shows the overlay, or it has a focused field and
+   * may open (not on a site the writer switched off).
+   */
+  wants(mayOpen: boolean): boolean {
+    return this.shown !== null || this.pending || (mayOpen && this.focusedField() !== null);
+  }
+
+  /**
+   * Shows the overlay on the focused field, or closes it; with another field focused since, it
+   * moves there.
+   */
+  async toggle(): Promise<InPageAuditOutcome> {
+    if (this.pending) return { ok: true, shown: false, highlights: 0 };
+    const field = this.focusedField();
+    if (this.shown) {
+      const same = !field || field === this.shown.field;
+      this.close();
+      if (same) return { ok: true, shown: false, highlights: 0 };
+    }
+    const adapter = field && adapterFor(field);
+    if (!field || !adapter) return { ok: false, error: 'no-field' };
+    const { text } = adapter.read(field);
+    if (text.length > MAX_TEXT) return { ok: false, error: 'too-long' };
+    const documentKey = documentKeyOf({ origin: location.origin, path: location.pathname, fieldId: fieldIdOf(field) });
+    this.pending = true;
+    try {
+      const answer = (await browser.runtime.sendMessage({ type: 'audit.attribute', text, documentKey })) as Response<'audit.attribute'> | null;
+      if (!answer?.ok) return { ok: false, error: answer?.error ?? 'no answer' };
+      // The writer typed while the ledger answered: these offsets no longer fit the text.
+      if (!field.isConnected || adapter.read(field).text !== text) return { ok: false, error: 'changed' };
+      const sentences = answer.attribution.sentences.filter((s) => s.kind !== 'not-logged');
+      this.show(field, adapter, text, sentences, answer.attribution.figures);
+      return { ok: true, shown: true, highlights: sentences.length };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.pending = false;
+    }
+  }
+
+  close(): void {
+    const shown = this.shown;
+    if (!shown) return;
+    this.shown = null;
+    cancelAnimationFrame(shown.frame);
+    for (const undo of shown.cleanup) undo();
+    render(null, shown.container);
+    shown.host.remove();
+  }
+
+  private show(field: HTMLElement, adapter: FieldAdapter, text: string, sentences: AuditSentence[], figures: AuditFiguresMessage): void {
+    const doc = field.ownerDocument;
+    const host = doc.createElement('ledgerline-audit');
+    // Below the suggestion panel (…647); after <body>, so a whole-document editor (an iframe's
+    // contenteditable body) never holds it.
+    host.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483646;';
+    const shadow = host.attachShadow({ mode: 'open' });
+    const style = doc.createElement('style');
+    style.textContent = css;
+    const container = doc.createElement('div');
+    shadow.append(style, container);
+    // Keys inside the overlay (Tab between highlights) are not the page's.
+    for (const type of ['keydown', 'keyup', 'keypress']) host.addEventListener(type, (event) => event.stopPropagation());
+    doc.documentElement.append(host);
+
+    const shown: Shown = { field, adapter, text, sentences, figures, host, container, rects: [], hovered: null, focused: null, frame: 0, cleanup: [] };
+    this.shown = shown;
+    const view = doc.defaultView ?? window;
+    const listen = <K extends keyof WindowEventMap>(type: K, handler: (event: WindowEventMap[K]) => void) => {
+      view.addEventListener(type, handler, { capture: true, passive: true });
+      shown.cleanup.push(() => view.removeEventListener(type, handler, { capture: true }));
+    };
+    const schedule = () => {
+      cancelAnimationFrame(shown.frame);
+      shown.frame = requestAnimationFrame(() => this.layout(shown));
+    };
+    listen('keydown', (event) => {
+      if (event.key === 'Escape' && !event.isComposing) this.close();
+    });
+    listen('input', (event) => {
+      if (event.composedPath().includes(field)) this.close();
+    });
+    // Scroll events do not bubble, but reach a capturing listener on the window from any scroller.
+    listen('scroll', schedule);
+    listen('resize', schedule);
+    listen('mousemove', (event) => this.hover(shown, event.clientX, event.clientY));
+    // The pointer left this document (a frame's editor): no highlight is under it.
+    listen('mouseout', (event) => event.relatedTarget === null && this.hover(shown, -1, -1));
+    const observer = new ResizeObserver(schedule);
+    observer.observe(field);
+    shown.cleanup.push(() => observer.disconnect());
+    this.layout(shown);
+  }
+
+  /** Measures the sentences again (scroll, resize, the page reflowing) and re-renders. */
+  private layout(shown: Shown): void {
+    if (this.shown !== shown) return;
+    const { field } = shown;
+    if (!field.isConnected || shown.adapter.read(field).text !== shown.text) {
+      this.close();
+      return;
+    }
+    const clip = visibleTextBox(field);
+    shown.rects = rangeRects(field, shown.sentences).map((rects) => rects.flatMap((rect) => clipTo(rect, clip)));
+    this.render(shown);
+  }
+
+  private hover(shown: Shown, x: number, y: number): void {
+    const inside = (rect: DOMRect) => x >= rect.left && x <= rect.right && y >= rect.top && y <= rect.bottom;
+    let hovered = shown.rects.findIndex((rects) => rects.some(inside));
+    if (hovered < 0 && shown.hovered !== null) {
+      // Moving onto the open card keeps it open (to read or select its text).
+      const card = shown.container.querySelector('.card-slot.open');
+      if (card && inside(card.getBoundingClientRect())) hovered = shown.hovered;
+    }
+    const next = hovered < 0 ? null : hovered;
+    if (next === shown.hovered) return;
+    shown.hovered = next;
+    this.render(shown);
+  }
+
+  private render(shown: Shown): void {
+    const doc = shown.field.ownerDocument;
+    const props: InPageAuditProps = {
+      highlights: shown.sentences.map((s, i) => ({ s, rects: shown.rects[i] ?? [] })),
+      figures: shown.figures,
+      field: visibleTextBox(shown.field),
+      viewport: { width: doc.documentElement.clientWidth, height: doc.documentElement.clientHeight },
+      active: shown.hovered ?? shown.focused,
+      onActive: (index) => {
+        if (this.shown !== shown) return;
+        shown.focused = index;
+        this.render(shown);
+      },
+      onClose: () => this.close(),
+    };
+    render(h(InPageAudit, props), shown.container);
+  }
+}
+
+/** The part of `rect` inside `clip`, or nothing. */
+function clipTo(rect: DOMRect, clip: DOMRect): DOMRect[] {
+  const left = Math.max(rect.left, clip.left);
+  const top = Math.max(rect.top, clip.top);
+  const right = Math.min(rect.right, clip.right);
+  const bottom = Math.min(rect.bottom, clip.bottom);
+  return right > left && bottom > top ? [new DOMRect(left, top, right - left, bottom - top)] : [];
+}
