@@ -131,7 +131,8 @@ describe('writer experience in Chromium', () => {
     const caret = await story.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]);
     const value = await story.inputValue();
     await page.keyboard.press('Alt+ArrowDown');
-    expect(await story.evaluate((el) => document.activeElement === el)).toBe(false);
+    // Focus moves into the list (the panel renders, then focuses the selected variant).
+    await expect.poll(() => story.evaluate((el) => document.activeElement === el)).toBe(false);
     await page.keyboard.press('Escape');
     await expect.poll(() => panel().count()).toBe(0);
     expect(await story.evaluate((el: HTMLTextAreaElement) => [document.activeElement === el, el.selectionStart, el.selectionEnd])).toEqual([
