@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { DocumentAudit, DocumentRow } from '../ledger/documents';
 import type { Failure } from './common';
 
 /**
@@ -26,24 +27,8 @@ export const AUDIT_REQUEST_SCHEMAS = [
 
 export type AuditKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'not-logged';
 
-export interface AuditDocument {
-  key: string;
-  title: string;
-  firstAcceptedAt: number;
-  lastAcceptedAt: number;
-  entries: number;
-  sentences: number;
-  characters: number;
-  /** AI share as of the last audit of this document's text, if any. */
-  lastAudit: {
-    at: number;
-    sentences: number;
-    aiSentences: number;
-    characters: number;
-    aiCharacters: number;
-    humanTouch: number;
-  } | null;
-}
+/** A document as the audit page lists it: the ledger's row, with "never audited" as null. */
+export type AuditDocument = Omit<DocumentRow, 'lastAudit'> & { lastAudit: DocumentAudit | null };
 
 export interface AuditMatch {
   seq: number;
