@@ -45,10 +45,12 @@ export default defineBackground({
       const manifest = model ? await modelFiles.manifest(model.hubId, model.custom ? settings.modelRevision : model.revision) : null;
       return manifest ? DTYPES.filter((d) => manifest.files.includes(DTYPE_FILE[d])) : undefined;
     };
+    // The adapter does not change while this worker lives: ask once, not on every request.
+    let webgpuProbe: ReturnType<typeof probeWebGpu> | null = null;
     const engine = new EngineService({
       resolveSpec: async () => {
         const settings = await readSettings();
-        return modelSpecFor(settings, await probeWebGpu(), await storedDtypes(settings));
+        return modelSpecFor(settings, await (webgpuProbe ??= probeWebGpu()), await storedDtypes(settings));
       },
       load: async (spec, onProgress) => {
         if (spec.device === 'builtin') return loadPromptApiGenerator();
