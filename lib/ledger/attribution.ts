@@ -3,7 +3,7 @@ import { normalizeSentence } from '../text/normalize';
 import { sha256HexSync } from '../text/hash';
 import { segmentSentences } from '../text/segment';
 import { tokenizeWords } from '../text/tokenize';
-import { SKETCH_SIZE, bandHashes, bandKeys, sketchFromHex, sketchOf, sketchSimilarity, wordEditRatio } from '../text/similarity';
+import { BAND_COUNT, SKETCH_SIZE, bandHashes, bandHashesInto, bandKeys, sketchFromHex, sketchOf, sketchSimilarity, wordEditRatio } from '../text/similarity';
 import type { LedgerDb, SentenceIndexRow } from './db';
 import type { LedgerEntry, ModelInfo } from './types';
 
@@ -142,11 +142,8 @@ export async function attributeText(
   };
   const spans = segmentSentences(text, options.locale);
   lap('segment');
-  const prepared = spans.map((s) => {
-    const words = tokenizeWords(s.text);
-    return { ...s, hash: sha256HexSync(normalizeSentence(s.text)), words, sketch: sketchOf(words) };
-  });
-  lap('hash+tokenize+sketch');
+  const prepared = spans.map((s) => ({ ...s, hash: sha256HexSync(normalizeSentence(s.text)), words: tokenizeWords(s.text) }));
+  lap('hash+tokenize');
   const out: SentenceAttribution[] = prepared.map((p) => ({ text: p.text, start: p.start, end: p.end, kind: 'not-logged' }));
   let scored = 0;
 
@@ -166,31 +163,35 @@ export async function attributeText(
   });
   lap('exact');
 
-  // 2. Candidates by shared LSH bands, top-K per sentence.
+  // 2. Candidates by shared LSH bands, top-K per sentence. Only sentences without an exact match need a sketch.
   if (pending.length) {
-    const chosen = await source.byBands(
-      pending.map((idx) => prepared[idx]!.sketch),
-      t.candidatesPerSentence,
-    );
+    const sketches = pending.map((idx) => sketchOf(prepared[idx]!.words));
+    lap('sketch');
+    const chosen = await source.byBands(sketches, t.candidatesPerSentence);
     lap('bands');
     const loaded = await source.load([...new Set(chosen.flat())]);
     lap('load');
 
     // 3. Rank by the MinHash estimate (cheap), then score the closest few with the word-level edit ratio.
+    const ranked: { ref: string; l: LoggedSentence; similarity: number }[] = [];
     pending.forEach((idx, k) => {
       const p = prepared[idx]!;
       let best: { l: LoggedSentence; ratio: number; estimated: boolean } | undefined;
-      const ranked = (chosen[k] ?? [])
-        .flatMap((ref) => {
-          const l = loaded.get(ref);
-          if (!l) return [];
-          const similarity = sketchSimilarity(p.sketch, l.sketch);
-          // Below ~4 of 64 agreeing MinHash values the shingle sets are near-disjoint: a sentence with at
-          // most half its words changed keeps far more (estimated Jaccard ≈ 0.2 at 50%), so skip the diff.
-          return similarity >= MIN_SKETCH_SIMILARITY ? [{ ref, l, similarity }] : [];
-        })
-        .sort((a, b) => b.similarity - a.similarity)
-        .slice(0, t.diffsPerSentence);
+      ranked.length = 0;
+      for (const ref of chosen[k] ?? []) {
+        const l = loaded.get(ref);
+        if (!l) continue;
+        const similarity = sketchSimilarity(sketches[k]!, l.sketch);
+        // Below ~4 of 64 agreeing MinHash values the shingle sets are near-disjoint: a sentence with at
+        // most half its words changed keeps far more (estimated Jaccard ≈ 0.2 at 50%), so skip the diff.
+        if (similarity < MIN_SKETCH_SIMILARITY) continue;
+        // Keep the `diffsPerSentence` most similar, most similar first (ties: band order).
+        let at = ranked.length;
+        while (at > 0 && ranked[at - 1]!.similarity < similarity) at--;
+        if (at >= t.diffsPerSentence) continue;
+        ranked.splice(at, 0, { ref, l, similarity });
+        if (ranked.length > t.diffsPerSentence) ranked.pop();
+      }
       for (const { ref, l, similarity } of ranked) {
         const estimated = l.text === null;
         let ratio: number;
@@ -466,16 +467,20 @@ export class MemoryIndex implements CandidateSource {
   }
 
   async byBands(sketches: readonly Uint32Array[], limit: number) {
-    if (this.posts > this.csr.length / 4) this.compact();
+    // Postings added since the last compaction sit in linked lists (a cache miss each): fold them in
+    // once they are more than a few percent of the index (amortised O(1) per posting).
+    if (this.posts > this.csr.length / 32) this.compact();
     if (this.scratch.length < this.sentences.length) this.scratch = new Uint16Array(Math.max(this.sentences.length, this.scratch.length * 2));
     const counts = this.scratch;
     const csr = this.csr;
     const t = this.table;
     const touched: number[] = [];
+    const bands = new Uint32Array(BAND_COUNT);
     return sketches.map((s) => {
       touched.length = 0;
-      for (const h of bandHashes(s)) {
-        const row = this.rowOf(h);
+      const bandCount = bandHashesInto(s, bands);
+      for (let b = 0; b < bandCount; b++) {
+        const row = this.rowOf(bands[b]!);
         const count = t[row + 1]!;
         if (count === 0 || count > this.maxPosting) continue;
         let fresh = 0;
@@ -495,17 +500,23 @@ export class MemoryIndex implements CandidateSource {
           if (c === 0) touched.push(id);
         }
       }
-      // Top `limit` by shared bands (ties: lower id first, i.e. first logged).
+      // Top `limit` by shared bands (ties: lower id first, i.e. first logged). `floorCount`/`floorId`
+      // describe the last kept one once `top` is full: anything not above it is skipped in one test.
       const top: number[] = [];
+      let floorCount = 0;
+      let floorId = 0;
       for (const id of touched) {
         const c = counts[id]!;
-        if (top.length < limit || c > counts[top[top.length - 1]!]! || (c === counts[top[top.length - 1]!]! && id < top[top.length - 1]!)) {
-          let at = top.length < limit ? top.length : top.length - 1;
-          top[at] = id;
-          while (at > 0 && (counts[top[at - 1]!]! < c || (counts[top[at - 1]!]! === c && top[at - 1]! > id))) {
-            [top[at - 1], top[at]] = [top[at]!, top[at - 1]!];
-            at--;
-          }
+        if (top.length >= limit && (c < floorCount || (c === floorCount && id > floorId))) continue;
+        let at = top.length < limit ? top.length : top.length - 1;
+        top[at] = id;
+        while (at > 0 && (counts[top[at - 1]!]! < c || (counts[top[at - 1]!]! === c && top[at - 1]! > id))) {
+          [top[at - 1], top[at]] = [top[at]!, top[at - 1]!];
+          at--;
+        }
+        if (top.length >= limit) {
+          floorId = top[top.length - 1]!;
+          floorCount = counts[floorId]!;
         }
       }
       const refs = top.map((id) => this.ref(id));

@@ -32,18 +32,35 @@ const K = new Uint32Array([
 const W = new Uint32Array(64);
 const encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// One message buffer reused across calls (the audit hashes thousands of short sentences).
+let message = new Uint8Array(1024);
+let messageView = new DataView(message.buffer);
+
+function messageCapacity(bytes: number): void {
+  if (message.length >= bytes) return;
+  message = new Uint8Array(Math.max(bytes, message.length * 2));
+  messageView = new DataView(message.buffer);
+}
 
 export function sha256HexSync(input: string | Uint8Array): string {
-  const data = typeof input === 'string' ? encoder.encode(input) : input;
-  const bitLen = data.length * 8;
-  const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bitLen / 0x100000000));
-  view.setUint32(padded.length - 4, bitLen >>> 0);
+  let length: number;
+  if (typeof input === 'string') {
+    messageCapacity(input.length * 3 + 72); // UTF-8 takes at most 3 bytes per UTF-16 code unit
+    length = encoder.encodeInto(input, message).written;
+  } else {
+    messageCapacity(input.length + 72);
+    message.set(input);
+    length = input.length;
+  }
+  const bitLen = length * 8;
+  const padded = ((length + 9 + 63) >> 6) << 6;
+  message.fill(0, length, padded);
+  message[length] = 0x80;
+  const view = messageView;
+  view.setUint32(padded - 8, Math.floor(bitLen / 0x100000000));
+  view.setUint32(padded - 4, bitLen >>> 0);
   let h0 = 0x6a09e667, h1 = 0xbb67ae85, h2 = 0x3c6ef372, h3 = 0xa54ff53a, h4 = 0x510e527f, h5 = 0x9b05688c, h6 = 0x1f83d9ab, h7 = 0x5be0cd19;
-  for (let off = 0; off < padded.length; off += 64) {
+  for (let off = 0; off < padded; off += 64) {
     for (let i = 0; i < 16; i++) W[i] = view.getUint32(off + i * 4);
     for (let i = 16; i < 64; i++) {
       const a = W[i - 15]!, b = W[i - 2]!;

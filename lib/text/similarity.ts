@@ -114,14 +114,22 @@ export function sketchSimilarity(a: Uint32Array, b: Uint32Array): number {
 
 /** LSH band hashes (one 32-bit value per band, band number mixed in). Two sketches share a band with probability ≈ 1-(1-J^R)^B. */
 export function bandHashes(sketch: Uint32Array): number[] {
-  if (sketch[0] === 0xffffffff) return [];
-  const out: number[] = [];
+  const out = new Uint32Array(BAND_COUNT);
+  return Array.from(out.subarray(0, bandHashesInto(sketch, out)));
+}
+
+// Per-band starting state (the band number mixed in), computed once.
+const BAND_SEEDS = Array.from({ length: BAND_COUNT }, (_, b) => fmix32(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1)));
+
+/** `bandHashes` written into `out` (length ≥ BAND_COUNT) without allocating; returns how many (0 for an empty sketch). */
+export function bandHashesInto(sketch: Uint32Array, out: Uint32Array): number {
+  if (sketch[0] === 0xffffffff) return 0;
   for (let b = 0; b < BAND_COUNT; b++) {
-    let h = fmix32(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
+    let h = BAND_SEEDS[b]!;
     for (let r = 0; r < BAND_ROWS; r++) h = fmix32(h ^ (sketch[b * BAND_ROWS + r] as number));
-    out.push(h);
+    out[b] = h;
   }
-  return out;
+  return BAND_COUNT;
 }
 
 /** Band hashes as string index keys ("band:hash", base 36) for IndexedDB multiEntry indexes. */

@@ -39,4 +39,12 @@ describe('sha256HexSync', () => {
     for (const s of inputs) expect(sha256HexSync(s)).toBe(await sha256Hex(s));
     expect(sha256HexSync('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
+
+  it('gives the same digest whatever was hashed before (its buffer is reused and grows)', async () => {
+    const { sha256Hex, sha256HexSync } = await import('../../lib/text/hash');
+    const long = '東京 😀 é'.repeat(3000); // ~36 KB of UTF-8: past the initial buffer
+    const bytes = new TextEncoder().encode('bytes in, not a string');
+    const sequence = ['short', long, 'short', bytes, '', long.slice(0, 700), 'abc'];
+    for (const input of sequence) expect(sha256HexSync(input)).toBe(await sha256Hex(input));
+  });
 });
