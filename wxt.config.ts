@@ -5,12 +5,21 @@ import preact from '@preact/preset-vite';
 // - background is an ES module (see entrypoints/background.ts): the IIFE build inlines the
 //   onnxruntime .wasm twice as base64 (72 MB); as a module it is emitted once as a file.
 // - 'wasm-unsafe-eval' lets onnxruntime compile its WebAssembly; nothing else is relaxed.
+// - the engine lab page (entrypoints/engine-lab) drives the benchmark and end-to-end tests: it is
+//   built only with LEDGERLINE_ENGINE_LAB=1 (npm test, bench:engine), never into what ships.
+// - LEDGERLINE_OUT_DIR lets a test build elsewhere without replacing the tested build.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  ...(process.env.LEDGERLINE_OUT_DIR ? { outDir: process.env.LEDGERLINE_OUT_DIR } : {}),
   // Firefox is built as MV3 too: its background is then an event page (not persistent) that can
   // be an ES module, so onnxruntime's .wasm stays one file; an MV2 build inlines it (72 MB).
   manifestVersion: 3,
   hooks: {
+    'entrypoints:resolved': (_wxt, entrypoints) => {
+      if (process.env.LEDGERLINE_ENGINE_LAB === '1') return;
+      const lab = entrypoints.findIndex((entrypoint) => entrypoint.name === 'engine-lab');
+      if (lab >= 0) entrypoints.splice(lab, 1);
+    },
     'build:manifestGenerated': (wxt, manifest) => {
       if (wxt.config.browser !== 'firefox') return;
       // MV3 add-ons need an id in Firefox; Linux Firefox has no WebGPU, so the engine runs on WASM.

@@ -4,8 +4,6 @@ import { t } from '@/lib/i18n';
 import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel, tWith } from './AuditSentenceCard';
 import './AuditView.css';
 
-export { KIND_TEXT, sentenceLabel };
-
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 const when = (ms: number) => new Date(ms).toLocaleString();
 

@@ -13,6 +13,7 @@ import { loadPromptApiGenerator } from '@/lib/engine/prompt-api';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
 import { openLedger, type Ledger } from '@/lib/ledger';
 import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
+import { cachedRead } from '@/lib/cached-read';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 
 // Wiring only: the background owns the model and the ledger; the logic lives in lib/.
@@ -22,8 +23,9 @@ export default defineBackground({
   main() {
     const ownId = browser.runtime.id;
     const modelFiles = openModelFileCache();
-    const readSettings = async (): Promise<Settings> =>
-      parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    // Read once and kept until they change: requests should not wait on storage.
+    const settingsCache = cachedRead(async () => parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]));
+    const readSettings = () => settingsCache.get();
 
     let ledger: Ledger | null = null;
     const openOwnLedger = () => (ledger ??= openLedger());
@@ -64,6 +66,11 @@ export default defineBackground({
       },
       // Chrome stops an idle service worker after ~30 s; Firefox's event page likewise.
       keepAlive: createKeepAlive(() => browser.runtime.getPlatformInfo()),
+    });
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area !== 'local' || !changes[SETTINGS_STORAGE_KEY]) return;
+      settingsCache.forget();
+      engine.forgetSpec();
     });
     const handleRequest = createRequestHandler({
       ledger: openOwnLedger,

@@ -107,18 +107,6 @@ async function directDispose(): Promise<void> {
   await loaded?.model.dispose();
 }
 
-/** Greedy generation with bare transformers.js: load once, then `runs` timed generations. */
-async function directRuns(options: DirectRunOptions): Promise<{ loadMs: number; runs: DirectRun[] }> {
-  const { loadMs } = await directLoad(options);
-  const runs: DirectRun[] = [];
-  try {
-    for (let i = 0; i < options.runs; i++) runs.push(await directRun());
-  } finally {
-    await directDispose();
-  }
-  return { loadMs, runs };
-}
-
 /**
  * The engine's own generator (lib/engine/text-generator + per-word output cleaning) in this page:
  * tells the engine's code from the service-worker context when the two differ.
@@ -158,4 +146,4 @@ async function engineCodeRuns(options: DirectRunOptions): Promise<{ loadMs: numb
   return { loadMs, runs };
 }
 
-Object.assign(globalThis, { ledgerlineLab: { directLoad, directRun, directDispose, directRuns, engineCodeRuns } });
+Object.assign(globalThis, { ledgerlineLab: { directLoad, directRun, directDispose, engineCodeRuns } });

@@ -9,8 +9,11 @@ import './style.css';
 
 const app = document.getElementById('app')!;
 let runtime: EngineRuntime | null = null;
+let downloading = false;
+let nextRefresh: ReturnType<typeof setTimeout> | undefined;
 
 async function refresh(): Promise<void> {
+  clearTimeout(nextRefresh);
   const engine = (await browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null)) as EngineStatus | null;
   if (!runtime) {
     const answer = (await browser.runtime.sendMessage({ type: 'engine.runtime' }).catch(() => null)) as Response<'engine.runtime'> | null;
@@ -20,15 +23,25 @@ async function refresh(): Promise<void> {
     <OnboardingView
       runtime={runtime}
       engine={engine}
-      onDownload={() => void browser.runtime.sendMessage({ type: 'engine.warmUp' }).finally(() => void refresh())}
+      onDownload={() => {
+        downloading = true;
+        void browser.runtime.sendMessage({ type: 'engine.warmUp' }).finally(() => {
+          downloading = false;
+          void refresh();
+        });
+        void refresh();
+      }}
       onOpenOptions={() => void browser.runtime.openOptionsPage()}
     />,
     app,
   );
+  // Ask again only while a download runs: a page asking every second for as long as it stays
+  // open would keep the background worker, and the model in it, from ever being stopped.
+  clearTimeout(nextRefresh);
+  if (downloading || engine?.state === 'loading') nextRefresh = setTimeout(() => void refresh(), 1000);
 }
 
 void refresh();
-setInterval(() => void refresh(), 1000);
 
 // Content scripts do not run on extension pages: the sample field gets the same controller here.
 const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);

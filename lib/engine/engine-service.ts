@@ -9,6 +9,7 @@ import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from '.
 import type { ModelSpec, TextGenerator } from './text-generator';
 import { dedupeVariants, variantPlans } from './variants';
 import { fnv1a } from '../seeded';
+import { cachedRead, type CachedRead } from '../cached-read';
 
 /** What to load now, and why (shown as is by the popup and options page). */
 export interface ResolvedSpec {
@@ -40,6 +41,13 @@ export interface EngineLimits {
 
 export const DEFAULT_LIMITS: EngineLimits = { maxNewTokens: 64, timeoutMs: 120_000 };
 
+/**
+ * Streamed text goes to the panel at once for a variant's first words, then at most this often
+ * (the final text always): a fast model would otherwise spend a message, a clean-up and a panel
+ * render per word, and reading gains nothing from more than ~25 updates a second.
+ */
+export const STREAM_INTERVAL_MS = 40;
+
 type Sink = (message: GenerateServerMessage) => void;
 type ProgressListener = (loadedBytes: number, totalBytes: number) => void;
 
@@ -68,6 +76,8 @@ export class EngineService {
   /** Set once WebGPU failed in this background's lifetime: from then on WASM is used. */
   private webgpuFailure: string | null = null;
   private readonly recent: EngineStats[] = [];
+  /** `deps.resolveSpec()` of the current settings and stored models, until `forgetSpec()`. */
+  private readonly resolved: CachedRead<ResolvedSpec>;
   /** Requests between arrival and submission to the queue (limits being read), and whether they were cancelled meanwhile. */
   private readonly starting = new Map<string, { tabId: number | undefined; cancelled: CancelledError | null }>();
 
@@ -76,6 +86,7 @@ export class EngineService {
     private readonly fixedLimits: EngineLimits = DEFAULT_LIMITS,
   ) {
     this.now = deps.now ?? Date.now;
+    this.resolved = cachedRead(() => deps.resolveSpec());
   }
 
   status(): EngineStatus {
@@ -96,9 +107,17 @@ export class EngineService {
     return [...this.recent];
   }
 
+  /**
+   * Forgets the resolved spec: call when what it depends on changed (settings, a model stored or
+   * deleted). Requests otherwise reuse it, so none waits for settings and cache look-ups.
+   */
+  forgetSpec(): void {
+    this.resolved.forget();
+  }
+
   /** The spec the next request would load (after a WebGPU failure: the WASM one) and why. */
   async resolve(): Promise<ResolvedSpec> {
-    const resolved = await this.deps.resolveSpec();
+    const resolved = await this.resolved.get();
     if (resolved.spec.device !== 'webgpu' || this.webgpuFailure === null) return resolved;
     const choice = fallbackAfterWebgpuFailure(
       { device: 'webgpu', dtype: resolved.spec.dtype as Dtype, reason: resolved.reason, refused: [] },
@@ -160,6 +179,7 @@ export class EngineService {
 
   /** Downloads and loads the current model now (the options page's "download now"). */
   async warmUp(onProgress?: ProgressListener): Promise<EngineStatus> {
+    this.forgetSpec(); // sent after an import: the stored model may have changed
     const work = this.ensureGenerator(onProgress ?? (() => undefined)).then(() => this.current);
     try {
       return await (this.deps.keepAlive ? this.deps.keepAlive(work) : work);
@@ -170,6 +190,7 @@ export class EngineService {
 
   /** Forgets the loaded model if it is this one (before its files are deleted). */
   async unload(modelId?: string): Promise<void> {
+    this.forgetSpec();
     const loaded = this.generator;
     if (!loaded || (modelId !== undefined && loaded.spec.modelId !== modelId)) return;
     this.generator = null;
@@ -268,6 +289,7 @@ export class EngineService {
       const unsubscribe = signal.onInterrupt(() => stopping.interrupt());
       send({ type: 'progress', requestId: request.requestId, phase: 'generating', loadedBytes: 0, totalBytes: 0 });
       let variantTokens = 0;
+      let lastStreamedAt = -Infinity;
       let raw: string;
       try {
         raw = await generator
@@ -282,8 +304,12 @@ export class EngineService {
             },
             onText: (soFar) => {
               if (signal.interrupted) return;
+              const at = this.now();
+              if (at - lastStreamedAt < STREAM_INTERVAL_MS) return; // the next update or the final text carries it
               const text = cleanOutput(soFar, cleanContext, { final: false });
-              if (text) send({ type: 'variant', requestId: request.requestId, index: finished.length, text, final: false });
+              if (!text) return;
+              lastStreamedAt = at;
+              send({ type: 'variant', requestId: request.requestId, index: finished.length, text, final: false });
             },
           })
           .finally(unsubscribe);

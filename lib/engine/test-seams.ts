@@ -9,6 +9,11 @@ export const ENGINE_TEST_SEAMS_KEY = 'engineTestSeams';
 export interface EngineTestSeams {
   /** Waits this long before each decoding step (makes a tiny model's generation take seconds). */
   stepDelayMs?: number;
+  /**
+   * Waits this long before the first step of each generation: a long prompt's first pass on a slow
+   * machine, during which the worker receives and sends nothing (what the keep-alive is for).
+   */
+  prefillDelayMs?: number;
   /** Makes loading on WebGPU fail with this message (as a real adapter failure would). */
   webgpuLoadFailure?: string;
   /** Makes generation on WebGPU fail with this message (as a lost device would). */
@@ -20,6 +25,7 @@ export function parseTestSeams(value: unknown): EngineTestSeams {
   const raw = value as Record<string, unknown>;
   const seams: EngineTestSeams = {};
   if (typeof raw.stepDelayMs === 'number' && raw.stepDelayMs > 0 && raw.stepDelayMs <= 10_000) seams.stepDelayMs = raw.stepDelayMs;
+  if (typeof raw.prefillDelayMs === 'number' && raw.prefillDelayMs > 0 && raw.prefillDelayMs <= 120_000) seams.prefillDelayMs = raw.prefillDelayMs;
   if (typeof raw.webgpuLoadFailure === 'string' && raw.webgpuLoadFailure) seams.webgpuLoadFailure = raw.webgpuLoadFailure;
   if (typeof raw.webgpuRunFailure === 'string' && raw.webgpuRunFailure) seams.webgpuRunFailure = raw.webgpuRunFailure;
   return seams;

@@ -89,17 +89,23 @@ export async function loadTransformersGenerator(
     device: spec.device as 'webgpu' | 'wasm' | 'cpu',
     dtype: spec.dtype as 'fp32',
   });
-  if (options.seams) slowDown(model, options.seams);
-  return new TransformersGenerator(spec, tokenizer, model, seams);
+  return new TransformersGenerator(spec, tokenizer, model, seams, options.seams ? slowDown(model, options.seams) : undefined);
 }
 
-/** Test seam: waits `seams.stepDelayMs` (read at each step) before each forward pass, one per token. */
-function slowDown(model: PreTrainedModel, seams: EngineTestSeams): void {
+/**
+ * Test seam: waits `seams.prefillDelayMs` before the first forward pass after `startGeneration()`,
+ * and `seams.stepDelayMs` before every one (both read at each step, so tests can change them live).
+ */
+function slowDown(model: PreTrainedModel, seams: EngineTestSeams): { startGeneration(): void } {
   const forward = model.forward.bind(model);
+  let firstStep = false;
   model.forward = async (inputs: Record<string, unknown>) => {
-    if (seams.stepDelayMs) await new Promise((resolve) => setTimeout(resolve, seams.stepDelayMs));
+    const delay = (firstStep ? (seams.prefillDelayMs ?? 0) : 0) + (seams.stepDelayMs ?? 0);
+    firstStep = false;
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     return forward(inputs);
   };
+  return { startGeneration: () => void (firstStep = true) };
 }
 
 class TransformersGenerator implements TextGenerator {
@@ -108,6 +114,7 @@ class TransformersGenerator implements TextGenerator {
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
     private readonly seams: EngineTestSeams = {},
+    private readonly slowed?: { startGeneration(): void },
   ) {}
 
   async generate({ messages, plan, maxNewTokens, onText, onToken, stopping }: GenerateOptions): Promise<string> {
@@ -130,6 +137,7 @@ class TransformersGenerator implements TextGenerator {
     // Sampling draws from transformers.js' global generator; generations run one at a time,
     // so seeding it here makes each variant reproducible.
     random.seed(plan.seed);
+    this.slowed?.startGeneration();
     await this.model.generate({
       ...inputs,
       max_new_tokens: maxNewTokens,

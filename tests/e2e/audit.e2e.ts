@@ -10,7 +10,7 @@ import { openLedger } from '../../lib/ledger';
 import { auditFigures } from '../../lib/ledger/audit';
 import { verifyReport } from '../../lib/ledger/report-verify';
 import { makeAcceptance } from '../../lib/ledger/testing';
-import { sentenceLabel } from '../../components/AuditView';
+import { sentenceLabel } from '../../components/AuditSentenceCard';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';

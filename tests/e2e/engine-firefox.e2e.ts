@@ -23,7 +23,7 @@ const ADDON_UUID = '4b1d0c1e-7e57-4000-8000-00000000f1f0';
 
 describe('Firefox build', () => {
   beforeAll(() => {
-    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: 'pipe' });
+    execFileSync('npx', ['wxt', 'build', '-b', 'firefox'], { stdio: 'pipe', env: { ...process.env, LEDGERLINE_ENGINE_LAB: '1' } });
   }, 180_000);
 
   it('is MV3 with an event-page ES module background and the wasm inside the add-on', () => {

@@ -33,31 +33,10 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
   await writeQuietPreferences(userDataDir);
   const netLogDir = await mkdtemp(join(tmpdir(), 'ledgerline-netlog-'));
   const netLog = join(netLogDir, 'netlog.json');
-  const webgpuArgs =
-    options.webgpu === 'swiftshader' ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] : [];
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      // Chromium's own background services would otherwise call Google (time, updates,
-      // spelling dictionaries, autofill, accounts) and drown the extension's requests.
-      '--disable-features=OptimizationHints,MediaRouter,NetworkTimeServiceQuerying,AutofillServerCommunication,Translate',
-      '--disable-default-apps',
-      '--disable-domain-reliability',
-      '--disable-client-side-phishing-detection',
-      '--no-pings',
-      `--log-net-log=${netLog}`,
-      ...webgpuArgs,
-      ...(options.extraArgs ?? []),
-    ],
+    args: [...extensionBrowserArgs(options), `--log-net-log=${netLog}`],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
@@ -76,8 +55,33 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
   };
 }
 
+/** Chromium switches for a run with the built extension and none of Chromium's own network services. */
+export function extensionBrowserArgs(options: Pick<LaunchOptions, 'webgpu' | 'extraArgs'> = {}): string[] {
+  const webgpuArgs =
+    options.webgpu === 'swiftshader' ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] : [];
+  return [
+    '--no-sandbox',
+    `--disable-extensions-except=${EXTENSION_DIR}`,
+    `--load-extension=${EXTENSION_DIR}`,
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    // Chromium's own background services would otherwise call Google (time, updates,
+    // spelling dictionaries, autofill, accounts) and drown the extension's requests.
+    '--disable-features=OptimizationHints,MediaRouter,NetworkTimeServiceQuerying,AutofillServerCommunication,Translate',
+    '--disable-default-apps',
+    '--disable-domain-reliability',
+    '--disable-client-side-phishing-detection',
+    '--no-pings',
+    ...webgpuArgs,
+    ...(options.extraArgs ?? []),
+  ];
+}
+
 /** Profile preferences that switch off services flags cannot reach (sign-in, spell-check downloads). */
-async function writeQuietPreferences(userDataDir: string): Promise<void> {
+export async function writeQuietPreferences(userDataDir: string): Promise<void> {
   const file = join(userDataDir, 'Default', 'Preferences');
   if (await readFile(file).then(() => true, () => false)) return;
   await mkdir(join(userDataDir, 'Default'), { recursive: true });

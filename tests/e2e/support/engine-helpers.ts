@@ -43,25 +43,26 @@ export interface PortRun {
 
 /** One request over a `generate` port, as the content script sends it; resolves at the final message or a disconnect. */
 export async function generateViaPort(page: Page, request: Omit<GenerateRequest, 'type'>): Promise<PortRun> {
-  return page.evaluate(
-    (req) =>
-      new Promise<PortRun>((resolve) => {
-        const { chrome } = globalThis as unknown as { chrome: Chrome };
-        const messages: GenerateServerMessage[] = [];
-        const port = chrome.runtime.connect({ name: 'generate' });
-        port.onMessage.addListener((m) => {
-          const message = m as GenerateServerMessage;
-          messages.push(message);
-          if (message.type === 'done' || message.type === 'error') {
-            port.disconnect();
-            resolve({ messages, lost: false });
-          }
-        });
-        port.onDisconnect.addListener(() => resolve({ messages, lost: true }));
-        port.postMessage({ type: 'generate', ...req });
-      }),
-    request,
-  );
+  return page.evaluate(generateInPage, request);
+}
+
+/** The in-page half of `generateViaPort` (self-contained: it is also sent as source over CDP). */
+export function generateInPage(request: Omit<GenerateRequest, 'type'>): Promise<PortRun> {
+  return new Promise<PortRun>((resolve) => {
+    const { chrome } = globalThis as unknown as { chrome: Chrome };
+    const messages: GenerateServerMessage[] = [];
+    const port = chrome.runtime.connect({ name: 'generate' });
+    port.onMessage.addListener((m) => {
+      const message = m as GenerateServerMessage;
+      messages.push(message);
+      if (message.type === 'done' || message.type === 'error') {
+        port.disconnect();
+        resolve({ messages, lost: false });
+      }
+    });
+    port.onDisconnect.addListener(() => resolve({ messages, lost: true }));
+    port.postMessage({ type: 'generate', ...request });
+  });
 }
 
 export function continueRequest(requestId: string, text = 'The mayor said that the council would meet', variants = 1): Omit<GenerateRequest, 'type'> {

@@ -1,0 +1,36 @@
+/**
+ * What ships (`npm run build` / `npm run zip`) against what the tests drive (`npm run build:test`):
+ * the engine lab page exists only for the benchmark and the end-to-end tests, so the shipped build
+ * has every page a writer uses and not the lab.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const outDirs: string[] = [];
+afterAll(() => outDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function build(env: Record<string, string>): string {
+  const outDir = mkdtempSync(join(tmpdir(), 'ledgerline-build-'));
+  outDirs.push(outDir);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LEDGERLINE_OUT_DIR: outDir, ...env };
+  if (!('LEDGERLINE_ENGINE_LAB' in env)) delete childEnv.LEDGERLINE_ENGINE_LAB;
+  execFileSync('npx', ['wxt', 'build'], { stdio: 'pipe', env: childEnv });
+  return join(outDir, 'chrome-mv3');
+}
+
+describe('shipped build', () => {
+  it('has the popup, options, onboarding and audit pages, the content script and background, and no engine lab', () => {
+    const shipped = build({});
+    for (const file of ['popup.html', 'options.html', 'onboarding.html', 'audit.html', 'background.js', 'content-scripts/content.js']) {
+      expect(existsSync(join(shipped, file)), file).toBe(true);
+    }
+    expect(existsSync(join(shipped, 'engine-lab.html'))).toBe(false);
+    expect(readFileSync(join(shipped, 'manifest.json'), 'utf8')).not.toContain('engine-lab');
+
+    const tested = build({ LEDGERLINE_ENGINE_LAB: '1' });
+    expect(existsSync(join(tested, 'engine-lab.html'))).toBe(true);
+  }, 180_000); // two real builds
+});
