@@ -11,6 +11,7 @@ import { configureTransformersEnv } from '@/lib/engine/runtime-env';
 import { ENGINE_TEST_SEAMS_KEY, parseTestSeams, type EngineTestSeams } from '@/lib/engine/test-seams';
 import { loadPromptApiGenerator } from '@/lib/engine/prompt-api';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
+import { webgpuFailureMemory } from '@/lib/engine/webgpu-failure-memory';
 import { openLedger, type Ledger } from '@/lib/ledger';
 import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
 import { cachedRead } from '@/lib/cached-read';
@@ -66,6 +67,7 @@ export default defineBackground({
       },
       // Chrome stops an idle service worker after ~30 s; Firefox's event page likewise.
       keepAlive: createKeepAlive(() => browser.runtime.getPlatformInfo()),
+      webgpuFailures: webgpuFailureMemory(browser.storage.session),
     });
     browser.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local' || !changes[SETTINGS_STORAGE_KEY]) return;

@@ -27,6 +27,11 @@ export interface EngineDependencies {
   load: (spec: ModelSpec, onProgress: (info: ProgressInfo) => void) => Promise<TextGenerator>;
   /** Keeps the host alive during long work (an MV3 service worker stops after ~30 s idle). */
   keepAlive?: <T>(work: Promise<T>) => Promise<T>;
+  /**
+   * Where a WebGPU failure is remembered beyond this worker (until the browser restarts): after a
+   * device loss the worker's onnxruntime cannot run any model, so the next worker must start on WASM.
+   */
+  webgpuFailures?: { recall(): Promise<string | null>; remember(message: string): Promise<void> };
   /** The limits for the next request (settings may change them); defaults to DEFAULT_LIMITS. */
   limits?: () => EngineLimits | Promise<EngineLimits>;
   now?: () => number;
@@ -73,8 +78,11 @@ export class EngineService {
   private current: EngineStatus = { state: 'idle' };
   private readonly queue = new GenerationQueue();
   private readonly now: () => number;
-  /** Set once WebGPU failed in this background's lifetime: from then on WASM is used. */
+  /** Set once WebGPU failed (here or, remembered, in an earlier worker): from then on WASM is used. */
   private webgpuFailure: string | null = null;
+  private recalled: Promise<void> | null = null;
+  /** WebGPU failed at run time in this worker: its onnxruntime may be unable to run any model now. */
+  private gpuLostHere = false;
   private readonly recent: EngineStats[] = [];
   /** `deps.resolveSpec()` of the current settings and stored models, until `forgetSpec()`. */
   private readonly resolved: CachedRead<ResolvedSpec>;
@@ -117,6 +125,7 @@ export class EngineService {
 
   /** The spec the next request would load (after a WebGPU failure: the WASM one) and why. */
   async resolve(): Promise<ResolvedSpec> {
+    await (this.recalled ??= this.recallWebgpuFailure());
     const resolved = await this.resolved.get();
     if (resolved.spec.device !== 'webgpu' || this.webgpuFailure === null) return resolved;
     const choice = fallbackAfterWebgpuFailure(
@@ -127,8 +136,18 @@ export class EngineService {
     return {
       ...resolved,
       spec: { ...resolved.spec, device: 'wasm', dtype: choice.dtype },
-      reason: `${choice.reason} WebGPU is tried again when the extension restarts.`,
+      reason: `${choice.reason} WebGPU is tried again when the browser restarts.`,
     };
+  }
+
+  private async recallWebgpuFailure(): Promise<void> {
+    const remembered = await this.deps.webgpuFailures?.recall().catch(() => null);
+    if (remembered && this.webgpuFailure === null) this.webgpuFailure = remembered;
+  }
+
+  private noteWebgpuFailure(error: unknown): void {
+    this.webgpuFailure = gpuFailureSummary(error);
+    void this.deps.webgpuFailures?.remember(this.webgpuFailure).catch(() => undefined);
   }
 
   /** Runs a request to completion; every path ends with exactly one 'done' or 'error' message. */
@@ -209,7 +228,7 @@ export class EngineService {
     } catch (error) {
       if (loading.spec.device === 'webgpu' && this.webgpuFailure === null) {
         // WebGPU could not load the model: fall back to WASM, once.
-        this.webgpuFailure = shortMessage(error);
+        this.noteWebgpuFailure(error);
         return this.ensureGenerator(onProgress);
       }
       throw error;
@@ -314,12 +333,20 @@ export class EngineService {
           })
           .finally(unsubscribe);
       } catch (error) {
-        if (signal.interrupted || generator.spec.device !== 'webgpu' || this.webgpuFailure !== null) throw error;
+        if (signal.interrupted) throw error;
+        if (generator.spec.device !== 'webgpu' || this.webgpuFailure !== null) {
+          throw this.gpuLostHere ? new GpuLostError(this.webgpuFailure ?? shortMessage(error)) : error;
+        }
         // WebGPU failed mid-run (device lost, out of memory): fall back to WASM once and start
         // this request's variants over; the panel's variant slots are overwritten by index.
-        this.webgpuFailure = shortMessage(error);
+        this.noteWebgpuFailure(error);
+        this.gpuLostHere = true;
         if (this.generator?.spec.device === 'webgpu') await this.unload();
-        ({ generator, info } = await this.ensureGenerator(onLoadProgress));
+        try {
+          ({ generator, info } = await this.ensureGenerator(onLoadProgress));
+        } catch {
+          throw new GpuLostError(shortMessage(error));
+        }
         finished = [];
         i = -1;
         continue;
@@ -355,13 +382,40 @@ function modelInfo(spec: ModelSpec): ModelInfo {
   return { id: spec.modelId, revision: spec.revision, dtype: spec.dtype, backend };
 }
 
+/** What went wrong on the GPU, in words a writer can read (onnxruntime's own text is a C++ trace). */
+export function gpuFailureSummary(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/device (was |is )?lost|DEVICE_LOST/i.test(text)) return 'the GPU device was lost';
+  if (/out of memory|OOM\b/i.test(text)) return 'the GPU ran out of memory';
+  return shortMessage(error);
+}
+
 function shortMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
+/**
+ * The GPU failed at run time and the CPU fallback could not run in this worker either (after a
+ * device loss, onnxruntime-web cannot run any model in the same worker). The failure is
+ * remembered, so the next worker, started once this one is stopped, runs on the CPU.
+ */
+export class GpuLostError extends Error {
+  override readonly name = 'GpuLostError';
+  constructor(readonly gpuFailure: string) {
+    super(`GPU failure: ${gpuFailure}`);
+  }
+}
+
 /** A failure in words the panel shows as is, and whether "Try again" makes sense. */
 export function describeFailure(error: unknown): { message: string; retryable: boolean } {
+  if (error instanceof GpuLostError) {
+    return {
+      message:
+        "The graphics processor stopped working, so suggestions pause until the extension's background restarts on the CPU, about 30 seconds after the last suggestion. Nothing you wrote is affected.",
+      retryable: true,
+    };
+  }
   if (error instanceof CancelledError) {
     const why =
       error.reason === 'superseded'

@@ -1,8 +1,8 @@
 /**
  * Test seams: switches that only tests and the benchmark set, read from `storage.local` under
  * ENGINE_TEST_SEAMS_KEY. Absent (the normal case), they change nothing. They exist because some
- * failures cannot be produced on demand in a real browser: a WebGPU device lost mid-run, or a
- * generation slow enough to stop the service worker in the middle of it.
+ * situations cannot be produced on demand in a real browser: a GPU device lost at a chosen moment,
+ * or a generation slow enough to outlast the service worker's idle timeout.
  */
 export const ENGINE_TEST_SEAMS_KEY = 'engineTestSeams';
 
@@ -16,8 +16,8 @@ export interface EngineTestSeams {
   prefillDelayMs?: number;
   /** Makes loading on WebGPU fail with this message (as a real adapter failure would). */
   webgpuLoadFailure?: string;
-  /** Makes generation on WebGPU fail with this message (as a lost device would). */
-  webgpuRunFailure?: string;
+  /** On WebGPU, destroys the GPU device before this forward pass of a generation (1 = the first): a real device loss. */
+  loseWebgpuDeviceAtStep?: number;
 }
 
 export function parseTestSeams(value: unknown): EngineTestSeams {
@@ -27,6 +27,8 @@ export function parseTestSeams(value: unknown): EngineTestSeams {
   if (typeof raw.stepDelayMs === 'number' && raw.stepDelayMs > 0 && raw.stepDelayMs <= 10_000) seams.stepDelayMs = raw.stepDelayMs;
   if (typeof raw.prefillDelayMs === 'number' && raw.prefillDelayMs > 0 && raw.prefillDelayMs <= 120_000) seams.prefillDelayMs = raw.prefillDelayMs;
   if (typeof raw.webgpuLoadFailure === 'string' && raw.webgpuLoadFailure) seams.webgpuLoadFailure = raw.webgpuLoadFailure;
-  if (typeof raw.webgpuRunFailure === 'string' && raw.webgpuRunFailure) seams.webgpuRunFailure = raw.webgpuRunFailure;
+  if (typeof raw.loseWebgpuDeviceAtStep === 'number' && Number.isInteger(raw.loseWebgpuDeviceAtStep) && raw.loseWebgpuDeviceAtStep > 0) {
+    seams.loseWebgpuDeviceAtStep = raw.loseWebgpuDeviceAtStep;
+  }
   return seams;
 }

@@ -3,6 +3,7 @@ import {
   AutoModelForCausalLM,
   AutoTokenizer,
   InterruptableStoppingCriteria,
+  env,
   TextStreamer,
   random,
   type PreTrainedModel,
@@ -89,23 +90,28 @@ export async function loadTransformersGenerator(
     device: spec.device as 'webgpu' | 'wasm' | 'cpu',
     dtype: spec.dtype as 'fp32',
   });
-  return new TransformersGenerator(spec, tokenizer, model, seams, options.seams ? slowDown(model, options.seams) : undefined);
+  return new TransformersGenerator(spec, tokenizer, model, options.seams ? applyTestSeams(model, spec, options.seams) : undefined);
 }
 
 /**
- * Test seam: waits `seams.prefillDelayMs` before the first forward pass after `startGeneration()`,
- * and `seams.stepDelayMs` before every one (both read at each step, so tests can change them live).
+ * Test seams around each forward pass (read at each step, so tests can change them live): waits
+ * `prefillDelayMs` before a generation's first pass and `stepDelayMs` before every one; on WebGPU,
+ * destroys the device before pass number `loseWebgpuDeviceAtStep` (a real device loss).
  */
-function slowDown(model: PreTrainedModel, seams: EngineTestSeams): { startGeneration(): void } {
+function applyTestSeams(model: PreTrainedModel, spec: ModelSpec, seams: EngineTestSeams): { startGeneration(): void } {
   const forward = model.forward.bind(model);
-  let firstStep = false;
+  let step = 0;
   model.forward = async (inputs: Record<string, unknown>) => {
-    const delay = (firstStep ? (seams.prefillDelayMs ?? 0) : 0) + (seams.stepDelayMs ?? 0);
-    firstStep = false;
+    step += 1;
+    const delay = (step === 1 ? (seams.prefillDelayMs ?? 0) : 0) + (seams.stepDelayMs ?? 0);
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (spec.device === 'webgpu' && seams.loseWebgpuDeviceAtStep === step) {
+      const webgpu = env.backends.onnx.webgpu as { device: Promise<{ destroy(): void }> } | undefined;
+      (await webgpu?.device)?.destroy();
+    }
     return forward(inputs);
   };
-  return { startGeneration: () => void (firstStep = true) };
+  return { startGeneration: () => void (step = 0) };
 }
 
 class TransformersGenerator implements TextGenerator {
@@ -113,8 +119,7 @@ class TransformersGenerator implements TextGenerator {
     readonly spec: ModelSpec,
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
-    private readonly seams: EngineTestSeams = {},
-    private readonly slowed?: { startGeneration(): void },
+    private readonly seams?: { startGeneration(): void },
   ) {}
 
   async generate({ messages, plan, maxNewTokens, onText, onToken, stopping }: GenerateOptions): Promise<string> {
@@ -122,7 +127,6 @@ class TransformersGenerator implements TextGenerator {
       add_generation_prompt: true,
       return_dict: true,
     }) as Record<string, unknown>;
-    if (this.spec.device === 'webgpu' && this.seams.webgpuRunFailure) throw new WebGpuFailure(this.seams.webgpuRunFailure);
     let text = '';
     const streamer = new TextStreamer(this.tokenizer, {
       skip_prompt: true,
@@ -137,7 +141,7 @@ class TransformersGenerator implements TextGenerator {
     // Sampling draws from transformers.js' global generator; generations run one at a time,
     // so seeding it here makes each variant reproducible.
     random.seed(plan.seed);
-    this.slowed?.startGeneration();
+    this.seams?.startGeneration();
     await this.model.generate({
       ...inputs,
       max_new_tokens: maxNewTokens,

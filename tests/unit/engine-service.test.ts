@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineService, STREAM_INTERVAL_MS, type EngineLimits } from '../../lib/engine/engine-service';
+import { EngineService, gpuFailureSummary, STREAM_INTERVAL_MS, type EngineDependencies, type EngineLimits } from '../../lib/engine/engine-service';
+import { WEBGPU_FAILURE_KEY, webgpuFailureMemory } from '../../lib/engine/webgpu-failure-memory';
 import type { EngineTestSeams } from '../../lib/engine/test-seams';
 import { loadTransformersGenerator, type ModelSpec, type TextGenerator } from '../../lib/engine/text-generator';
 import type { GenerateRequest, GenerateServerMessage } from '../../lib/messaging';
@@ -50,7 +51,13 @@ interface Harness {
 }
 
 function makeEngine(
-  options: { limits?: Partial<EngineLimits>; resolved?: Partial<ModelSpec>; load?: (s: ModelSpec) => Promise<TextGenerator> | null; now?: () => number } = {},
+  options: {
+    limits?: Partial<EngineLimits>;
+    resolved?: Partial<ModelSpec>;
+    load?: (s: ModelSpec) => Promise<TextGenerator> | null;
+    now?: () => number;
+    webgpuFailures?: EngineDependencies['webgpuFailures'];
+  } = {},
 ): Harness {
   const loads: ModelSpec[] = [];
   const seams: EngineTestSeams = {};
@@ -66,6 +73,7 @@ function makeEngine(
         return options.load?.(wanted) ?? loadOnCpu(wanted, onProgress, seams);
       },
       ...(options.now ? { now: options.now } : {}),
+      ...(options.webgpuFailures ? { webgpuFailures: options.webgpuFailures } : {}),
     },
     { maxNewTokens: 64, timeoutMs: 60_000, ...options.limits },
   );
@@ -336,5 +344,49 @@ describe('EngineService WebGPU fallback', () => {
     expect(r.final()).toEqual([expect.objectContaining({ type: 'done' })]);
     expect(loads.map((s) => `${s.device}/${s.dtype}`)).toEqual(['webgpu/q8', 'wasm/q8']);
     expect(engine.status()).toMatchObject({ state: 'ready', model: { backend: 'wasm' }, reason: expect.stringMatching(/device was lost/) });
+  });
+
+  /** A generator whose every run fails (what onnxruntime-web does after a device loss, on any device). */
+  const failing = (spec: ModelSpec, message: string): Promise<TextGenerator> =>
+    Promise.resolve({ spec, generate: () => Promise.reject(new Error(message)), dispose: async () => undefined });
+  const ORT_DEVICE_LOST =
+    "failed to call OrtRun(). ERROR_CODE: 1, ERROR_MESSAGE: buffer_manager.cc:643 Failed to download data from buffer. message: Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost before mapping was resolved.";
+
+  it('after a device loss that the CPU cannot recover from in the same worker, says suggestions pause, and the next worker starts on WASM', async () => {
+    const session = new Map<string, unknown>();
+    const area = {
+      get: async (key: string) => (session.has(key) ? { [key]: session.get(key) } : {}),
+      set: async (items: Record<string, unknown>) => void Object.entries(items).forEach(([k, v]) => session.set(k, v)),
+    };
+    const lostHere = makeEngine({
+      resolved: { device: 'webgpu', dtype: 'q4' },
+      load: (wanted) => failing(wanted, ORT_DEVICE_LOST),
+      webgpuFailures: webgpuFailureMemory(area),
+    });
+    const r = run(lostHere.engine, request('tab1|a', 1));
+    await r.finished;
+    expect(r.final()).toEqual([
+      expect.objectContaining({ type: 'error', retryable: true, message: expect.stringMatching(/graphics processor stopped working.*restarts on the CPU/) }),
+    ]);
+    expect(lostHere.loads.map((s) => s.device)).toEqual(['webgpu', 'wasm']);
+    expect(session.get(WEBGPU_FAILURE_KEY)).toBe('the GPU device was lost');
+    // The same worker keeps saying so rather than showing onnxruntime's trace.
+    const again = run(lostHere.engine, request('tab1|a', 1));
+    await again.finished;
+    expect((again.final()[0] as { message: string }).message).toMatch(/graphics processor stopped working/);
+
+    // A fresh worker (new engine, same session storage) never tries WebGPU and answers on WASM.
+    const fresh = makeEngine({ resolved: { device: 'webgpu', dtype: 'q4' }, webgpuFailures: webgpuFailureMemory(area) });
+    const next = run(fresh.engine, request('tab1|a', 1));
+    await next.finished;
+    expect(next.final()).toEqual([expect.objectContaining({ type: 'done', model: expect.objectContaining({ backend: 'wasm' }) })]);
+    expect(fresh.loads.map((s) => s.device)).toEqual(['wasm']);
+    expect((await fresh.engine.resolve()).reason).toMatch(/WebGPU failed \(the GPU device was lost\), so the model runs on the CPU.*when the browser restarts/);
+  });
+
+  it('names GPU failures in words, not onnxruntime traces', () => {
+    expect(gpuFailureSummary(new Error(ORT_DEVICE_LOST))).toBe('the GPU device was lost');
+    expect(gpuFailureSummary(new Error('GPUDevice: out of memory allocating 512 MB'))).toBe('the GPU ran out of memory');
+    expect(gpuFailureSummary(new Error('shader compilation failed'))).toBe('shader compilation failed');
   });
 });
