@@ -21,7 +21,11 @@ export default defineConfig({
       if (lab >= 0) entrypoints.splice(lab, 1);
     },
     'build:manifestGenerated': (wxt, manifest) => {
-      if (wxt.config.browser !== 'firefox') return;
+      // Chromium runs the model in an offscreen document (lib/engine/offscreen-model-host.ts).
+      if (wxt.config.browser !== 'firefox') {
+        manifest.permissions = [...(manifest.permissions ?? []), 'offscreen'];
+        return;
+      }
       // MV3 add-ons need an id in Firefox; Linux Firefox has no WebGPU, so the engine runs on WASM.
       (manifest as Record<string, unknown>).browser_specific_settings = {
         gecko: { id: 'ledgerline@ledgerline.dev', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },

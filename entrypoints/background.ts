@@ -11,6 +11,9 @@ import { configureTransformersEnv } from '@/lib/engine/runtime-env';
 import { ENGINE_TEST_SEAMS_KEY, parseTestSeams, type EngineTestSeams } from '@/lib/engine/test-seams';
 import { loadPromptApiGenerator } from '@/lib/engine/prompt-api';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
+import { loadRemoteGenerator } from '@/lib/engine/remote-generator';
+import { offscreenModelHost, type HostRuntimeApi, type OffscreenApi, type OffscreenModelHost } from '@/lib/engine/offscreen-model-host';
+import { MODEL_HOST_PORT_NAME } from '@/lib/messaging/model-host';
 import { webgpuFailureMemory } from '@/lib/engine/webgpu-failure-memory';
 import { openLedger, type Ledger } from '@/lib/ledger';
 import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
@@ -42,6 +45,11 @@ export default defineBackground({
       if (area === 'local' && changes[ENGINE_TEST_SEAMS_KEY]) applySeams(changes[ENGINE_TEST_SEAMS_KEY].newValue);
     });
 
+    // Chromium: the model runs in an offscreen document (see lib/engine/offscreen-model-host.ts).
+    // Firefox has none; its background is an event page, a document already, and runs it itself.
+    const chromeApi = (globalThis as { chrome?: { offscreen?: OffscreenApi; runtime: HostRuntimeApi } }).chrome;
+    const modelHost = chromeApi?.offscreen ? offscreenModelHost(chromeApi.offscreen, chromeApi.runtime, () => ({ ...seams })) : null;
+
     // An imported model offers only the dtypes its folder has.
     const storedDtypes = async (settings: Settings) => {
       const model = settings.modelId ? resolveModel(settings.modelId) : null;
@@ -58,6 +66,7 @@ export default defineBackground({
       load: async (spec, onProgress) => {
         if (spec.device === 'builtin') return loadPromptApiGenerator();
         await seamsRead;
+        if (modelHost) return loadRemoteGenerator(spec, onProgress, modelHost);
         configureTransformersEnv({ remoteHost: spec.host, cache: modelFiles });
         return loadTransformersGenerator(spec, onProgress, { seams });
       },
@@ -102,6 +111,7 @@ export default defineBackground({
       return handleRequest(message);
     });
     browser.runtime.onConnect.addListener((port) => {
+      if (port.name === MODEL_HOST_PORT_NAME && modelHost?.accept(port as Parameters<OffscreenModelHost['accept']>[0])) return;
       if (port.name !== GENERATE_PORT_NAME || !isOwnExtensionSender(port.sender, ownId)) {
         port.disconnect();
         return;

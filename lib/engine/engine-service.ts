@@ -81,7 +81,7 @@ export class EngineService {
   /** Set once WebGPU failed (here or, remembered, in an earlier worker): from then on WASM is used. */
   private webgpuFailure: string | null = null;
   private recalled: Promise<void> | null = null;
-  /** WebGPU failed at run time in this worker: its onnxruntime may be unable to run any model now. */
+  /** WebGPU failed at run time in a runtime this worker still uses: it may be unable to run any model now. */
   private gpuLostHere = false;
   private readonly recent: EngineStats[] = [];
   /** `deps.resolveSpec()` of the current settings and stored models, until `forgetSpec()`. */
@@ -317,6 +317,7 @@ export class EngineService {
             plan,
             maxNewTokens,
             stopping,
+            onInterrupt: (hook) => signal.onInterrupt(hook),
             onToken: () => {
               variantTokens += 1;
               firstTokenAt ??= this.now();
@@ -340,7 +341,8 @@ export class EngineService {
         // WebGPU failed mid-run (device lost, out of memory): fall back to WASM once and start
         // this request's variants over; the panel's variant slots are overwritten by index.
         this.noteWebgpuFailure(error);
-        this.gpuLostHere = true;
+        // A runtime of its own is discarded with the generator; otherwise this worker's is now unusable.
+        this.gpuLostHere = !generator.isolatedRuntime;
         if (this.generator?.spec.device === 'webgpu') await this.unload();
         try {
           ({ generator, info } = await this.ensureGenerator(onLoadProgress));

@@ -44,6 +44,8 @@ export interface GenerateOptions {
   onToken?: () => void;
   /** Interrupts this generation when the caller cancels. */
   stopping: InterruptableStoppingCriteria;
+  /** Registers a hook run when the caller cancels (for backends that cannot read `stopping` themselves); returns its removal. */
+  onInterrupt?: (hook: () => void) => () => void;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface GenerateOptions {
  */
 export interface TextGenerator {
   readonly spec: ModelSpec;
+  /** Runs in a context of its own that `dispose()` discards: a GPU failure there does not outlive it. */
+  readonly isolatedRuntime?: boolean;
   generate(options: GenerateOptions): Promise<string>;
   dispose(): Promise<void>;
 }
