@@ -29,6 +29,17 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
     await pages?.close();
   });
 
+  /** Opens the demo page and types after its story text: the panel will ask for a continuation. */
+  async function typeInDemoPage() {
+    const page = await browser.context.newPage();
+    await page.goto(`${pages.origin}/index.html`);
+    const story = page.locator('#story');
+    await story.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' The mayor said');
+    return { page, story, typed: await story.inputValue() };
+  }
+
   it('auto picks WASM on a software adapter; forced WebGPU generates the same greedy text as Node', async () => {
     const lab = await openLab(browser);
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 1 });
@@ -41,13 +52,7 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
     const dtype = (runtime as { dtype: TinyDtype }).dtype;
 
     // Full path: type in a page, the panel shows the greedy continuation.
-    const page = await browser.context.newPage();
-    await page.goto(`${pages.origin}/index.html`);
-    const story = page.locator('#story');
-    await story.click();
-    await page.keyboard.press('End');
-    await page.keyboard.type(' The mayor said');
-    const typed = await story.inputValue();
+    const { page, story, typed } = await typeInDemoPage();
     const accept = page.getByTestId('accept-variant').first();
     await accept.waitFor({ state: 'visible', timeout: 150_000 });
     const shown = (await page.getByTestId('variant-text').first().textContent()) ?? '';
@@ -65,13 +70,7 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 1, device: 'webgpu' });
     // The device is destroyed (a real device loss) before the third forward pass of a generation.
     await setTestSeams(lab, { loseWebgpuDeviceAtStep: 3 });
-    const page = await browser.context.newPage();
-    await page.goto(`${pages.origin}/index.html`);
-    const story = page.locator('#story');
-    await story.click();
-    await page.keyboard.press('End');
-    await page.keyboard.type(' The mayor said');
-    const typed = await story.inputValue();
+    const { page, story, typed } = await typeInDemoPage();
 
     // onnxruntime-web cannot run any model in a document whose device was lost, WASM included:
     // the engine closes that model host and continues in a new one, on WASM.
