@@ -6,6 +6,12 @@ import { WebGpuFailure, type LoadProgress, type ModelSpec, type TextGenerator } 
 /** How often the host reports a generation's progress (tokens and text so far) at most. */
 export const STEP_REPORT_INTERVAL_MS = 40;
 
+/**
+ * With no background connected for this long, the model is freed (hundreds of MB): it stays
+ * loaded across the worker's idle stops while the writer works, not for the rest of the session.
+ */
+export const IDLE_UNLOAD_MS = 10 * 60_000;
+
 export interface HostPort {
   postMessage(message: ModelHostEvent): void;
   onMessage: { addListener(listener: (message: unknown) => void): void };
@@ -28,8 +34,22 @@ const failure = (error: unknown) => ({
  * loaded across ports, so a service worker that was stopped and started again finds it ready; runs
  * what the background asks, one generation at a time (the background's queue sees to that).
  */
-export function createModelHost(load: HostLoader, now: () => number = () => performance.now()) {
+export function createModelHost(load: HostLoader, options: { now?: () => number; idleUnloadMs?: number } = {}) {
+  const now = options.now ?? (() => performance.now());
+  const idleUnloadMs = options.idleUnloadMs ?? IDLE_UNLOAD_MS;
   let loaded: { spec: ModelSpec; ready: Promise<TextGenerator> } | null = null;
+  let ports = 0;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  const unloadWhenIdle = () => {
+    clearTimeout(idleTimer);
+    if (ports > 0) return;
+    idleTimer = setTimeout(() => {
+      const idle = loaded;
+      if (ports > 0 || !idle) return;
+      loaded = null;
+      void idle.ready.then((g) => g.dispose()).catch(() => undefined);
+    }, idleUnloadMs);
+  };
   /** Generations run one after another, also across ports (a stopped worker's last one may still be ending its step). */
   let previousGeneration: Promise<void> = Promise.resolve();
   const seams: EngineTestSeams = {};
@@ -46,10 +66,14 @@ export function createModelHost(load: HostLoader, now: () => number = () => perf
     const send = (message: ModelHostEvent) => {
       if (!disposed) port.postMessage(message);
     };
-    // The background went away (its worker was stopped): stop what it asked for, keep the model.
+    ports += 1;
+    clearTimeout(idleTimer);
+    // The background went away (its worker was stopped): stop what it asked for, keep the model a while.
     port.onDisconnect.addListener(() => {
       disposed = true;
       for (const stopping of running.values()) stopping.interrupt();
+      ports -= 1;
+      unloadWhenIdle();
     });
     port.onMessage.addListener(async (raw) => {
       const request = parseModelHostRequest(raw);

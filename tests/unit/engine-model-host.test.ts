@@ -56,20 +56,22 @@ function portPair(): [ModelHostPort, HostPort & { disconnect(): void }] {
 
 const spec: ModelSpec = { host: '', modelId: TINY_MODEL_ID, revision: 'main', device: 'wasm', dtype: 'q8' };
 
-function harness(seams: EngineTestSeams = {}) {
+function harness(seams: EngineTestSeams = {}, hostOptions: Parameters<typeof createModelHost>[1] = {}) {
   const loads: ModelSpec[] = [];
   const serve = createModelHost((wanted, onProgress, liveSeams) => {
     loads.push(wanted);
     const cacheDir = mkdtempSync(join(tmpdir(), 'ledgerline-host-test-'));
     cacheDirs.push(cacheDir);
     return loadTransformersGenerator({ ...wanted, device: 'cpu' }, onProgress, { cacheDir, seams: liveSeams });
-  });
+  }, hostOptions);
   let released = 0;
   const hostEnds: (HostPort & { disconnect(): void })[] = [];
+  const backgroundEnds: ModelHostPort[] = [];
   const access: ModelHostAccess = {
     async connect() {
       const [background, document] = portPair();
       hostEnds.push(document);
+      backgroundEnds.push(background);
       serve(document);
       return background;
     },
@@ -78,7 +80,14 @@ function harness(seams: EngineTestSeams = {}) {
     },
     seams: () => seams,
   };
-  return { access, loads, hostEnds, released: () => released };
+  return {
+    access,
+    loads,
+    hostEnds,
+    /** What the host sees when the service worker holding port `k` is stopped. */
+    stopWorker: (k: number) => backgroundEnds[k]!.disconnect(),
+    released: () => released,
+  };
 }
 
 const prompt = preparePrompt({ action: 'continue', text: 'The mayor said that the council would meet', caret: 42, selection: null });
@@ -118,19 +127,39 @@ describe('model host ↔ RemoteGenerator (tiny model, Node)', () => {
   });
 
   it('keeps the model loaded for the next port (a restarted worker), and frees it only on dispose', async () => {
-    const { access, loads, hostEnds, released } = harness();
-    const first = await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
-    hostEnds[0]!.disconnect(); // the worker was stopped: the background's end goes away
+    const { access, loads, stopWorker, released } = harness();
+    await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
+    stopWorker(0);
     const second = await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
     expect(loads).toHaveLength(1);
     const text = await second.generate({ messages: prompt.messages, plan: greedy, maxNewTokens: 8, stopping: new InterruptableStoppingCriteria() });
     expect(text.length).toBeGreaterThan(0);
-    await expect(first.generate({ messages: prompt.messages, plan: greedy, maxNewTokens: 8, stopping: new InterruptableStoppingCriteria() })).rejects.toThrow(/closed/);
     await second.dispose();
     expect(released()).toBe(1);
     const third = await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
     expect(loads).toHaveLength(2); // disposed, so loaded again
     await third.dispose();
+  });
+
+  it('when the model host goes away, the background is told at once', async () => {
+    const { access, hostEnds } = harness({ stepDelayMs: 50 });
+    const remote = await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
+    const running = remote.generate({ messages: prompt.messages, plan: greedy, maxNewTokens: 40, stopping: new InterruptableStoppingCriteria() });
+    hostEnds[0]!.disconnect(); // the document was closed
+    await expect(running).rejects.toThrow(/model host closed/);
+    await expect(remote.generate({ messages: prompt.messages, plan: greedy, maxNewTokens: 4, stopping: new InterruptableStoppingCriteria() })).rejects.toThrow(/closed/);
+  });
+
+  it('frees the model once no background has been connected for the idle period', async () => {
+    const { access, loads, stopWorker } = harness({}, { idleUnloadMs: 100 });
+    await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
+    stopWorker(0);
+    await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access); // back within the period
+    expect(loads).toHaveLength(1);
+    stopWorker(1);
+    await new Promise((r) => setTimeout(r, 300));
+    await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
+    expect(loads).toHaveLength(2); // freed meanwhile, so loaded again
   });
 
   it('an interrupt from the background stops the generation early, and the host runs the next one', async () => {
