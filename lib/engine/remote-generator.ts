@@ -29,7 +29,12 @@ const hostError = (event: { message: string; webgpu: boolean }) => (event.webgpu
 export async function loadRemoteGenerator(spec: ModelSpec, onProgress: LoadProgress, host: ModelHostAccess): Promise<RemoteGenerator> {
   const port = await host.connect();
   const generator = new RemoteGenerator(spec, port, host);
-  await generator.load(onProgress);
+  try {
+    await generator.load(onProgress);
+  } catch (error) {
+    await generator.dispose().catch(() => undefined); // a failed load leaves no port (nor runtime) behind
+    throw error;
+  }
   return generator;
 }
 

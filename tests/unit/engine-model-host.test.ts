@@ -188,10 +188,11 @@ describe('model host ↔ RemoteGenerator (tiny model, Node)', () => {
   });
 
   it('a load that fails is reported with its message, and the next load tries again', async () => {
-    const { access, loads } = harness();
+    const { access, loads, released } = harness();
     await expect(loadRemoteGenerator({ ...spec, host: hub.origin, modelId: 'nobody/nothing' }, () => undefined, access)).rejects.toThrow(/Could not locate|nothing|404/i);
     await expect(loadRemoteGenerator({ ...spec, host: hub.origin, modelId: 'nobody/nothing' }, () => undefined, access)).rejects.toThrow();
     expect(loads).toHaveLength(2);
+    expect(released()).toBe(2); // each failed load gave its port back (the last one closes the document)
   });
 
   it('ignores malformed requests', async () => {
