@@ -45,6 +45,12 @@ export class InPageAuditHost {
     return root && refusalReason(root) === null && adapterFor(root) ? root : null;
   }
 
+  /** The ledger document of the focused field in this frame, or null when there is none. */
+  focusedDocumentKey(): string | null {
+    const field = this.focusedField();
+    return field ? documentKeyOf({ origin: location.origin, path: location.pathname, fieldId: fieldIdOf(field) }) : null;
+  }
+
   /**
    * Whether this frame answers the command: it shows the overlay, or it has a focused field and
    * may open (not on a site the writer switched off).
@@ -69,7 +75,7 @@ export class InPageAuditHost {
     if (!field || !adapter) return { ok: false, error: 'no-field' };
     const { text } = adapter.read(field);
     if (text.length > MAX_TEXT) return { ok: false, error: 'too-long' };
-    const documentKey = documentKeyOf({ origin: location.origin, path: location.pathname, fieldId: fieldIdOf(field) });
+    const documentKey = this.focusedDocumentKey()!;
     this.pending = true;
     try {
       const answer = (await browser.runtime.sendMessage({ type: 'audit.attribute', text, documentKey })) as Response<'audit.attribute'> | null;

@@ -68,6 +68,10 @@ export default defineContentScript({
       if (enabled && command?.type === 'suggest.now' && document.hasFocus()) active.suggest(null, 'shortcut');
       // Only the frame with the focused field (or the overlay) answers; the others stay silent.
       if (command?.type === 'audit.inPage' && inPageAudit.wants(enabled)) return inPageAudit.toggle();
+      if (command?.type === 'audit.fieldDocument') {
+        const documentKey = inPageAudit.focusedDocumentKey();
+        if (documentKey) return Promise.resolve({ documentKey });
+      }
       return undefined;
     });
   },

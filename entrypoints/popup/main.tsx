@@ -42,6 +42,20 @@ async function highlightField(): Promise<void> {
   void refresh();
 }
 
+/** The audit page, on the document of the page's focused field when there is one. */
+async function openAudit(): Promise<void> {
+  const tab = await targetTab();
+  let answer: { documentKey?: unknown } | undefined;
+  try {
+    answer = tab?.id !== undefined ? await browser.tabs.sendMessage(tab.id, { type: 'audit.fieldDocument' }) : undefined;
+  } catch {
+    answer = undefined; // no content script or no focused field there: the audit page lists all documents
+  }
+  const url = new URL(browser.runtime.getURL('/audit.html'));
+  if (typeof answer?.documentKey === 'string') url.searchParams.set('doc', answer.documentKey);
+  await browser.tabs.create({ url: url.href });
+}
+
 async function refresh(): Promise<void> {
   const settings = await readSettings();
   const host = await targetHost();
@@ -55,7 +69,7 @@ async function refresh(): Promise<void> {
       await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: withSiteEnabled(await readSettings(), host, enabled) });
       void refresh();
     },
-    onOpenAudit: () => void browser.tabs.create({ url: browser.runtime.getURL('/audit.html') }),
+    onOpenAudit: () => void openAudit(),
     onOpenOptions: () => void browser.runtime.openOptionsPage(),
     onHighlightField: () => void highlightField(),
     highlightNotice,

@@ -10,6 +10,8 @@ const ContentCommandSchema = v.variant('type', [
    * holding the focused field answers `{ ok, shown, highlights }` (or `{ ok: false, error }`).
    */
   v.object({ type: v.literal('audit.inPage') }),
+  /** Which ledger document the focused field is (the popup opens the audit page on it): the frame holding it answers `{ documentKey }`. */
+  v.object({ type: v.literal('audit.fieldDocument') }),
 ]);
 export type ContentCommand = v.InferOutput<typeof ContentCommandSchema>;
 

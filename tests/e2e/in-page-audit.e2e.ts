@@ -339,6 +339,16 @@ describe('in-page audit (built extension, tiny model)', () => {
     await writeWithTwoSuggestions(field, 'Residents packed the hall to hear the vote.', 'I wrote this closing line myself without help.');
     const count = await checkOverlay(field, ['ai-verbatim', 'ai-edited']);
     await checkPopupAndEdit(field, count);
+
+    // The popup's audit button opens the audit page on this field's document.
+    await field.locator.focus();
+    await ext.bringToFront();
+    await ext.reload();
+    const [audit] = await Promise.all([browser.context.waitForEvent('page'), ext.getByTestId('open-audit').click()]);
+    await audit.waitForLoadState();
+    expect(new URL(audit.url()).searchParams.get('doc')).toBe(`${pages.origin}${field.documentSuffix}`);
+    await expect.poll(() => audit.locator('[data-testid=audit-document][aria-current=true]').count()).toBe(1);
+    await audit.close();
   });
 
   it('plain contenteditable: the same, the DOM untouched', async () => {
