@@ -8,7 +8,7 @@ import { EngineService } from '@/lib/engine/engine-service';
 import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { modelSpecFor, probeWebGpu } from '@/lib/engine/model-spec';
 import { configureTransformersEnv } from '@/lib/engine/runtime-env';
-import { ENGINE_TEST_SEAMS_KEY, parseTestSeams, type EngineTestSeams } from '@/lib/engine/test-seams';
+import { ENGINE_TEST_SEAMS_KEY, replaceTestSeams, type EngineTestSeams } from '@/lib/engine/test-seams';
 import { loadPromptApiGenerator } from '@/lib/engine/prompt-api';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
 import { loadRemoteGenerator } from '@/lib/engine/remote-generator';
@@ -36,10 +36,7 @@ export default defineBackground({
 
     // Test seams (tests and the benchmark only; absent otherwise), kept live: a loaded model sees changes.
     const seams: EngineTestSeams = {};
-    const applySeams = (value: unknown) => {
-      for (const key of Object.keys(seams)) delete seams[key as keyof EngineTestSeams];
-      Object.assign(seams, parseTestSeams(value));
-    };
+    const applySeams = (value: unknown) => replaceTestSeams(seams, value);
     const seamsRead = browser.storage.local.get(ENGINE_TEST_SEAMS_KEY).then((items) => applySeams(items[ENGINE_TEST_SEAMS_KEY]));
     browser.storage.onChanged.addListener((changes, area) => {
       if (area === 'local' && changes[ENGINE_TEST_SEAMS_KEY]) applySeams(changes[ENGINE_TEST_SEAMS_KEY].newValue);

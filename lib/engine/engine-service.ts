@@ -6,7 +6,7 @@ import { cleanOutput } from './clean-output';
 import { DownloadProgress } from './download-progress';
 import { preparePrompt } from './prompts';
 import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from './request-queue';
-import type { ModelSpec, TextGenerator } from './text-generator';
+import { sameModel, STREAM_INTERVAL_MS, type ModelSpec, type TextGenerator } from './text-generator';
 import { dedupeVariants, variantPlans } from './variants';
 import { fnv1a } from '../seeded';
 import { cachedRead, type CachedRead } from '../cached-read';
@@ -46,13 +46,6 @@ export interface EngineLimits {
 
 export const DEFAULT_LIMITS: EngineLimits = { maxNewTokens: 64, timeoutMs: 120_000 };
 
-/**
- * Streamed text goes to the panel at once for a variant's first words, then at most this often
- * (the final text always): a fast model would otherwise spend a message, a clean-up and a panel
- * render per word, and reading gains nothing from more than ~25 updates a second.
- */
-export const STREAM_INTERVAL_MS = 40;
-
 type Sink = (message: GenerateServerMessage) => void;
 type ProgressListener = (loadedBytes: number, totalBytes: number) => void;
 
@@ -61,10 +54,6 @@ interface LoadedGenerator {
   reason: string;
   ready: Promise<TextGenerator>;
   listeners: Set<ProgressListener>;
-}
-
-function sameSpec(a: ModelSpec, b: ModelSpec): boolean {
-  return a.modelId === b.modelId && a.revision === b.revision && a.device === b.device && a.dtype === b.dtype;
 }
 
 /**
@@ -219,7 +208,7 @@ export class EngineService {
 
   private async ensureGenerator(onProgress: ProgressListener): Promise<{ generator: TextGenerator; info: ModelInfo }> {
     const resolved = await this.resolve();
-    if (!this.generator || !sameSpec(this.generator.spec, resolved.spec)) this.startLoad(resolved);
+    if (!this.generator || !sameModel(this.generator.spec, resolved.spec)) this.startLoad(resolved);
     const loading = this.generator!;
     loading.listeners.add(onProgress);
     try {

@@ -1,10 +1,7 @@
 import { InterruptableStoppingCriteria } from '@huggingface/transformers';
 import { parseModelHostRequest, type ModelHostEvent } from '../messaging/model-host';
-import type { EngineTestSeams } from './test-seams';
-import { WebGpuFailure, type LoadProgress, type ModelSpec, type TextGenerator } from './text-generator';
-
-/** How often the host reports a generation's progress (tokens and text so far) at most. */
-export const STEP_REPORT_INTERVAL_MS = 40;
+import { replaceTestSeams, type EngineTestSeams } from './test-seams';
+import { sameModel, STREAM_INTERVAL_MS, WebGpuFailure, type LoadProgress, type ModelSpec, type TextGenerator } from './text-generator';
 
 /**
  * With no background connected for this long, the model is freed (hundreds of MB): it stays
@@ -19,10 +16,6 @@ export interface HostPort {
 }
 
 export type HostLoader = (spec: ModelSpec, onProgress: LoadProgress, seams: EngineTestSeams) => Promise<TextGenerator>;
-
-function sameSpec(a: ModelSpec, b: ModelSpec): boolean {
-  return a.modelId === b.modelId && a.revision === b.revision && a.device === b.device && a.dtype === b.dtype && a.host === b.host;
-}
 
 const failure = (error: unknown) => ({
   message: error instanceof Error ? error.message : String(error),
@@ -53,10 +46,6 @@ export function createModelHost(load: HostLoader, options: { now?: () => number;
   /** Generations run one after another, also across ports (a stopped worker's last one may still be ending its step). */
   let previousGeneration: Promise<void> = Promise.resolve();
   const seams: EngineTestSeams = {};
-  const setSeams = (next: EngineTestSeams) => {
-    for (const key of Object.keys(seams)) delete seams[key as keyof EngineTestSeams];
-    Object.assign(seams, next);
-  };
 
   return function serve(port: HostPort): void {
     const running = new Map<string, InterruptableStoppingCriteria>();
@@ -80,11 +69,11 @@ export function createModelHost(load: HostLoader, options: { now?: () => number;
       if (!request) return;
       switch (request.type) {
         case 'seams':
-          setSeams(request.seams);
+          replaceTestSeams(seams, request.seams);
           return;
         case 'load': {
-          setSeams(request.seams);
-          if (!loaded || !sameSpec(loaded.spec, request.spec)) {
+          replaceTestSeams(seams, request.seams);
+          if (!loaded || !sameModel(loaded.spec, request.spec)) {
             const previous = loaded;
             loaded = { spec: request.spec, ready: load(request.spec, (info) => send({ type: 'progress', info: { ...info } }), seams) };
             void previous?.ready.then((g) => g.dispose()).catch(() => undefined);
@@ -128,12 +117,12 @@ export function createModelHost(load: HostLoader, options: { now?: () => number;
               onToken: () => {
                 tokens += 1;
                 // The first token at once (the engine's time-to-first-token figure), then with the text.
-                if (tokens === 1 || (reportedText !== '' && now() - reportedAt >= STEP_REPORT_INTERVAL_MS)) report();
+                if (tokens === 1 || (reportedText !== '' && now() - reportedAt >= STREAM_INTERVAL_MS)) report();
               },
               onText: (soFar) => {
                 text = soFar;
                 // The first words at once (time to first text), then at most every interval.
-                if (reportedText === '' || now() - reportedAt >= STEP_REPORT_INTERVAL_MS) report();
+                if (reportedText === '' || now() - reportedAt >= STREAM_INTERVAL_MS) report();
               },
             });
             send({ type: 'generated', id: request.id, tokens, text: final });

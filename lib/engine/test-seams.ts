@@ -20,6 +20,12 @@ export interface EngineTestSeams {
   loseWebgpuDeviceAtStep?: number;
 }
 
+/** Replaces the contents of a live seams object (loaded models hold it) with `value`, parsed. */
+export function replaceTestSeams(seams: EngineTestSeams, value: unknown): void {
+  for (const key of Object.keys(seams)) delete seams[key as keyof EngineTestSeams];
+  Object.assign(seams, parseTestSeams(value));
+}
+
 export function parseTestSeams(value: unknown): EngineTestSeams {
   if (typeof value !== 'object' || value === null) return {};
   const raw = value as Record<string, unknown>;

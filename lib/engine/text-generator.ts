@@ -26,6 +26,18 @@ export interface ModelSpec {
   dtype: string;
 }
 
+/**
+ * Streamed text is passed on (model host → background → panel) at once for a variant's first words, then at most this often
+ * (the final text always): a fast model would otherwise spend a message, a clean-up and a panel
+ * render per word, and reading gains nothing from more than ~25 updates a second.
+ */
+export const STREAM_INTERVAL_MS = 40;
+
+/** Same model, revision and runtime (the host is not part of a model's identity: files are cached without it). */
+export function sameModel(a: ModelSpec, b: ModelSpec): boolean {
+  return a.modelId === b.modelId && a.revision === b.revision && a.device === b.device && a.dtype === b.dtype;
+}
+
 export interface SamplingPlan {
   do_sample: boolean;
   temperature?: number;

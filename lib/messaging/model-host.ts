@@ -27,12 +27,8 @@ const ModelSpecSchema = v.object({
   dtype: Text(20),
 });
 
-const SeamsSchema = v.object({
-  stepDelayMs: v.optional(v.number()),
-  prefillDelayMs: v.optional(v.number()),
-  webgpuLoadFailure: v.optional(Text(500)),
-  loseWebgpuDeviceAtStep: v.optional(v.number()),
-});
+/** Test seams, parsed by the host with parseTestSeams (lib/engine/test-seams.ts). */
+const SeamsSchema = v.unknown();
 
 const ChatMessageSchema = v.object({ role: v.picklist(['system', 'user', 'assistant']), content: Text(2_000_000) });
 
