@@ -10,6 +10,7 @@ import { sameModel, STREAM_INTERVAL_MS, type ModelSpec, type TextGenerator } fro
 import { dedupeVariants, variantPlans } from './variants';
 import { fnv1a } from '../seeded';
 import { cachedRead, type CachedRead } from '../cached-read';
+import { t } from '../i18n';
 
 /** What to load now, and why (shown as is by the popup and options page). */
 export interface ResolvedSpec {
@@ -166,7 +167,7 @@ export class EngineService {
       await (this.deps.keepAlive ? this.deps.keepAlive(work) : work);
       // A run that returned without a final message was interrupted by something the queue did
       // not report (cannot happen today; never leave the caller waiting).
-      sink({ type: 'error', requestId: request.requestId, message: 'The suggestion was stopped.', retryable: true });
+      sink({ type: 'error', requestId: request.requestId, message: t('errorStopped'), retryable: true });
     } catch (error) {
       sink({ type: 'error', requestId: request.requestId, ...describeFailure(error) });
     }
@@ -401,30 +402,23 @@ export class GpuLostError extends Error {
 /** A failure in words the panel shows as is, and whether "Try again" makes sense. */
 export function describeFailure(error: unknown): { message: string; retryable: boolean } {
   if (error instanceof GpuLostError) {
-    return {
-      message:
-        "The graphics processor stopped working, so suggestions pause until the extension's background restarts on the CPU, about 30 seconds after the last suggestion. Nothing you wrote is affected.",
-      retryable: true,
-    };
+    return { message: t('errorGpuLost'), retryable: true };
   }
   if (error instanceof CancelledError) {
     const why =
       error.reason === 'superseded'
-        ? 'A newer suggestion for this field replaced this one.'
+        ? t('errorSuperseded')
         : error.reason === 'tab-closed'
-          ? 'The tab was closed.'
-          : 'The suggestion was cancelled.';
+          ? t('errorTabClosed')
+          : t('errorCancelled');
     return { message: why, retryable: error.reason !== 'tab-closed' };
   }
   if (error instanceof TimeoutError) {
-    return {
-      message: `The on-device model took longer than ${Math.round(error.timeoutMs / 1000)} s and was stopped. Try again, or pick a smaller model in the options.`,
-      retryable: true,
-    };
+    return { message: t('errorTimeout', Math.round(error.timeoutMs / 1000)), retryable: true };
   }
   const text = error instanceof Error ? error.message : String(error);
   if (/fetch|network|404|Could not locate file|Failed to fetch|not found|trying to load file/i.test(text)) {
-    return { message: `The model could not be downloaded (${text}). Check the model host in the options and try again.`, retryable: true };
+    return { message: t('errorDownloadFailed', text), retryable: true };
   }
-  return { message: `The on-device model failed: ${text}`, retryable: true };
+  return { message: t('errorModelFailed', text), retryable: true };
 }
