@@ -2,11 +2,14 @@
  * Engine benchmark: time to first token and tokens per second through the full extension path
  * (content script → background service worker → panel) against the same model called directly
  * with transformers.js in an extension page, in the same Chromium run. WASM and WebGPU
- * (SwiftShader, i.e. WebGPU on the CPU) are measured separately.
+ * (SwiftShader, i.e. WebGPU on the CPU) are measured separately, and WebGPU on the machine's
+ * own GPU with `--backends gpu` (Chromium reaches it through Vulkan; bench/gpu/ runs this on a
+ * GPU server that has neither Node nor Chromium).
  *
  *   npm run bench:engine                      # builds, then the tiny test model
  *   npx tsx bench/engine.ts --model /models/onnx-community/Qwen2.5-0.5B-Instruct [--model ...]
- *   options: --runs N (default 30; 3 on WebGPU)  --backends wasm,webgpu  --max-new-tokens N (default 48)
+ *   options: --runs N (default 30; 3 on WebGPU)  --backends wasm,webgpu,gpu (default wasm,webgpu)
+ *            --max-new-tokens N (default 48)
  *            --out DIR (default bench/results)
  *
  * A model folder must sit at <root>/<org>/<name> in the hub layout (config.json, tokenizer
@@ -29,9 +32,10 @@ import { startModelHost, type ModelHost } from '../scripts/model-host';
 import { startStaticServer } from '../scripts/static-server';
 import { launchExtension, setSettings } from '../tests/e2e/support/browser';
 import { engineRequest, openLab } from '../tests/e2e/support/engine-helpers';
-import { TINY_MODEL_DIR } from '../tests/support/tiny-model';
+import { TINY_MODEL_DIR } from '../tests/support/tiny-model-location';
 
-type Backend = 'wasm' | 'webgpu';
+/** webgpu: WebGPU on SwiftShader (the CPU); gpu: WebGPU on the machine's GPU. */
+type Backend = 'wasm' | 'webgpu' | 'gpu';
 
 interface Sample {
   ttftMs: number;
@@ -170,6 +174,16 @@ async function fullPathRun(page: Page, lab: Page): Promise<{ sample: Sample; tex
   };
 }
 
+/** The WebGPU adapter an extension page gets, in words (vendor, architecture, description). */
+async function gpuAdapterName(page: Page): Promise<string> {
+  const name = await page.evaluate(async () => {
+    const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info: Record<string, string> } | null> } }).gpu?.requestAdapter();
+    return adapter ? [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(' ') : null;
+  });
+  if (!name) throw new Error('no WebGPU adapter on this machine');
+  return name;
+}
+
 interface DirectRun {
   ttftMs: number;
   tokens: number;
@@ -186,16 +200,17 @@ async function benchModel(options: {
   foregroundExtension: boolean;
 }): Promise<Row> {
   const { modelId, host, backend, runs, maxNewTokens } = options;
+  const device = backend === 'wasm' ? 'wasm' : 'webgpu';
   const pages = await startStaticServer(resolve('scripts/demo'));
   const browser = await launchExtension({
-    ...(backend === 'webgpu' ? { webgpu: 'swiftshader' as const } : {}),
+    ...(backend === 'wasm' ? {} : { webgpu: backend === 'gpu' ? ('gpu' as const) : ('swiftshader' as const) }),
     ...(options.foregroundExtension ? { extraArgs: FOREGROUND_ARGS } : {}),
   });
   try {
     await setSettings(browser.worker, {
       modelHost: host.origin,
       modelId,
-      device: backend,
+      device,
       variants: 1,
       pauseDelayMs: 200,
       maxNewTokens,
@@ -204,7 +219,8 @@ async function benchModel(options: {
     const lab = await openLab(browser);
     const runtime = await engineRequest(lab, { type: 'engine.runtime' });
     if (!runtime.ok) throw new Error(runtime.error);
-    if (runtime.device !== backend) throw new Error(`wanted ${backend}, the engine chose ${runtime.device}: ${runtime.reason}`);
+    if (runtime.device !== device) throw new Error(`wanted ${device}, the engine chose ${runtime.device}: ${runtime.reason}`);
+    const adapter = backend === 'gpu' ? await gpuAdapterName(lab) : '';
     const warm = await engineRequest(lab, { type: 'engine.warmUp' });
     if (warm.state !== 'ready') throw new Error(`model did not load: ${JSON.stringify(warm)}`);
 
@@ -223,7 +239,7 @@ async function benchModel(options: {
       host: host.origin,
       modelId,
       revision: runtime.revision,
-      device: backend,
+      device,
       dtype: runtime.dtype,
       messages: prompt.messages,
       maxNewTokens: Math.min(prompt.maxNewTokens, maxNewTokens),
@@ -261,7 +277,7 @@ async function benchModel(options: {
     const dir = summarise(asSamples(directRuns));
     return {
       model: modelId,
-      backend: backend === 'webgpu' ? 'webgpu (SwiftShader)' : 'wasm',
+      backend: backend === 'gpu' ? `webgpu (${adapter})` : backend === 'webgpu' ? 'webgpu (SwiftShader)' : 'wasm',
       dtype: runtime.dtype,
       runs,
       extension: ext,
@@ -311,7 +327,7 @@ async function main(): Promise<void> {
     const host = await startModelHost({ root: dirname(dirname(folder)) });
     try {
       for (const backend of backends) {
-        const runs = Number(runsArg ?? (backend === 'webgpu' ? 3 : 30));
+        const runs = Number(runsArg ?? (backend === 'webgpu' ? 3 : 30)); // SwiftShader is slow
         process.stderr.write(`${modelId} on ${backend}: ${runs} runs each...\n`);
         try {
           rows.push(await benchModel({ modelId, host, backend, runs, maxNewTokens, foregroundExtension }));

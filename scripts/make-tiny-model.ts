@@ -52,11 +52,6 @@ const { onnx } = require('onnx-proto') as typeof import('onnx-proto');
 export const MODEL_ID = 'ledgerline-test/tiny-chat';
 const SEED = 0x1ed6e71e;
 
-const D = 64; // hidden size (n_embd)
-const H = 4; // heads per layer
-const HD = 16; // head dim
-const L = 2; // layers
-const FF = 128; // MLP size (n_inner)
 const HS = 3; // structural heads in layer 0
 const N_POSITIONS = 4096;
 
@@ -89,6 +84,34 @@ const V = 256 + MERGES.length + SPECIALS.length; // 279
 const ID_ENDOFTEXT = 256 + MERGES.length;
 const ID_IM_START = ID_ENDOFTEXT + 1;
 const ID_IM_END = ID_ENDOFTEXT + 2;
+
+/**
+ * The network's size. The test model is tiny; `bench/make-sized-model.ts` builds the same
+ * network at a real model's size (same tokenizer, so the same text comes out), to measure
+ * speed where the real weights cannot be had. `outputVocab` ≥ V pads the logits like real
+ * exports do (their lm_head is wider than the tokenizer); padded ids are never chosen.
+ */
+export interface ModelShape {
+  id: string;
+  graphName: string;
+  hidden: number;
+  heads: number;
+  headDim: number;
+  layers: number;
+  mlp: number;
+  outputVocab: number;
+}
+
+export const TINY_SHAPE: ModelShape = {
+  id: MODEL_ID,
+  graphName: 'tiny_chat',
+  hidden: 64,
+  heads: 4,
+  headDim: 16,
+  layers: 2,
+  mlp: 128,
+  outputVocab: V,
+};
 
 /** GPT-2's reversible byte -> printable unicode symbol table. */
 function byteToUnicode(): string[] {
@@ -165,7 +188,8 @@ const CLASS_START = 4; // newline, special tokens
 const CLASS_VOWEL = 5; // ends in a vowel
 const N_CLASSES = 6;
 
-function buildWeights() {
+function buildWeights(shape: ModelShape) {
+  const { hidden: D, heads: H, headDim: HD, layers: L, mlp: FF, outputVocab: VO } = shape;
   const { texts } = buildVocab();
 
   // Output prior (part of the output bias).
@@ -174,7 +198,7 @@ function buildWeights() {
     l: 4.0, c: 2.8, u: 2.8, m: 2.4, w: 2.4, f: 2.2, g: 2.0, y: 2.0, p: 1.9, b: 1.5,
     v: 1.0, k: 0.8, j: 0.15, x: 0.15, q: 0.1, z: 0.07,
   };
-  const prior = new Float32Array(V).fill(-30);
+  const prior = new Float32Array(VO).fill(-30);
   const startsWithSpace = (t: string) => t.length > 1 && t[0] === ' ' && /^[a-z]+$/.test(t.slice(1));
   for (let id = 0; id < V; id++) {
     const t = texts[id]!;
@@ -203,9 +227,9 @@ function buildWeights() {
   const isSpaceStart = (id: number) => id < ID_ENDOFTEXT && /^\s/.test(texts[id]!);
   const isLetterStart = (id: number) => id < ID_ENDOFTEXT && /^[a-z]/i.test(texts[id]!);
   const isPunct = (id: number) => id < ID_ENDOFTEXT && /^[.,!?;:]$/.test(texts[id]!);
-  const classBias = new Float32Array(N_CLASSES * V);
+  const classBias = new Float32Array(N_CLASSES * VO);
   for (let id = 0; id < V; id++) {
-    const set = (c: number, v: number) => (classBias[c * V + id] = v);
+    const set = (c: number, v: number) => (classBias[c * VO + id] = v);
     if (id === ID_IM_END) {
       set(CLASS_LETTER, -8);
       set(CLASS_VOWEL, -8);
@@ -261,23 +285,23 @@ function buildWeights() {
   }
 
   // Counter terms: logits += counters @ wc (+ offsets folded into the prior).
-  const wc = new Float32Array(HS * V);
+  const wc = new Float32Array(HS * VO);
   const TURN_SLOPE = 0.45;
   const TURN_LEN = 22; // counted from the assistant's <|im_start|>, so "assistant\n" is included
   const SENT_SLOPE = 0.6;
   const SENT_LEN = 6;
   const WORD_SLOPE = 1.2;
   const WORD_LEN = 3;
-  wc[0 * V + ID_IM_END] = TURN_SLOPE;
+  wc[0 * VO + ID_IM_END] = TURN_SLOPE;
   prior[ID_IM_END]! -= TURN_SLOPE * TURN_LEN;
   for (let id = 0; id < V; id++) {
     const t = texts[id]!;
     if (id < ID_ENDOFTEXT && t === '.') {
-      wc[1 * V + id] = SENT_SLOPE;
+      wc[1 * VO + id] = SENT_SLOPE;
       prior[id]! -= SENT_SLOPE * SENT_LEN;
     }
     if (isSpaceStart(id) && prior[id]! > -30) {
-      wc[2 * V + id] = WORD_SLOPE;
+      wc[2 * VO + id] = WORD_SLOPE;
       prior[id]! -= WORD_SLOPE * WORD_LEN;
     }
   }
@@ -314,7 +338,7 @@ function buildWeights() {
     layers,
     lnfg: new Float32Array(D).fill(1),
     lnfb: new Float32Array(D),
-    wout: randn('wout', D * V, 2.6 / Math.sqrt(D)),
+    wout: randn('wout', D * VO, 2.6 / Math.sqrt(D)),
     bout: prior,
     tokClass,
     classBias,
@@ -441,7 +465,7 @@ const A = {
     onnx.AttributeProto.create({ type: onnx.AttributeProto.AttributeType.TENSOR, t }),
 };
 
-type Variant = 'fp32' | 'q8' | 'q4' | 'q4f16';
+export type Variant = 'fp32' | 'q8' | 'q4' | 'q4f16';
 
 function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
   return onnx.ValueInfoProto.create({
@@ -526,7 +550,8 @@ function linear(g: Graph, variant: Variant, name: string, x: string, w: Float32A
   return half ? g.op('Cast', [y], { to: A.i(T.FLOAT) }) : y;
 }
 
-function buildModel(w: Weights, variant: Variant): Uint8Array {
+function buildModel(w: Weights, variant: Variant, shape: ModelShape): Uint8Array {
+  const { hidden: D, heads: H, headDim: HD, layers: L, mlp: FF, outputVocab: VO } = shape;
   const g = new Graph();
   const kvType = variant === 'q4f16' ? T.FLOAT16 : T.FLOAT;
   const inputs = [
@@ -534,7 +559,7 @@ function buildModel(w: Weights, variant: Variant): Uint8Array {
     valueInfo('attention_mask', T.INT64, ['batch_size', 'total_sequence_length']),
     valueInfo('position_ids', T.INT64, ['batch_size', 'sequence_length']),
   ];
-  const outputs = [valueInfo('logits', kvType, ['batch_size', 'sequence_length', V])];
+  const outputs = [valueInfo('logits', kvType, ['batch_size', 'sequence_length', VO])];
   for (let l = 0; l < L; l++) {
     for (const kv of ['key', 'value']) {
       inputs.push(valueInfo(`past_key_values.${l}.${kv}`, kvType, ['batch_size', H, 'past_sequence_length', HD]));
@@ -629,10 +654,10 @@ function buildModel(w: Weights, variant: Variant): Uint8Array {
     axis: A.i(-1),
     epsilon: A.f(1e-5),
   });
-  const r = g.op('Add', [linear(g, variant, 'wout', hf, w.wout, D, V), g.f32('bout', [V], w.bout)]);
+  const r = g.op('Add', [linear(g, variant, 'wout', hf, w.wout, D, VO), g.f32('bout', [VO], w.bout)]);
   const cls = g.op('Gather', [g.i64('token_class', [V], w.tokClass), 'input_ids'], { axis: A.i(0) });
-  const rule = g.op('Gather', [g.f32('class_bias', [N_CLASSES, V], w.classBias), cls], { axis: A.i(0) });
-  const ct = g.op('MatMul', [counters, g.f32('counter_weights', [HS, V], w.wc)]);
+  const rule = g.op('Gather', [g.f32('class_bias', [N_CLASSES, VO], w.classBias), cls], { axis: A.i(0) });
+  const ct = g.op('MatMul', [counters, g.f32('counter_weights', [HS, VO], w.wc)]);
   const logitsF = g.op('Add', [g.op('Add', [r, rule]), ct], {}, kvType === T.FLOAT ? { outputs: ['logits'] } : {});
   if (kvType === T.FLOAT16) g.op('Cast', [logitsF], { to: A.i(T.FLOAT16) }, { outputs: ['logits'] });
 
@@ -644,7 +669,7 @@ function buildModel(w: Weights, variant: Variant): Uint8Array {
     producerVersion: '1',
     opsetImport,
     graph: onnx.GraphProto.create({
-      name: `tiny_chat_${variant}`,
+      name: `${shape.graphName}_${variant}`,
       node: g.nodes,
       initializer: g.inits,
       input: inputs,
@@ -720,9 +745,13 @@ function tokenizerConfigJson(): object {
   };
 }
 
-function configJson(): object {
+const TINY_NOTE = 'Synthetic test model generated by scripts/make-tiny-model.ts. GPT-2 I/O; the graph is hand-built (see the script).';
+const SIZED_NOTE =
+  'Synthetic benchmark stand-in generated by bench/make-sized-model.ts: the test model\'s network at a real model\'s size, random weights, not a language model';
+
+function configJson(shape: ModelShape): object {
   return {
-    _name_or_path: MODEL_ID,
+    _name_or_path: shape.id,
     architectures: ['GPT2LMHeadModel'],
     model_type: 'gpt2',
     activation_function: 'gelu',
@@ -732,17 +761,16 @@ function configJson(): object {
     layer_norm_epsilon: 1e-5,
     n_ctx: N_POSITIONS,
     n_positions: N_POSITIONS,
-    n_embd: D,
-    n_head: H,
-    n_inner: FF,
-    n_layer: L,
-    vocab_size: V,
+    n_embd: shape.hidden,
+    n_head: shape.heads,
+    n_inner: shape.mlp,
+    n_layer: shape.layers,
+    vocab_size: shape.outputVocab,
     tie_word_embeddings: false,
     torch_dtype: 'float32',
     transformers_version: '4.46.0',
     use_cache: true,
-    ledgerline_note:
-      'Synthetic test model generated by scripts/make-tiny-model.ts. GPT-2 I/O; the graph is hand-built (see the script).',
+    ledgerline_note: shape === TINY_SHAPE ? TINY_NOTE : `${SIZED_NOTE} (${shape.id})`,
   };
 }
 
@@ -757,7 +785,7 @@ function generationConfigJson(): object {
 
 // ---------------------------------------------------------------------------
 
-function modelCard(): string {
+function tinyModelCard(): string {
   return `---
 license: mit
 library_name: transformers.js
@@ -771,7 +799,7 @@ A synthetic test model for Ledgerline's tests. It is not trained and knows nothi
 weights come from a fixed seed. Regenerate it with \`npx tsx scripts/make-tiny-model.ts\`
 (the unit tests check that the result is byte-identical to these files).
 
-- GPT-2 I/O (\`model_type: "gpt2"\`), ${L} layers, ${H} heads of ${HD}, hidden ${D}, MLP ${FF},
+- GPT-2 I/O (\`model_type: "gpt2"\`), ${TINY_SHAPE.layers} layers, ${TINY_SHAPE.heads} heads of ${TINY_SHAPE.headDim}, hidden ${TINY_SHAPE.hidden}, MLP ${TINY_SHAPE.mlp},
   vocabulary ${V} (byte-level BPE: 256 bytes, ${MERGES.length} merges, ${SPECIALS.length} special tokens).
 - ChatML chat template; generation ends with \`<|im_end|>\` (id ${ID_IM_END}).
 - Output: lowercase pseudo-words, commas and periods, a few short sentences, then
@@ -794,32 +822,43 @@ export const MODEL_FILES = [
   'onnx/model_q4f16.onnx',
 ] as const;
 
-/** Builds every file of the model folder in memory: relative path -> bytes. */
-export function buildTinyModelFiles(): Map<string, Uint8Array> {
-  const w = buildWeights();
+const VARIANT_FILES: Record<Variant, string> = {
+  fp32: 'onnx/model.onnx',
+  q8: 'onnx/model_quantized.onnx',
+  q4: 'onnx/model_q4.onnx',
+  q4f16: 'onnx/model_q4f16.onnx',
+};
+
+/** Builds the files of a model folder in memory: relative path -> bytes. */
+export function buildModelFiles(
+  shape: ModelShape,
+  options: { variants: readonly Variant[]; card: string },
+): Map<string, Uint8Array> {
+  const w = buildWeights(shape);
   const json = (o: object) => new TextEncoder().encode(JSON.stringify(o, null, 2) + '\n');
   const files = new Map<string, Uint8Array>();
-  files.set('README.md', new TextEncoder().encode(modelCard()));
-  files.set('config.json', json(configJson()));
+  files.set('README.md', new TextEncoder().encode(options.card));
+  files.set('config.json', json(configJson(shape)));
   files.set('generation_config.json', json(generationConfigJson()));
   files.set('tokenizer.json', json(tokenizerJson()));
   files.set('tokenizer_config.json', json(tokenizerConfigJson()));
-  files.set('onnx/model.onnx', buildModel(w, 'fp32'));
-  files.set('onnx/model_quantized.onnx', buildModel(w, 'q8'));
-  files.set('onnx/model_q4.onnx', buildModel(w, 'q4'));
-  files.set('onnx/model_q4f16.onnx', buildModel(w, 'q4f16'));
+  for (const variant of options.variants) files.set(VARIANT_FILES[variant], buildModel(w, variant, shape));
   return files;
 }
 
-/** Writes the model folder to outDir; returns the relative paths written. */
-export function makeTinyModel(outDir: string): string[] {
-  const files = buildTinyModelFiles();
+/** Writes files (relative path -> bytes) under outDir; returns the relative paths written. */
+export function writeModelFiles(outDir: string, files: Map<string, Uint8Array>): string[] {
   for (const [rel, bytes] of files) {
     const path = join(outDir, rel);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, bytes);
   }
   return [...files.keys()];
+}
+
+/** Writes the test model folder to outDir; returns the relative paths written. */
+export function makeTinyModel(outDir: string): string[] {
+  return writeModelFiles(outDir, buildModelFiles(TINY_SHAPE, { variants: ['fp32', 'q8', 'q4', 'q4f16'], card: tinyModelCard() }));
 }
 
 export const DEFAULT_OUT_DIR = resolve(

@@ -6,8 +6,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   AutoModelForCausalLM,
   AutoTokenizer,
@@ -19,13 +18,9 @@ import {
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
 import { cleanOutput } from '../../lib/engine/clean-output';
 import { preparePrompt } from '../../lib/engine/prompts';
+import { TINY_MODEL_ID, TINY_MODEL_REVISION, TINY_MODEL_ROOT } from './tiny-model-location';
 
-export const TINY_MODEL_ID = 'ledgerline-test/tiny-chat';
-export const TINY_MODEL_REVISION = 'main';
-/** The folder the model host serves: it holds {org}/{name}/ model folders. */
-export const TINY_MODEL_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'models');
-/** The model folder itself. */
-export const TINY_MODEL_DIR = join(TINY_MODEL_ROOT, TINY_MODEL_ID);
+export { TINY_MODEL_DIR, TINY_MODEL_ID, TINY_MODEL_REVISION, TINY_MODEL_ROOT } from './tiny-model-location';
 /** Token ids of the special tokens (see tokenizer.json). */
 export const TINY_MODEL_TOKENS = { endoftext: 276, imStart: 277, imEnd: 278 } as const;
 /** dtype -> file, as transformers.js picks it. All four run in onnxruntime-node. */

@@ -18,7 +18,8 @@ export interface LaunchedExtension {
 export interface LaunchOptions {
   /** Reuse a profile (to test what survives a browser restart). */
   userDataDir?: string;
-  webgpu?: 'swiftshader' | 'off';
+  /** swiftshader: WebGPU on the CPU (any machine); gpu: the machine's own GPU through Vulkan (benchmarks). */
+  webgpu?: 'swiftshader' | 'gpu' | 'off';
   /** More Chromium switches (e.g. the engine benchmark's --disable-renderer-backgrounding). */
   extraArgs?: string[];
 }
@@ -58,7 +59,12 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
 /** Chromium switches for a run with the built extension and none of Chromium's own network services. */
 export function extensionBrowserArgs(options: Pick<LaunchOptions, 'webgpu' | 'extraArgs'> = {}): string[] {
   const webgpuArgs =
-    options.webgpu === 'swiftshader' ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'] : [];
+    options.webgpu === 'swiftshader'
+      ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan']
+      : options.webgpu === 'gpu'
+        ? // Headless Chromium has no window surface; Vulkan without one still reaches the GPU.
+          ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist']
+        : [];
   return [
     '--no-sandbox',
     `--disable-extensions-except=${EXTENSION_DIR}`,

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs the engine benchmark on this machine's GPU with what bench/gpu/pack.sh put in .bench-gpu/
+# (this machine needs no Node, Chromium or network: Linux x86-64 with a Vulkan-capable GPU driver).
+#   bash bench/gpu/run.sh unpack                   take the parts present; unpack complete archives
+#   bash bench/gpu/run.sh probe                    what WebGPU adapter Chromium gets here
+#   bash bench/gpu/run.sh bench [--sized] [bench/engine.ts options, e.g. --runs 10 --out DIR]
+#       --sized: also build the Qwen2.5-0.5B-size stand-in (bench/make-sized-model.ts) and bench it
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=/var/tmp/ledgerline-bench-gpu
+mkdir -p "$root"
+
+# Parts may arrive over several transfers: each is moved to a store outside the work tree, and an
+# archive is unpacked once its parts, joined, match archives.sha256.
+unpack() {
+  local store=$root/parts
+  mkdir -p "$store"
+  cp .bench-gpu/archives.sha256 "$store/"
+  for part in .bench-gpu/*.part-*; do [ -e "$part" ] && mv "$part" "$store/"; done
+  for archive in chromium runtime; do
+    [ -e "$root/.$archive" ] && continue
+    local expected actual
+    expected=$(awk -v f="$archive.tar.xz" '$2 == f {print $1}' "$store/archives.sha256")
+    actual=$(cat "$store/$archive.tar.xz.part-"* 2>/dev/null | sha256sum | cut -d' ' -f1)
+    if [ -n "$expected" ] && [ "$actual" = "$expected" ]; then
+      cat "$store/$archive.tar.xz.part-"* | xz -T0 -d | tar -C "$root" -xf - && touch "$root/.$archive"
+      echo "unpacked $archive"
+    else
+      echo "waiting for more parts of $archive ($(ls "$store" | grep -c "^$archive.tar.xz.part-") here)"
+    fi
+  done
+}
+
+environment() {
+  for archive in chromium runtime; do [ -e "$root/.$archive" ] || { echo "not unpacked yet: $archive" >&2; exit 1; }; done
+  export PATH="$root/node/bin:$PATH"
+  export LD_LIBRARY_PATH="$root/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export CHROMIUM_PATH="$root/chromium/chromium"
+  # The GPU's Vulkan driver, where a container mounts it outside the loader's default places.
+  for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
+    if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"; break; fi
+  done
+  if [ -d /usr/local/nvidia/lib64 ]; then export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:/usr/local/nvidia/lib64"; fi
+  [ -e node_modules ] || ln -s "$root/node_modules" node_modules
+  [ -e .wxt ] || ln -s "$root/wxt" .wxt
+  mkdir -p .output
+  [ -e .output/chrome-mv3 ] || cp -a "$root/extension" .output/chrome-mv3
+}
+
+probe() {
+  node node_modules/tsx/dist/cli.mjs bench/gpu/probe.ts | tee "$root/probe.txt"
+}
+
+case "${1:-}" in
+  unpack) unpack ;;
+  probe) unpack; environment; probe ;;
+  bench)
+    shift
+    unpack; environment; probe
+    models=()
+    if [ "${1:-}" = "--sized" ]; then
+      shift
+      # The dtype the engine will pick: q4f16 where the adapter has shader-f16, else q4.
+      variant=q4; grep -q '"shaderF16":true' "$root/probe.txt" && variant=q4f16
+      node node_modules/tsx/dist/cli.mjs bench/make-sized-model.ts bench/models --variants "$variant"
+      models=(--model bench/models/ledgerline-bench/qwen2.5-0.5b-size)
+    fi
+    node node_modules/tsx/dist/cli.mjs bench/engine.ts --backends gpu "${models[@]}" "$@"
+    ;;
+  *) sed -n '2,7p' "$0"; exit 2 ;;
+esac
