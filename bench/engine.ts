@@ -181,6 +181,7 @@ async function gpuAdapterName(page: Page): Promise<string> {
     return adapter ? [adapter.info.vendor, adapter.info.architecture, adapter.info.description].filter(Boolean).join(' ') : null;
   });
   if (!name) throw new Error('no WebGPU adapter on this machine');
+  if (/swiftshader/i.test(name)) throw new Error(`no GPU adapter on this machine, only ${name} (bench/gpu/probe.ts tells why)`);
   return name;
 }
 

@@ -21,12 +21,12 @@ unpack() {
     [ -e "$root/.$archive" ] && continue
     local expected actual
     expected=$(awk -v f="$archive.tar.xz" '$2 == f {print $1}' "$store/archives.sha256")
-    actual=$(cat "$store/$archive.tar.xz.part-"* 2>/dev/null | sha256sum | cut -d' ' -f1)
+    actual=$(cat "$store/$archive.tar.xz.part-"* 2>/dev/null | sha256sum | cut -d' ' -f1) || true  # no parts yet
     if [ -n "$expected" ] && [ "$actual" = "$expected" ]; then
       cat "$store/$archive.tar.xz.part-"* | xz -T0 -d | tar -C "$root" -xf - && touch "$root/.$archive"
       echo "unpacked $archive"
     else
-      echo "waiting for more parts of $archive ($(ls "$store" | grep -c "^$archive.tar.xz.part-") here)"
+      echo "waiting for more parts of $archive"
     fi
   done
 }
@@ -60,12 +60,14 @@ case "${1:-}" in
     models=()
     if [ "${1:-}" = "--sized" ]; then
       shift
+      grep -q '"adapter":{' "$root/probe.txt" && ! grep -q '"architecture":"swiftshader"' "$root/probe.txt" ||
+        { echo "no GPU adapter (see the probe above): not building the stand-in" >&2; exit 1; }
       # The dtype the engine will pick: q4f16 where the adapter has shader-f16, else q4.
       variant=q4; grep -q '"shaderF16":true' "$root/probe.txt" && variant=q4f16
       node node_modules/tsx/dist/cli.mjs bench/make-sized-model.ts bench/models --variants "$variant"
       models=(--model bench/models/ledgerline-bench/qwen2.5-0.5b-size)
     fi
-    node node_modules/tsx/dist/cli.mjs bench/engine.ts --backends gpu "${models[@]}" "$@"
+    node node_modules/tsx/dist/cli.mjs bench/engine.ts "${models[@]}" "$@" --backends gpu  # an earlier --backends wins
     ;;
   *) sed -n '2,7p' "$0"; exit 2 ;;
 esac
