@@ -1,38 +1,53 @@
 /**
- * Which WebGPU adapter Chromium gets on this machine with the benchmark's GPU switches, and
- * Chromium's own GPU report (chrome://gpu) to tell why when there is none.
+ * Which WebGPU adapter headless Chromium gets on this machine, for several sets of GPU switches
+ * (drivers differ in what they need). The first set runs with Dawn, WebGPU and Vulkan logging:
+ * run with DEBUG=pw:browser to see Chromium's log (bench/gpu/run.sh keeps the relevant lines).
  *   npx tsx bench/gpu/probe.ts [--swiftshader]
- * Prints one JSON line (the adapter, or null) then the report's WebGPU, Vulkan and problem lines.
+ * Prints one JSON line per set ({ args, adapter, compatibilityAdapter }); the last line,
+ * `LEDGERLINE_WEBGPU_ARGS=...`, is the first set that got a GPU adapter (for the bench).
  */
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, extensionBrowserArgs } from '../../tests/e2e/support/browser';
+import { CHROMIUM_PATH, extensionBrowserArgs, gpuWebgpuArgs } from '../../tests/e2e/support/browser';
 
-const webgpu = process.argv.includes('--swiftshader') ? 'swiftshader' : 'gpu';
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: extensionBrowserArgs({ webgpu }) });
-try {
-  const page = await browser.newPage();
-  await page.goto('chrome://gpu');
-  const adapter = await page.evaluate(async () => {
-    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info: Record<string, string>; features: Set<string> } | null> } }).gpu;
-    const a = await gpu?.requestAdapter();
-    return a ? { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, shaderF16: a.features.has('shader-f16') } : null;
+const base = gpuWebgpuArgs();
+const CANDIDATES: string[][] = process.argv.includes('--swiftshader')
+  ? [['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan']]
+  : [
+      base,
+      [...base, '--use-vulkan=native'],
+      [...base, '--use-webgpu-power-preference=default-high-performance'],
+      ['--enable-unsafe-webgpu', '--enable-features=Vulkan,SkiaGraphite', '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist'],
+      [...base, '--enable-dawn-features=allow_unsafe_apis', '--disable-dawn-features=adapter_blocklist'],
+      ['--enable-unsafe-webgpu', '--ignore-gpu-blocklist', '--use-gl=angle', '--use-angle=gl-egl'],
+    ];
+const LOG_ARGS = ['--enable-logging=stderr', '--v=0', '--vmodule=*dawn*=2,*webgpu*=2,*vulkan*=2,*gpu_init*=1'];
+
+/** Runs in the page: the default adapter and the compatibility-mode one, in words. */
+const REQUEST_ADAPTERS = `(async () => {
+  const describe = (a) => a ? { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, shaderF16: a.features.has('shader-f16') } : null;
+  const gpu = navigator.gpu;
+  if (!gpu) return { adapter: null, compatibilityAdapter: null, note: 'no navigator.gpu' };
+  return { adapter: describe(await gpu.requestAdapter()), compatibilityAdapter: describe(await gpu.requestAdapter({ featureLevel: 'compatibility' })) };
+})()`;
+
+let working: string[] | null = null;
+for (const [index, webgpuArgs] of CANDIDATES.entries()) {
+  const withoutWebgpu = extensionBrowserArgs({});
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...withoutWebgpu, ...webgpuArgs, ...(index === 0 ? LOG_ARGS : [])],
   });
-  console.log(JSON.stringify({ adapter }));
-  await page.waitForTimeout(2000); // the report fills in asynchronously
-  // A string, not a function: tsx would add helpers the page does not have.
-  const report = (await page.evaluate(`(() => {
-    const texts = [];
-    const walk = (node) => {
-      if (node.shadowRoot) walk(node.shadowRoot);
-      node.childNodes.forEach(walk);
-      if (node.nodeType === Node.TEXT_NODE && !/^(STYLE|SCRIPT)$/.test(node.parentNode?.nodeName ?? '')) texts.push(node.textContent.trim());
-    };
-    walk(document);
-    return texts;
-  })()`)) as string[];
-  const wanted = /webgpu|vulkan|dawn|VENDOR=|ANGLE \(|disabled|error|fail/i;
-  const lines = report.flatMap((text) => text.split('\n')).filter((line) => line.length < 400 && wanted.test(line));
-  console.log([...new Set(lines)].slice(0, 40).join('\n'));
-} finally {
-  await browser.close();
+  try {
+    const page = await browser.newPage();
+    await page.goto('chrome://gpu');
+    const result = (await page.evaluate(REQUEST_ADAPTERS)) as { adapter: { architecture?: string } | null };
+    console.log(JSON.stringify({ args: webgpuArgs.join(' '), ...result }));
+    if (!working && result.adapter && !/swiftshader/i.test(JSON.stringify(result.adapter))) working = webgpuArgs;
+  } catch (error) {
+    console.log(JSON.stringify({ args: webgpuArgs.join(' '), error: error instanceof Error ? error.message.split('\n')[0] : String(error) }));
+  } finally {
+    await browser.close();
+  }
 }
+console.log(working ? `LEDGERLINE_WEBGPU_ARGS=${working.join(' ')}` : 'no set of switches got a GPU adapter');

@@ -48,7 +48,13 @@ environment() {
 }
 
 probe() {
-  node node_modules/tsx/dist/cli.mjs bench/gpu/probe.ts | tee "$root/probe.txt"
+  DEBUG=pw:browser node node_modules/tsx/dist/cli.mjs bench/gpu/probe.ts 2> "$root/probe-browser.log" | tee "$root/probe.txt"
+  echo "Chromium's log about the GPU (count, line):"
+  grep -iE 'dawn|webgpu|vulkan|adapter|icd' "$root/probe-browser.log" | grep -v '<launching>' | sed -e 's/.*\]\[err\] //' -e 's/^\[[0-9:/.]*//' | cut -c1-240 |
+    sort | uniq -c | sort -rn | head -40 || true
+  local found
+  found=$(sed -n 's/^LEDGERLINE_WEBGPU_ARGS=//p' "$root/probe.txt")
+  if [ -n "$found" ]; then export LEDGERLINE_WEBGPU_ARGS="$found"; fi
 }
 
 case "${1:-}" in
@@ -60,10 +66,9 @@ case "${1:-}" in
     models=()
     if [ "${1:-}" = "--sized" ]; then
       shift
-      grep -q '"adapter":{' "$root/probe.txt" && ! grep -q '"architecture":"swiftshader"' "$root/probe.txt" ||
-        { echo "no GPU adapter (see the probe above): not building the stand-in" >&2; exit 1; }
+      [ -n "${LEDGERLINE_WEBGPU_ARGS:-}" ] || { echo "no GPU adapter (see the probe above): not building the stand-in" >&2; exit 1; }
       # The dtype the engine will pick: q4f16 where the adapter has shader-f16, else q4.
-      variant=q4; grep -q '"shaderF16":true' "$root/probe.txt" && variant=q4f16
+      variant=q4; grep -F -- "$LEDGERLINE_WEBGPU_ARGS\"" "$root/probe.txt" | grep -q '"adapter":{[^}]*"shaderF16":true' && variant=q4f16
       node node_modules/tsx/dist/cli.mjs bench/make-sized-model.ts bench/models --variants "$variant"
       models=(--model bench/models/ledgerline-bench/qwen2.5-0.5b-size)
     fi

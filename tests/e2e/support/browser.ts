@@ -56,14 +56,24 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
   };
 }
 
+/**
+ * Switches for WebGPU on the machine's GPU in headless Chromium (no window surface; Vulkan without
+ * one still reaches the GPU). LEDGERLINE_WEBGPU_ARGS (space-separated) replaces them where a
+ * driver needs others: bench/gpu/probe.ts tells which set gets an adapter.
+ */
+export function gpuWebgpuArgs(): string[] {
+  const override = process.env.LEDGERLINE_WEBGPU_ARGS?.trim();
+  if (override) return override.split(/\s+/);
+  return ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist'];
+}
+
 /** Chromium switches for a run with the built extension and none of Chromium's own network services. */
 export function extensionBrowserArgs(options: Pick<LaunchOptions, 'webgpu' | 'extraArgs'> = {}): string[] {
   const webgpuArgs =
     options.webgpu === 'swiftshader'
       ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan']
       : options.webgpu === 'gpu'
-        ? // Headless Chromium has no window surface; Vulkan without one still reaches the GPU.
-          ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist']
+        ? gpuWebgpuArgs()
         : [];
   return [
     '--no-sandbox',
