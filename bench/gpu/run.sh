@@ -34,6 +34,8 @@ unpack() {
 environment() {
   for archive in chromium runtime; do [ -e "$root/.$archive" ] || { echo "not unpacked yet: $archive" >&2; exit 1; }; done
   export PATH="$root/node/bin:$PATH"
+  # Dawn (WebGPU) opens the Vulkan loader by name, unlike ANGLE, which takes Chromium's own copy.
+  [ -e "$root/lib/libvulkan.so.1" ] || ln -s ../chromium/libvulkan.so.1 "$root/lib/libvulkan.so.1"
   export LD_LIBRARY_PATH="$root/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export CHROMIUM_PATH="$root/chromium/chromium"
   # The GPU's Vulkan driver, where a container mounts it outside the loader's default places.
@@ -50,7 +52,7 @@ environment() {
 probe() {
   DEBUG=pw:browser node node_modules/tsx/dist/cli.mjs bench/gpu/probe.ts 2> "$root/probe-browser.log" | tee "$root/probe.txt"
   echo "Chromium's log about the GPU (count, line):"
-  grep -iE 'dawn|webgpu|vulkan|adapter|icd' "$root/probe-browser.log" | grep -v '<launching>' | sed -e 's/.*\]\[err\] //' -e 's/^\[[0-9:/.]*//' | cut -c1-240 |
+  grep -aiE 'dawn|webgpu|vulkan|adapter|icd' "$root/probe-browser.log" | grep -v '<launching>' | sed -e 's/.*\]\[err\] //' -e 's/^\[[0-9:/.]*//' | cut -c1-240 |
     sort | uniq -c | sort -rn | head -40 || true
   local found
   found=$(sed -n 's/^LEDGERLINE_WEBGPU_ARGS=//p' "$root/probe.txt")
