@@ -3,10 +3,12 @@
  * (drivers differ in what they need). The first set runs with Dawn, WebGPU and Vulkan logging:
  * run with DEBUG=pw:browser to see Chromium's log (bench/gpu/run.sh keeps the relevant lines).
  *   npx tsx bench/gpu/probe.ts [--swiftshader]
+ * PROBE_REPORT=FILE writes the first set's chrome://gpu report there, as text.
  * Prints one JSON line per set ({ args, adapter, compatibilityAdapter }); the last line,
  * `LEDGERLINE_WEBGPU_ARGS=...`, is the first set that got a GPU adapter (for the bench).
  */
-import { chromium } from 'playwright-core';
+import { writeFile } from 'node:fs/promises';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, extensionBrowserArgs, gpuWebgpuArgs } from '../../tests/e2e/support/browser';
 
 const base = gpuWebgpuArgs();
@@ -30,6 +32,22 @@ const REQUEST_ADAPTERS = `(async () => {
   return { adapter: describe(await gpu.requestAdapter()), compatibilityAdapter: describe(await gpu.requestAdapter({ featureLevel: 'compatibility' })) };
 })()`;
 
+/** chrome://gpu as text (it fills in asynchronously; its sections sit in shadow roots). */
+async function gpuReport(page: Page): Promise<string> {
+  await page.waitForTimeout(2000);
+  // A string, not a function: tsx would add helpers the page does not have.
+  return (await page.evaluate(`(() => {
+    const texts = [];
+    const walk = (node) => {
+      if (node.shadowRoot) walk(node.shadowRoot);
+      node.childNodes.forEach(walk);
+      if (node.nodeType === Node.TEXT_NODE && !/^(STYLE|SCRIPT)$/.test(node.parentNode?.nodeName ?? '')) texts.push(node.textContent.trim());
+    };
+    walk(document);
+    return texts.filter(Boolean).join('\\n');
+  })()`)) as string;
+}
+
 let working: string[] | null = null;
 for (const [index, webgpuArgs] of CANDIDATES.entries()) {
   const withoutWebgpu = extensionBrowserArgs({});
@@ -43,6 +61,7 @@ for (const [index, webgpuArgs] of CANDIDATES.entries()) {
     await page.goto('chrome://gpu');
     const result = (await page.evaluate(REQUEST_ADAPTERS)) as { adapter: { architecture?: string } | null };
     console.log(JSON.stringify({ args: webgpuArgs.join(' '), ...result }));
+    if (index === 0 && process.env.PROBE_REPORT) await writeFile(process.env.PROBE_REPORT, await gpuReport(page));
     if (!working && result.adapter && !/swiftshader/i.test(JSON.stringify(result.adapter))) working = webgpuArgs;
   } catch (error) {
     console.log(JSON.stringify({ args: webgpuArgs.join(' '), error: error instanceof Error ? error.message.split('\n')[0] : String(error) }));
