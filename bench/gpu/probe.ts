@@ -15,7 +15,7 @@ const base = gpuWebgpuArgs();
 const CANDIDATES: string[][] = process.argv.includes('--swiftshader')
   ? [['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan']]
   : [
-      base,
+      [...base, '--enable-webgpu-developer-features'],
       [...base, '--use-vulkan=native'],
       [...base, '--use-webgpu-power-preference=default-high-performance'],
       ['--enable-unsafe-webgpu', '--enable-features=Vulkan,SkiaGraphite', '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist'],
@@ -27,9 +27,12 @@ const LOG_ARGS = ['--enable-logging=stderr', '--v=0', '--vmodule=*dawn*=2,*webgp
 /** Runs in the page: the default adapter and the compatibility-mode one, in words. */
 const REQUEST_ADAPTERS = `(async () => {
   const describe = (a) => a ? { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, shaderF16: a.features.has('shader-f16') } : null;
+  // With --enable-webgpu-developer-features Chromium adds the backend, driver and adapter type to info.
+  const details = (a) => a ? { info: Object.fromEntries(Object.keys(Object.getPrototypeOf(a.info)).map((k) => [k, String(a.info[k])])), features: [...a.features].sort(), isCompatibilityMode: a.featureLevel } : null;
   const gpu = navigator.gpu;
   if (!gpu) return { adapter: null, compatibilityAdapter: null, note: 'no navigator.gpu' };
-  return { adapter: describe(await gpu.requestAdapter()), compatibilityAdapter: describe(await gpu.requestAdapter({ featureLevel: 'compatibility' })) };
+  const compatibility = await gpu.requestAdapter({ featureLevel: 'compatibility' });
+  return { adapter: describe(await gpu.requestAdapter()), compatibilityAdapter: describe(compatibility), compatibilityDetails: details(compatibility) };
 })()`;
 
 /** chrome://gpu as text (it fills in asynchronously; its sections sit in shadow roots). */
