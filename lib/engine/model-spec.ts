@@ -42,12 +42,26 @@ export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null, stor
   };
 }
 
+/**
+ * Just after the browser starts, the GPU process may not have enumerated its adapters yet and
+ * `requestAdapter()` answers null (seen with Vulkan on Linux): ask again after these pauses
+ * before concluding there is no GPU. The answer is kept for the worker's life.
+ */
+export const ADAPTER_RETRY_DELAYS_MS = [150, 400] as const;
+
 /** Probes WebGPU in the current context (service worker or page); null when there is none. */
-export async function probeWebGpu(): Promise<WebGpuInfo | null> {
+export async function probeWebGpu(
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<WebGpuInfo | null> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
   if (!gpu) return null;
   try {
-    const adapter = await gpu.requestAdapter();
+    let adapter = await gpu.requestAdapter();
+    for (const delay of ADAPTER_RETRY_DELAYS_MS) {
+      if (adapter) break;
+      await sleep(delay);
+      adapter = await gpu.requestAdapter();
+    }
     if (!adapter) return null;
     const info = adapter.info ?? {};
     return {

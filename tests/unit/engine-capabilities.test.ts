@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   NoUsableDtypeError,
   chooseRuntime,
@@ -8,6 +8,7 @@ import {
   type WebGpuInfo,
 } from '../../lib/engine/capabilities';
 import type { Dtype } from '../../lib/engine/catalogue';
+import { ADAPTER_RETRY_DELAYS_MS, probeWebGpu } from '../../lib/engine/model-spec';
 
 const ALL: Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 const NO_Q8: Dtype[] = ['fp32', 'fp16', 'q4', 'q4f16'];
@@ -121,5 +122,46 @@ describe('fallbackAfterWebgpuFailure', () => {
   it('throws when the model has nothing WASM can run', () => {
     const gpu = chooseRuntime({ webgpu: F16, availableDtypes: ['q4f16'] });
     expect(() => fallbackAfterWebgpuFailure(gpu, ['q4f16'])).toThrow(NoUsableDtypeError);
+  });
+});
+
+describe('probeWebGpu', () => {
+  const adapter = { features: new Set(['shader-f16']), info: { vendor: 'nvidia', architecture: '', device: '', description: 'NVIDIA H200' } };
+  let calls = 0;
+  const withGpu = (answers: Array<typeof adapter | null>) => {
+    calls = 0;
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => answers[Math.min(calls++, answers.length - 1)] } });
+  };
+  const pauses: number[] = [];
+  const sleep = async (ms: number) => void pauses.push(ms);
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    pauses.length = 0;
+  });
+
+  it('asks again when the GPU process has no adapter yet, just after the browser starts', async () => {
+    withGpu([null, adapter]);
+    const info = await probeWebGpu(sleep);
+    expect(info?.features).toEqual(['shader-f16']);
+    expect(info?.adapterInfo?.description).toBe('NVIDIA H200');
+    expect(pauses).toEqual([ADAPTER_RETRY_DELAYS_MS[0]]);
+  });
+
+  it('concludes there is no GPU after the last pause, and does not wait where WebGPU is missing', async () => {
+    withGpu([null]);
+    expect(await probeWebGpu(sleep)).toBeNull();
+    expect(calls).toBe(ADAPTER_RETRY_DELAYS_MS.length + 1);
+    expect(pauses).toEqual([...ADAPTER_RETRY_DELAYS_MS]);
+
+    vi.stubGlobal('navigator', {});
+    pauses.length = 0;
+    expect(await probeWebGpu(sleep)).toBeNull();
+    expect(pauses).toEqual([]);
+  });
+
+  it('does not wait when the first answer is an adapter', async () => {
+    withGpu([adapter]);
+    expect(await probeWebGpu(sleep)).not.toBeNull();
+    expect(pauses).toEqual([]);
   });
 });
