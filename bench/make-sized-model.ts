@@ -28,6 +28,7 @@ export const SIZED_SHAPE: ModelShape = {
   layers: 24,
   mlp: 7296,
   outputVocab: 151_936,
+  q8Style: 'dynamic',
 };
 
 const BUILDABLE: readonly Variant[] = ['q8', 'q4', 'q4f16'];

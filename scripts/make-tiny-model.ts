@@ -100,6 +100,13 @@ export interface ModelShape {
   layers: number;
   mlp: number;
   outputVocab: number;
+  /**
+   * How q8 multiplies: 'dequantize' turns the int8 weights back to fp32 (DequantizeLinear) and
+   * multiplies in fp32, exactly; 'dynamic' quantizes the activations too and multiplies in
+   * integers (DynamicQuantizeLinear + MatMulInteger), as onnxruntime's quantize_dynamic, which
+   * makes the hub's model_quantized.onnx files, does: what a real q8 model costs.
+   */
+  q8Style: 'dequantize' | 'dynamic';
 }
 
 export const TINY_SHAPE: ModelShape = {
@@ -111,6 +118,7 @@ export const TINY_SHAPE: ModelShape = {
   layers: 2,
   mlp: 128,
   outputVocab: V,
+  q8Style: 'dequantize',
 };
 
 /** GPT-2's reversible byte -> printable unicode symbol table. */
@@ -514,9 +522,19 @@ function int8Matrix(g: Graph, name: string, w: Float32Array, rows: number, cols:
 }
 
 /** y = x @ W for W [K, N], in the representation the variant calls for. */
-function linear(g: Graph, variant: Variant, name: string, x: string, w: Float32Array, K: number, N: number): string {
+function linear(g: Graph, variant: Variant, q8Style: ModelShape['q8Style'], name: string, x: string, w: Float32Array, K: number, N: number): string {
   if (variant === 'fp32') return g.op('MatMul', [x, g.f32(name, [K, N], w)]);
-  if (variant === 'q8') return g.op('MatMul', [x, int8Matrix(g, name, w, K, N, 1)]);
+  if (variant === 'q8' && q8Style === 'dequantize') return g.op('MatMul', [x, int8Matrix(g, name, w, K, N, 1)]);
+  if (variant === 'q8') {
+    // y = (xq - xz) · wq * (xs * ws): int8 weights with one scale per column, uint8 activations.
+    const { q, scales } = quantizeInt8(w, K, N, 1);
+    const wq = g.tensor(`${name}_quantized`, [K, N], T.INT8, new Uint8Array(q.buffer).slice());
+    const [xq, xs, xz] = [g.name(`${name}_xq`), g.name(`${name}_xs`), g.name(`${name}_xz`)];
+    g.op('DynamicQuantizeLinear', [x], {}, { outputs: [xq, xs, xz] });
+    const yInt = g.op('MatMulInteger', [xq, wq, xz]);
+    const scale = g.op('Mul', [xs, g.f32(`${name}_scale`, [N], scales)]);
+    return g.op('Mul', [g.op('Cast', [yInt], { to: A.i(T.FLOAT) }), scale]);
+  }
   // 4-bit: MatMulNBits wants B transposed to [N, K/block, block/2] nibbles, low nibble first,
   // value = (q - 8) * scale (default zero point 8).
   const block = K % 32 === 0 ? 32 : 16;
@@ -553,6 +571,7 @@ function linear(g: Graph, variant: Variant, name: string, x: string, w: Float32A
 function buildModel(w: Weights, variant: Variant, shape: ModelShape): Uint8Array {
   const { hidden: D, heads: H, headDim: HD, layers: L, mlp: FF, outputVocab: VO } = shape;
   const g = new Graph();
+  const lin = (name: string, x: string, w: Float32Array, K: number, N: number) => linear(g, variant, shape.q8Style, name, x, w, K, N);
   const kvType = variant === 'q4f16' ? T.FLOAT16 : T.FLOAT;
   const inputs = [
     valueInfo('input_ids', T.INT64, ['batch_size', 'sequence_length']),
@@ -602,7 +621,7 @@ function buildModel(w: Weights, variant: Variant, shape: ModelShape): Uint8Array
       axis: A.i(-1),
       epsilon: A.f(1e-5),
     });
-    const qkvR = g.op('Add', [linear(g, variant, `l${l}.wqkv`, h, p.wqkv, D, 3 * hr * HD), g.f32(`l${l}.bqkv`, [3 * hr * HD], p.bqkv)]);
+    const qkvR = g.op('Add', [lin(`l${l}.wqkv`, h, p.wqkv, D, 3 * hr * HD), g.f32(`l${l}.bqkv`, [3 * hr * HD], p.bqkv)]);
     let qkv5 = g.op('Reshape', [qkvR, g.ci([0, 0, 3, hr, HD])]);
     if (l === 0) {
       const qkvS = g.op('MatMul', [feat, g.f32('struct_qkv', [w.nf, 3 * HS * HD], w.ws)]);
@@ -638,15 +657,15 @@ function buildModel(w: Weights, variant: Variant, shape: ModelShape): Uint8Array
       ao = g.op('Slice', [ao, g.ci([HS], [1]), g.ci([H], [1]), g.ci([1], [1])]);
     }
     const merged = g.op('Reshape', [g.op('Transpose', [ao], { perm: A.ints([0, 2, 1, 3]) }), g.ci([0, 0, hr * HD])]);
-    const attnOut = g.op('Add', [linear(g, variant, `l${l}.wo`, merged, p.wo, hr * HD, D), g.f32(`l${l}.bo`, [D], p.bo)]);
+    const attnOut = g.op('Add', [lin(`l${l}.wo`, merged, p.wo, hr * HD, D), g.f32(`l${l}.bo`, [D], p.bo)]);
     x = g.op('Add', [x, attnOut], {}, { hint: 'x' });
     const h2 = g.op('LayerNormalization', [x, g.f32(`l${l}.ln2.g`, [D], p.ln2g), g.f32(`l${l}.ln2.b`, [D], p.ln2b)], {
       axis: A.i(-1),
       epsilon: A.f(1e-5),
     });
-    const m = g.op('Add', [linear(g, variant, `l${l}.w1`, h2, p.w1, D, FF), g.f32(`l${l}.b1`, [FF], p.b1)]);
+    const m = g.op('Add', [lin(`l${l}.w1`, h2, p.w1, D, FF), g.f32(`l${l}.b1`, [FF], p.b1)]);
     const gelu = g.op('Mul', [g.op('Mul', [m, g.cf([0.5])]), g.op('Add', [g.op('Erf', [g.op('Mul', [m, g.cf([Math.SQRT1_2])])]), g.cf([1])])]);
-    const mlpOut = g.op('Add', [linear(g, variant, `l${l}.w2`, gelu, p.w2, FF, D), g.f32(`l${l}.b2`, [D], p.b2)]);
+    const mlpOut = g.op('Add', [lin(`l${l}.w2`, gelu, p.w2, FF, D), g.f32(`l${l}.b2`, [D], p.b2)]);
     x = g.op('Add', [x, mlpOut], {}, { hint: 'x' });
   }
 
@@ -654,7 +673,7 @@ function buildModel(w: Weights, variant: Variant, shape: ModelShape): Uint8Array
     axis: A.i(-1),
     epsilon: A.f(1e-5),
   });
-  const r = g.op('Add', [linear(g, variant, 'wout', hf, w.wout, D, VO), g.f32('bout', [VO], w.bout)]);
+  const r = g.op('Add', [lin('wout', hf, w.wout, D, VO), g.f32('bout', [VO], w.bout)]);
   const cls = g.op('Gather', [g.i64('token_class', [V], w.tokClass), 'input_ids'], { axis: A.i(0) });
   const rule = g.op('Gather', [g.f32('class_bias', [N_CLASSES, VO], w.classBias), cls], { axis: A.i(0) });
   const ct = g.op('MatMul', [counters, g.f32('counter_weights', [HS, VO], w.wc)]);

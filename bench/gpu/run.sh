@@ -11,19 +11,20 @@ root=/var/tmp/ledgerline-bench-gpu
 mkdir -p "$root"
 
 # Parts may arrive over several transfers: each is moved to a store outside the work tree, and an
-# archive is unpacked once its parts, joined, match archives.sha256.
+# archive is unpacked once its parts, joined, match archives.sha256 (again when that changes).
 unpack() {
   local store=$root/parts
   mkdir -p "$store"
-  cp .bench-gpu/archives.sha256 "$store/"
+  [ -f .bench-gpu/archives.sha256 ] && cp .bench-gpu/archives.sha256 "$store/"
   for part in .bench-gpu/*.part-*; do [ -e "$part" ] && mv "$part" "$store/"; done
-  for archive in chromium runtime; do
-    [ -e "$root/.$archive" ] && continue
+  for archive in chromium runtime extension; do
     local expected actual
     expected=$(awk -v f="$archive.tar.xz" '$2 == f {print $1}' "$store/archives.sha256")
-    actual=$(cat "$store/$archive.tar.xz.part-"* 2>/dev/null | sha256sum | cut -d' ' -f1) || true  # no parts yet
+    [ -n "$expected" ] && [ "$(cat "$root/.$archive" 2>/dev/null)" = "$expected" ] && continue
+    actual=$(cat "$store/$archive.tar.xz.part-"* 2>/dev/null | sha256sum | cut -d' ' -f1) || true # no parts yet
     if [ -n "$expected" ] && [ "$actual" = "$expected" ]; then
-      cat "$store/$archive.tar.xz.part-"* | xz -T0 -d | tar -C "$root" -xf - && touch "$root/.$archive"
+      [ "$archive" = extension ] && rm -rf "$root/extension"
+      cat "$store/$archive.tar.xz.part-"* | xz -T0 -d | tar -C "$root" -xf - && echo "$expected" > "$root/.$archive"
       echo "unpacked $archive"
     else
       echo "waiting for more parts of $archive"
@@ -32,7 +33,7 @@ unpack() {
 }
 
 environment() {
-  for archive in chromium runtime; do [ -e "$root/.$archive" ] || { echo "not unpacked yet: $archive" >&2; exit 1; }; done
+  for archive in chromium runtime extension; do [ -e "$root/.$archive" ] || { echo "not unpacked yet: $archive" >&2; exit 1; }; done
   export PATH="$root/node/bin:$PATH"
   # Dawn (WebGPU) opens the Vulkan loader by name, unlike ANGLE, which takes Chromium's own copy.
   [ -e "$root/lib/libvulkan.so.1" ] || ln -s ../chromium/libvulkan.so.1 "$root/lib/libvulkan.so.1"
@@ -46,7 +47,7 @@ environment() {
   [ -e node_modules ] || ln -s "$root/node_modules" node_modules
   [ -e .wxt ] || ln -s "$root/wxt" .wxt
   mkdir -p .output
-  [ -e .output/chrome-mv3 ] || cp -a "$root/extension" .output/chrome-mv3
+  rm -rf .output/chrome-mv3 && cp -a "$root/extension" .output/chrome-mv3
 }
 
 probe() {

@@ -22,6 +22,7 @@ const SHAPE: ModelShape = {
   layers: 3,
   mlp: 192,
   outputVocab: 1000,
+  q8Style: 'dynamic',
 };
 const TOKENIZER_SIZE = TINY_SHAPE.outputVocab; // 279: the tokenizer is the test model's
 
