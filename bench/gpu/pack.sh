@@ -2,10 +2,12 @@
 # Packs what `bench/engine.ts --backends gpu` needs into .bench-gpu/, for a Linux x86-64 GPU
 # server that has no Node, no Chromium and no network (bench/gpu/run.sh unpacks and runs it).
 # Run here, on Debian with its `chromium` installed, after `LEDGERLINE_ENGINE_LAB=1 npx wxt build`.
-#   bash bench/gpu/pack.sh [chromium] [runtime] [extension]     (default: all three)
+#   bash bench/gpu/pack.sh [chromium] [runtime] [extras] [extension]     (default: all four)
 #   chromium.tar.xz   Debian's Chromium binary
 #   runtime.tar.xz    the rest of Chromium and the libraries it links (not glibc, which the server
 #                     has, newer), Node, the modules the bench imports
+#   extras.tar.xz     a font for Chromium (it aborts without one) and the modules that
+#                     bench/make-sized-model.ts imports
 #   extension.tar.xz  the built extension with its engine lab page (repack it alone after a change)
 # Each archive is split into parts of at most 60 MiB (.part-00, -01, ...), for transfers that cap
 # size, and .bench-gpu/archives.sha256 lists the whole archives: run.sh unpacks an archive once
@@ -14,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=.bench-gpu
 archives=("$@")
-[ ${#archives[@]} -gt 0 ] || archives=(chromium runtime extension)
+[ ${#archives[@]} -gt 0 ] || archives=(chromium runtime extras extension)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$out"
@@ -40,6 +42,15 @@ stage_runtime() {
     mkdir -p "$(dirname "$dir/node_modules/$m")" && cp -a "node_modules/$m" "$dir/node_modules/$m"
   done
   cp -a .wxt "$dir/wxt" # tsconfig.json extends .wxt/tsconfig.json
+}
+
+stage_extras() {
+  local dir=$stage/extras
+  mkdir -p "$dir/fonts"
+  cp -L /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf "$dir/fonts/"
+  for m in onnx-proto protobufjs @protobufjs long; do
+    mkdir -p "$(dirname "$dir/node_modules/$m")" && cp -a "node_modules/$m" "$dir/node_modules/$m"
+  done
 }
 
 stage_extension() {

@@ -17,7 +17,7 @@ unpack() {
   mkdir -p "$store"
   [ -f .bench-gpu/archives.sha256 ] && cp .bench-gpu/archives.sha256 "$store/"
   for part in .bench-gpu/*.part-*; do [ -e "$part" ] && mv "$part" "$store/"; done
-  for archive in chromium runtime extension; do
+  for archive in chromium runtime extras extension; do
     local expected actual
     expected=$(awk -v f="$archive.tar.xz" '$2 == f {print $1}' "$store/archives.sha256")
     [ -n "$expected" ] && [ "$(cat "$root/.$archive" 2>/dev/null)" = "$expected" ] && continue
@@ -33,12 +33,15 @@ unpack() {
 }
 
 environment() {
-  for archive in chromium runtime extension; do [ -e "$root/.$archive" ] || { echo "not unpacked yet: $archive" >&2; exit 1; }; done
+  for archive in chromium runtime extras extension; do [ -e "$root/.$archive" ] || { echo "not unpacked yet: $archive" >&2; exit 1; }; done
   export PATH="$root/node/bin:$PATH"
   # Dawn (WebGPU) opens the Vulkan loader by name, unlike ANGLE, which takes Chromium's own copy.
   [ -e "$root/lib/libvulkan.so.1" ] || ln -s ../chromium/libvulkan.so.1 "$root/lib/libvulkan.so.1"
   export LD_LIBRARY_PATH="$root/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export CHROMIUM_PATH="$root/chromium/chromium"
+  # Chromium aborts when fontconfig finds no font at all.
+  printf '<?xml version="1.0"?>\n<fontconfig><dir>%s</dir><cachedir>%s</cachedir></fontconfig>\n' "$root/fonts" "$root/fontconfig-cache" > "$root/fonts.conf"
+  export FONTCONFIG_FILE="$root/fonts.conf"
   # The GPU's Vulkan driver, where a container mounts it outside the loader's default places.
   for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
     if [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"; break; fi
