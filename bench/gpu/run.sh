@@ -5,6 +5,8 @@
 #   bash bench/gpu/run.sh probe                    what WebGPU adapter Chromium gets here
 #   bash bench/gpu/run.sh bench [--sized] [bench/engine.ts options, e.g. --runs 10 --out DIR]
 #       --sized: also build the Qwen2.5-0.5B-size stand-in (bench/make-sized-model.ts) and bench it
+# In this checkout it links node_modules and .wxt to the unpacked copies where they are missing and
+# replaces .output/chrome-mv3 with the packed build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=/var/tmp/ledgerline-bench-gpu
@@ -35,7 +37,7 @@ unpack() {
 environment() {
   for archive in chromium runtime extras extension; do [ -e "$root/.$archive" ] || { echo "not unpacked yet: $archive" >&2; exit 1; }; done
   export PATH="$root/node/bin:$PATH"
-  # Dawn (WebGPU) opens the Vulkan loader by name, unlike ANGLE, which takes Chromium's own copy.
+  # The server may have no Vulkan loader: make Chromium's own copy the one found by name too.
   [ -e "$root/lib/libvulkan.so.1" ] || ln -s ../chromium/libvulkan.so.1 "$root/lib/libvulkan.so.1"
   export LD_LIBRARY_PATH="$root/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export CHROMIUM_PATH="$root/chromium/chromium"
@@ -80,5 +82,5 @@ case "${1:-}" in
     fi
     node node_modules/tsx/dist/cli.mjs bench/engine.ts "${models[@]}" "$@" --backends gpu  # an earlier --backends wins
     ;;
-  *) sed -n '2,7p' "$0"; exit 2 ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
 esac
