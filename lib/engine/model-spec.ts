@@ -43,9 +43,9 @@ export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null, stor
 }
 
 /**
- * Just after the browser starts, the GPU process may not have enumerated its adapters yet and
- * `requestAdapter()` answers null (seen with Vulkan on Linux): ask again after these pauses
- * before concluding there is no GPU. The answer is kept for the worker's life.
+ * A freshly started Chromium answered null to its first `requestAdapter()` and offered the GPU to
+ * later calls (seen on Linux with NVIDIA's Vulkan driver): ask again after these pauses before
+ * concluding there is no GPU, since the answer decides WebGPU or WASM for the worker's life.
  */
 export const ADAPTER_RETRY_DELAYS_MS = [150, 400] as const;
 
