@@ -2,6 +2,7 @@
  * Picks the device and weight format for a model from what the browser offers. Pure: the
  * caller probes `navigator.gpu` (adapter features, adapter info) and passes plain data in.
  */
+import { t } from '../i18n';
 import { DTYPES, type Dtype } from './catalogue';
 
 export type Device = 'webgpu' | 'wasm';
@@ -64,13 +65,13 @@ export function hasShaderF16(webgpu: WebGpuInfo | null): boolean {
 /** Why a dtype cannot run on a device, or null if it can. */
 export function dtypeProblem(device: Device, dtype: Dtype, webgpu: WebGpuInfo | null): string | null {
   if (device === 'webgpu') {
-    if (webgpu === null) return 'WebGPU is not available';
+    if (webgpu === null) return t('runtimeWebgpuUnavailable');
     if ((dtype === 'q4f16' || dtype === 'fp16') && !hasShaderF16(webgpu)) {
-      return `${dtype} needs the WebGPU adapter feature shader-f16, which this adapter lacks`;
+      return t('runtimeDtypeNeedsF16', dtype);
     }
     return null;
   }
-  if (dtype === 'q4f16') return 'q4f16 is a WebGPU format; the WASM backend does not run its f16 4-bit kernels';
+  if (dtype === 'q4f16') return t('runtimeQ4f16NotOnWasm');
   return null;
 }
 
@@ -100,7 +101,7 @@ function describeAdapter(webgpu: WebGpuInfo): string {
 export function chooseRuntime(input: RuntimeInput): RuntimeChoice {
   const { webgpu, override } = input;
   const available = DTYPES.filter((d) => input.availableDtypes.includes(d));
-  if (available.length === 0) throw new NoUsableDtypeError('the model lists no dtypes');
+  if (available.length === 0) throw new NoUsableDtypeError(t('runtimeNoDtypes'));
   const refused: string[] = [];
   const notes: string[] = [];
 
@@ -108,21 +109,21 @@ export function chooseRuntime(input: RuntimeInput): RuntimeChoice {
   let device: Device;
   if (override?.device === 'webgpu') {
     if (webgpu === null) {
-      refused.push('device webgpu refused: WebGPU is not available in this browser');
+      refused.push(t('runtimeRefusedWebgpu'));
       device = 'wasm';
     } else {
       device = 'webgpu';
-      notes.push('WebGPU was chosen in settings');
+      notes.push(t('runtimeChosenInSettings', 'WebGPU'));
     }
   } else if (override?.device === 'wasm') {
     device = 'wasm';
-    notes.push('WASM was chosen in settings');
+    notes.push(t('runtimeChosenInSettings', 'WASM'));
   } else if (webgpu === null) {
     device = 'wasm';
-    notes.push('WebGPU is not available');
+    notes.push(t('runtimeWebgpuUnavailable'));
   } else if (webgpu.adapterInfo?.isFallbackAdapter) {
     device = 'wasm';
-    notes.push('the only WebGPU adapter is a software fallback, slower than WASM');
+    notes.push(t('runtimeSoftwareAdapter'));
   } else {
     device = 'webgpu';
   }
@@ -132,14 +133,14 @@ export function chooseRuntime(input: RuntimeInput): RuntimeChoice {
   const wanted = override?.dtype;
   if (wanted !== undefined) {
     if (!available.includes(wanted)) {
-      refused.push(`dtype ${wanted} refused: this model has no ${wanted} export`);
+      refused.push(t('runtimeRefusedDtypeMissing', wanted));
     } else {
       const problem = dtypeProblem(device, wanted, webgpu);
       if (problem === null) {
         dtype = wanted;
-        notes.push(`${wanted} was chosen in settings`);
+        notes.push(t('runtimeChosenInSettings', wanted));
       } else {
-        refused.push(`dtype ${wanted} refused: ${problem}`);
+        refused.push(t('runtimeRefusedDtype', wanted, problem));
       }
     }
   }
@@ -149,22 +150,23 @@ export function chooseRuntime(input: RuntimeInput): RuntimeChoice {
     dtype = firstUsable(device, webgpu, available);
     if (dtype === null && device === 'webgpu') {
       device = 'wasm';
-      notes.push('the model has no dtype WebGPU can run here');
+      notes.push(t('runtimeNoWebgpuDtype'));
       dtype = firstUsable('wasm', webgpu, available);
     }
-    if (dtype === null) throw new NoUsableDtypeError(`none of ${available.join(', ')} can run on ${device}`);
+    if (dtype === null) throw new NoUsableDtypeError(t('runtimeNoneRuns', available.join(', '), device));
     const preferred = orderFor(device, webgpu)[0];
     if (preferred !== undefined && dtype !== preferred && !available.includes(preferred)) {
-      notes.push(`the model has no ${preferred} export`);
+      notes.push(t('runtimeNoPreferredExport', preferred));
     }
   }
 
   const where = device === 'webgpu' && webgpu !== null ? describeAdapter(webgpu) : 'WASM (CPU)';
   let why: string;
   if (notes.length > 0) why = notes.join('; ');
-  else if (device === 'webgpu') why = hasShaderF16(webgpu) ? 'the adapter supports shader-f16' : 'the adapter lacks shader-f16';
-  else why = 'automatic choice';
-  const reason = `${where} with ${dtype}: ${why}.${refused.length > 0 ? ` ${refused.join('. ')}.` : ''}`;
+  else if (device === 'webgpu') why = t(hasShaderF16(webgpu) ? 'runtimeAdapterHasF16' : 'runtimeAdapterLacksF16');
+  else why = t('runtimeAutomatic');
+  const reason =
+    refused.length > 0 ? t('runtimeReasonWithRefused', where, dtype, why, refused.join('. ')) : t('runtimeReason', where, dtype, why);
   return { device, dtype, reason, refused };
 }
 
@@ -179,19 +181,19 @@ export function fallbackAfterWebgpuFailure(
   error?: unknown,
 ): RuntimeChoice {
   const cause = error instanceof Error ? error.message : typeof error === 'string' ? error : null;
-  const failure = `WebGPU failed${cause ? ` (${cause})` : ''}`;
+  const failure = cause ? t('runtimeWebgpuFailedBecause', cause) : t('runtimeWebgpuFailed');
   if (current.device === 'wasm') {
-    return { ...current, reason: `${current.reason} ${failure}; already on WASM.` };
+    return { ...current, reason: t('runtimeFallbackAlreadyWasm', current.reason, failure) };
   }
   const available = DTYPES.filter((d) => availableDtypes.includes(d));
   const keep = available.includes(current.dtype) && dtypeProblem('wasm', current.dtype, null) === null;
   const dtype = keep ? current.dtype : firstUsable('wasm', null, available);
-  if (dtype === null) throw new NoUsableDtypeError(`${failure}, and none of ${available.join(', ')} runs on WASM`);
-  const kept = keep ? `kept ${dtype}` : `switched from ${current.dtype} to ${dtype}`;
+  if (dtype === null) throw new NoUsableDtypeError(t('runtimeFallbackNoneRuns', failure, available.join(', ')));
+  const kept = keep ? t('runtimeKeptDtype', dtype) : t('runtimeSwitchedDtype', current.dtype, dtype);
   return {
     device: 'wasm',
     dtype,
-    reason: `WASM (CPU) with ${dtype}: ${failure}, so the model runs on the CPU; ${kept}.`,
+    reason: t('runtimeFallbackReason', dtype, failure, kept),
     refused: current.refused,
   };
 }

@@ -126,7 +126,7 @@ export class EngineService {
     return {
       ...resolved,
       spec: { ...resolved.spec, device: 'wasm', dtype: choice.dtype },
-      reason: `${choice.reason} WebGPU is tried again when the browser restarts.`,
+      reason: t('runtimeRetriedAfterRestart', choice.reason),
     };
   }
 
@@ -377,8 +377,8 @@ function modelInfo(spec: ModelSpec): ModelInfo {
 /** What went wrong on the GPU, in words a writer can read (onnxruntime's own text is a C++ trace). */
 export function gpuFailureSummary(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  if (/device (was |is )?lost|DEVICE_LOST/i.test(text)) return 'the GPU device was lost';
-  if (/out of memory|OOM\b/i.test(text)) return 'the GPU ran out of memory';
+  if (/device (was |is )?lost|DEVICE_LOST/i.test(text)) return t('runtimeGpuDeviceLost');
+  if (/out of memory|OOM\b/i.test(text)) return t('runtimeGpuOutOfMemory');
   return shortMessage(error);
 }
 

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import type { Settings } from '../settings';
 import { chooseRuntime, type WebGpuInfo } from './capabilities';
 import { availableDtypes, defaultModel, downloadBytes, resolveModel, type Dtype } from './catalogue';
@@ -18,12 +19,12 @@ export function modelSpecFor(settings: Settings, webgpu: WebGpuInfo | null, stor
     // The browser's own model: nothing to download; whether it is available is found out at load.
     return {
       spec: { modelId: PROMPT_API_MODEL_ID, revision: 'builtin', device: 'builtin', dtype: 'builtin', host: '' },
-      reason: "The browser's built-in model (Chrome's Prompt API) was chosen in settings.",
+      reason: t('runtimeBuiltinChosen'),
       expectedBytes: null,
     };
   }
   const model = settings.modelId ? resolveModel(settings.modelId) : defaultModel();
-  if (!model) throw new ModelChoiceError(`"${settings.modelId}" is not a model id the hub would accept (expected org/name).`);
+  if (!model) throw new ModelChoiceError(t('runtimeBadModelId', settings.modelId));
   const dtypes = storedDtypes && storedDtypes.length > 0 ? availableDtypes(model).filter((d) => storedDtypes.includes(d)) : availableDtypes(model);
   const choice = chooseRuntime({
     webgpu,

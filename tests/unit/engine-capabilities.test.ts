@@ -125,6 +125,41 @@ describe('fallbackAfterWebgpuFailure', () => {
   });
 });
 
+describe('runtime reasons in words', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('reads the English sentences from messages.json', () => {
+    expect(chooseRuntime({ webgpu: F16, availableDtypes: ALL }).reason).toBe('WebGPU (nvidia ampere) with q4f16: the adapter supports shader-f16.');
+    expect(chooseRuntime({ webgpu: null, availableDtypes: ALL, override: { device: 'webgpu', dtype: 'q4f16' } })).toMatchObject({
+      reason:
+        'WASM (CPU) with q8: automatic choice. device webgpu refused: WebGPU is not available in this browser. ' +
+        'dtype q4f16 refused: q4f16 is a WebGPU format; the WASM backend does not run its f16 4-bit kernels.',
+      refused: [
+        'device webgpu refused: WebGPU is not available in this browser',
+        'dtype q4f16 refused: q4f16 is a WebGPU format; the WASM backend does not run its f16 4-bit kernels',
+      ],
+    });
+    expect(chooseRuntime({ webgpu: PLAIN, availableDtypes: ['fp32', 'q8', 'q4'], override: { dtype: 'fp16' } }).reason).toBe(
+      'WebGPU with q4: the adapter lacks shader-f16. dtype fp16 refused: this model has no fp16 export.',
+    );
+    expect(chooseRuntime({ webgpu: F16, availableDtypes: ['fp32', 'q8', 'q4'], override: { device: 'wasm' } }).reason).toBe(
+      'WASM (CPU) with q8: WASM was chosen in settings.',
+    );
+    const gpu = chooseRuntime({ webgpu: F16, availableDtypes: ALL });
+    expect(fallbackAfterWebgpuFailure(gpu, ALL, new Error('device lost')).reason).toBe(
+      'WASM (CPU) with q8: WebGPU failed (device lost), so the model runs on the CPU; switched from q4f16 to q8.',
+    );
+    const cpu = chooseRuntime({ webgpu: null, availableDtypes: ALL });
+    expect(fallbackAfterWebgpuFailure(cpu, ALL).reason).toBe('WASM (CPU) with q8: WebGPU is not available. WebGPU failed; already on WASM.');
+  });
+
+  it('goes through the browser i18n API in the extension', () => {
+    const getMessage = vi.fn((key: string, substitutions?: string | string[]) => `[${key}${[substitutions ?? []].flat().map((s) => ` ${s}`).join('')}]`);
+    vi.stubGlobal('browser', { i18n: { getMessage } });
+    expect(chooseRuntime({ webgpu: null, availableDtypes: ALL }).reason).toBe('[runtimeReason WASM (CPU) q8 [runtimeWebgpuUnavailable]]');
+  });
+});
+
 describe('probeWebGpu', () => {
   const adapter = { features: new Set(['shader-f16']), info: { vendor: 'nvidia', architecture: '', device: '', description: 'NVIDIA H200' } };
   let calls = 0;
