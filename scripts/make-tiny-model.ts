@@ -41,6 +41,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DTYPE_FILE } from '../lib/engine/catalogue';
 import { fnv1a, mulberry32 } from '../lib/seeded';
 
 const require = createRequire(import.meta.url);
@@ -841,13 +842,6 @@ export const MODEL_FILES = [
   'onnx/model_q4f16.onnx',
 ] as const;
 
-const VARIANT_FILES: Record<Variant, string> = {
-  fp32: 'onnx/model.onnx',
-  q8: 'onnx/model_quantized.onnx',
-  q4: 'onnx/model_q4.onnx',
-  q4f16: 'onnx/model_q4f16.onnx',
-};
-
 /** Builds the files of a model folder in memory: relative path -> bytes. */
 export function buildModelFiles(
   shape: ModelShape,
@@ -861,7 +855,7 @@ export function buildModelFiles(
   files.set('generation_config.json', json(generationConfigJson()));
   files.set('tokenizer.json', json(tokenizerJson()));
   files.set('tokenizer_config.json', json(tokenizerConfigJson()));
-  for (const variant of options.variants) files.set(VARIANT_FILES[variant], buildModel(w, variant, shape));
+  for (const variant of options.variants) files.set(DTYPE_FILE[variant], buildModel(w, variant, shape));
   return files;
 }
 
