@@ -67,8 +67,10 @@ export class PanelHost {
   }
 
   /**
-   * A closed-to-the-page shadow root at the end of <body>. Our styles are adopted inside it, so
-   * page CSS cannot reach in and ours cannot leak out.
+   * A shadow root at the end of <html>, outside <body>: an editor in an iframe
+   * (TinyMCE) makes its <body> the editable, and a panel inside it would be serialised into the
+   * editor's content and undo levels. Our styles are adopted inside it, so page CSS cannot reach
+   * in and ours cannot leak out.
    */
   private ensureMounted(doc: Document): MountedPanel {
     if (this.ui) return this.ui;
@@ -82,7 +84,7 @@ export class PanelHost {
     shadow.append(style, uiContainer);
     // Keys typed inside the panel stay inside it: the page must not act on them.
     for (const type of ['keydown', 'keyup', 'keypress']) shadowHost.addEventListener(type, (event) => event.stopPropagation());
-    (doc.body ?? doc.documentElement).append(shadowHost);
+    doc.documentElement.append(shadowHost);
     this.ui = { shadowHost, uiContainer };
     return this.ui;
   }

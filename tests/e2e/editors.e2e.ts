@@ -6,7 +6,7 @@ import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
-import { EDITORS, FIRST as FIRST_LINE, SECOND as SECOND_LINE, modelText, openEditor, placeCaret } from './support/editors';
+import { EDITORS, FIRST as FIRST_LINE, SECOND as SECOND_LINE, modelText, openEditor, panelInsideEditable, placeCaret } from './support/editors';
 import { insertedAfter, norm, waitForSuggestion } from './support/suggest';
 
 /**
@@ -52,6 +52,7 @@ describe('editors end to end (built extension, tiny model)', () => {
           const before = await modelText(page, editor);
           const suggestion = await waitForSuggestion(frame);
           expect(suggestion.trim().length, `${editor.label} round ${round} ${where}`).toBeGreaterThan(0);
+          expect(await panelInsideEditable(page, editor), 'the panel is not part of the editor content').toBe(false);
           // README screenshot: the panel in a rich editor of the kind CMSs embed.
           if (editor.page === 'tiptap' && round === 0 && where === 'end') {
             await page.screenshot({ path: resolve('docs/screenshots/panel-tiptap.png') });
@@ -84,6 +85,7 @@ describe('editors end to end (built extension, tiny model)', () => {
         expect(before.startsWith(selected)).toBe(true);
         const suggestion = await waitForSuggestion(frame);
         expect(suggestion.trim().length).toBeGreaterThan(0);
+        expect(await panelInsideEditable(page, editor), 'the panel is not part of the editor content').toBe(false);
         await page.keyboard.press('Tab');
         await expect.poll(() => modelText(page, editor).then(norm), { timeout: 10_000 }).toBe(norm(suggestion + before.slice(selected.length)));
         if (editor.undo) {

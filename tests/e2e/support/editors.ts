@@ -50,6 +50,17 @@ export async function modelText(page: Page, editor: EditorCase): Promise<string>
   return page.evaluate(() => (window as unknown as PageWithFixture).fixture.text());
 }
 
+/**
+ * Whether our panel sits inside the editor's editable element. It must not: an editor whose
+ * editable is its frame's <body> (TinyMCE) would save the panel into the writer's content.
+ */
+export async function panelInsideEditable(page: Page, editor: EditorCase): Promise<boolean> {
+  return page.evaluate((plainSelector) => {
+    const editable = plainSelector ? document.querySelector(plainSelector)! : (window as unknown as PageWithFixture).fixture.editable();
+    return editable.querySelector('ledgerline-panel') !== null;
+  }, editor.page === 'plain' ? editor.selector! : null);
+}
+
 /** Clicks into the editable and puts the caret at the end of its first line (mid-text) or at its very end. */
 export async function placeCaret(page: Page, frame: Frame, editor: EditorCase, where: 'end-of-first-line' | 'end'): Promise<void> {
   const selector = editor.selector ?? '[contenteditable="true"]';
