@@ -22,8 +22,14 @@ export default defineConfig({
     },
     'build:manifestGenerated': (wxt, manifest) => {
       // Chromium runs the model in an offscreen document (lib/engine/offscreen-model-host.ts).
+      // Its pages are cross-origin isolated so that onnxruntime may run WASM threads there
+      // (SharedArrayBuffer); they load nothing cross-origin without CORS.
       if (wxt.config.browser !== 'firefox') {
         manifest.permissions = [...(manifest.permissions ?? []), 'offscreen'];
+        Object.assign(manifest, {
+          cross_origin_embedder_policy: { value: 'require-corp' },
+          cross_origin_opener_policy: { value: 'same-origin' },
+        });
         return;
       }
       // MV3 add-ons need an id in Firefox; Linux Firefox has no WebGPU, so the engine runs on WASM.

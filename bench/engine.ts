@@ -10,6 +10,7 @@
  *   npx tsx bench/engine.ts --model /models/onnx-community/Qwen2.5-0.5B-Instruct [--model ...]
  *   options: --runs N (default 30; 3 on WebGPU)  --backends wasm,webgpu,gpu (default wasm,webgpu)
  *            --max-new-tokens N (default 48)
+ *            --wasm-threads N (default: the engine's own choice, half the cores, at most 4)
  *            --out DIR (default bench/results)
  *
  * A model folder must sit at <root>/<org>/<name> in the hub layout (config.json, tokenizer
@@ -31,7 +32,7 @@ import type { EngineStats } from '../lib/messaging';
 import { startModelHost, type ModelHost } from '../scripts/model-host';
 import { startStaticServer } from '../scripts/static-server';
 import { launchExtension, setSettings } from '../tests/e2e/support/browser';
-import { engineRequest, openLab } from '../tests/e2e/support/engine-helpers';
+import { engineRequest, openLab, setTestSeams } from '../tests/e2e/support/engine-helpers';
 import { TINY_MODEL_DIR } from '../tests/support/tiny-model-location';
 
 /** webgpu: WebGPU on SwiftShader (the CPU); gpu: WebGPU on the machine's GPU. */
@@ -199,6 +200,7 @@ async function benchModel(options: {
   runs: number;
   maxNewTokens: number;
   foregroundExtension: boolean;
+  wasmThreads?: number;
 }): Promise<Row> {
   const { modelId, host, backend, runs, maxNewTokens } = options;
   const device = backend === 'wasm' ? 'wasm' : 'webgpu';
@@ -218,6 +220,7 @@ async function benchModel(options: {
       generationTimeoutSeconds: 3600,
     });
     const lab = await openLab(browser);
+    if (options.wasmThreads) await setTestSeams(lab, { wasmThreads: options.wasmThreads });
     const runtime = await engineRequest(lab, { type: 'engine.runtime' });
     if (!runtime.ok) throw new Error(runtime.error);
     if (runtime.device !== device) throw new Error(`wanted ${device}, the engine chose ${runtime.device}: ${runtime.reason}`);
@@ -244,6 +247,7 @@ async function benchModel(options: {
       dtype: runtime.dtype,
       messages: prompt.messages,
       maxNewTokens: Math.min(prompt.maxNewTokens, maxNewTokens),
+      wasmThreads: options.wasmThreads,
     };
     await callLab('directLoad', { ...labOptions, runs: 0 });
     const page = await browser.context.newPage();
@@ -320,6 +324,7 @@ async function main(): Promise<void> {
   const maxNewTokens = Number(arg('max-new-tokens')[0] ?? 48);
   const outDir = resolve(arg('out')[0] ?? 'bench/results');
   const foregroundExtension = process.argv.includes('--foreground-extension');
+  const wasmThreads = arg('wasm-threads')[0] ? Number(arg('wasm-threads')[0]) : undefined;
   const models = [TINY_MODEL_DIR, ...arg('model').map((m) => resolve(m))];
   const rows: Row[] = [];
   const failures: string[] = [];
@@ -331,7 +336,7 @@ async function main(): Promise<void> {
         const runs = Number(runsArg ?? (backend === 'webgpu' ? 3 : 30)); // SwiftShader is slow
         process.stderr.write(`${modelId} on ${backend}: ${runs} runs each...\n`);
         try {
-          rows.push(await benchModel({ modelId, host, backend, runs, maxNewTokens, foregroundExtension }));
+          rows.push(await benchModel({ modelId, host, backend, runs, maxNewTokens, foregroundExtension, wasmThreads }));
         } catch (error) {
           failures.push(`${modelId} on ${backend}: ${error instanceof Error ? error.message : String(error)}`);
           process.stderr.write(`  failed: ${failures.at(-1)}\n`);
@@ -347,6 +352,7 @@ async function main(): Promise<void> {
     machine: `${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} CPU cores (shared)`,
     maxNewTokens: String(maxNewTokens),
     rendererBackgrounding: foregroundExtension ? 'off (--foreground-extension)' : 'Chromium default',
+    wasmThreads: wasmThreads ? `${wasmThreads} (--wasm-threads)` : 'the engine default (half the cores, at most 4)',
     ...(failures.length > 0 ? { failures: failures.join('; ') } : {}),
   };
   await mkdir(outDir, { recursive: true });

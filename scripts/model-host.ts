@@ -7,7 +7,8 @@
  *     revision R       -> {root}/{org}/{name}@{R}/{file path} if that folder exists, else 404
  *
  * - Content-Length, Content-Type, Accept-Ranges, ETag, Access-Control-Allow-Origin: *
- *   (plus Access-Control-Expose-Headers for the length/range headers, and OPTIONS preflights).
+ *   (plus Access-Control-Expose-Headers for the length/range headers, and OPTIONS preflights);
+ *   `cors: false` leaves the CORS headers out, as an internal mirror may.
  * - Single byte ranges (`Range: bytes=a-b`, `a-`, `-n`) -> 206 + Content-Range, or 416;
  *   transformers.js probes file sizes with `Range: bytes=0-0`.
  * - Missing repo/revision/file -> 404 with the hub's `X-Error-Code` header
@@ -76,6 +77,8 @@ export interface ModelHostOptions {
   /** Loopback only: "127.0.0.1" (default) or "::1". */
   host?: string;
   faults?: ModelHostFaults;
+  /** false: send no CORS headers, like an internal mirror that never expected browsers (default true). */
+  cors?: boolean;
 }
 
 export interface ModelHostLogEntry {
@@ -265,7 +268,7 @@ export async function startModelHost(options: ModelHostOptions): Promise<ModelHo
   async function handle(req: IncomingMessage, res: ServerResponse, entry: ModelHostLogEntry) {
     const rawUrl = req.url ?? '/';
     const pathname = rawUrl.split('?')[0]!.split('#')[0]!;
-    corsHeaders(res);
+    if (options.cors !== false) corsHeaders(res);
     if (faults.latencyMs) await sleep(faults.latencyMs);
 
     if (req.method === 'OPTIONS') {

@@ -52,6 +52,8 @@ export interface DirectRunOptions {
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
   maxNewTokens: number;
   runs: number;
+  /** onnxruntime WASM threads, as the engine's wasmThreads test seam sets them in the model host. */
+  wasmThreads?: number;
 }
 
 export interface DirectRun {
@@ -66,7 +68,7 @@ let directModel: { tokenizer: Awaited<ReturnType<typeof AutoTokenizer.from_pretr
 /** Loads the model with bare transformers.js (kept for directRun until directDispose). */
 async function directLoad(options: DirectRunOptions): Promise<{ loadMs: number }> {
   await directDispose();
-  configureTransformersEnv({ remoteHost: options.host, cache: openModelFileCache() });
+  configureTransformersEnv({ remoteHost: options.host, cache: openModelFileCache(), forcedWasmThreads: options.wasmThreads });
   const loadStart = performance.now();
   const tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { revision: options.revision });
   const model = await AutoModelForCausalLM.from_pretrained(options.modelId, {
@@ -112,7 +114,7 @@ async function directDispose(): Promise<void> {
  * tells the engine's code from the service-worker context when the two differ.
  */
 async function engineCodeRuns(options: DirectRunOptions): Promise<{ loadMs: number; runs: DirectRun[] }> {
-  configureTransformersEnv({ remoteHost: options.host, cache: openModelFileCache() });
+  configureTransformersEnv({ remoteHost: options.host, cache: openModelFileCache(), forcedWasmThreads: options.wasmThreads });
   const loadStart = performance.now();
   const generator = await loadTransformersGenerator(
     { host: options.host, modelId: options.modelId, revision: options.revision, device: options.device, dtype: options.dtype },

@@ -8,7 +8,7 @@ import { isModelHostConnect, MODEL_HOST_PORT_NAME } from '@/lib/messaging/model-
 // Wiring only: the offscreen document the background runs the model in (lib/engine/offscreen-model-host.ts).
 const cache = openModelFileCache();
 const serve = createModelHost((spec, onProgress, seams) => {
-  configureTransformersEnv({ remoteHost: spec.host, cache });
+  configureTransformersEnv({ remoteHost: spec.host, cache, forcedWasmThreads: seams.wasmThreads });
   return loadTransformersGenerator(spec, onProgress, { seams });
 });
 

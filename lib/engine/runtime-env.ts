@@ -1,15 +1,16 @@
 import { env } from '@huggingface/transformers';
 import { parseHubFileUrl, type ModelFileCache } from './model-file-cache';
+import { THREADED_WASM_PATHS, wasmThreadCount } from './wasm-threads';
 
 type Fetch = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
 /**
  * Points transformers.js at our model host and cache. Called before every load: the host is a
- * setting the writer can change. The onnxruntime .wasm needs no path: the build emits it as one
- * asset and rewrites onnxruntime's own reference to it (an extension URL), so nothing is fetched
- * from a CDN, which the extension's CSP would refuse anyway.
+ * setting the writer can change. Nothing of onnxruntime is fetched from a CDN (the extension's CSP
+ * would refuse it): on one thread the build's rewrite of onnxruntime's own reference to its .wasm
+ * (an extension URL) suffices; on several threads it loads the shipped glue file (wasm-threads.ts).
  */
-export function configureTransformersEnv(options: { remoteHost: string; cache: ModelFileCache; fetch?: Fetch }): void {
+export function configureTransformersEnv(options: { remoteHost: string; cache: ModelFileCache; fetch?: Fetch; forcedWasmThreads?: number }): void {
   env.remoteHost = options.remoteHost.replace(/\/+$/, '') + '/';
   env.allowRemoteModels = true;
   env.allowLocalModels = false;
@@ -23,8 +24,15 @@ export function configureTransformersEnv(options: { remoteHost: string; cache: M
   env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm;
   if (wasm) {
-    // Service workers are not cross-origin isolated: no SharedArrayBuffer, so no threads.
-    wasm.numThreads = 1;
+    wasm.numThreads = wasmThreadCount({
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      cores: globalThis.navigator?.hardwareConcurrency ?? 1,
+      forced: options.forcedWasmThreads,
+    });
+    if (wasm.numThreads > 1) {
+      wasm.wasmPaths = { ...THREADED_WASM_PATHS };
+      return;
+    }
     // In a document (an extension page, Firefox's event page) transformers.js points onnxruntime
     // at a CDN copy of the .wasm; the CSP forbids it and the extension ships its own: undo that,
     // so onnxruntime uses the bundled asset URL the build wrote into it.

@@ -18,6 +18,8 @@ export interface EngineTestSeams {
   webgpuLoadFailure?: string;
   /** On WebGPU, destroys the GPU device before this forward pass of a generation (1 = the first): a real device loss. */
   loseWebgpuDeviceAtStep?: number;
+  /** Runs onnxruntime's WASM backend on this many threads where the page allows threads (CI machines have 2 cores: one by default). */
+  wasmThreads?: number;
 }
 
 /** Replaces the contents of a live seams object (loaded models hold it) with `value`, parsed. */
@@ -36,5 +38,6 @@ export function parseTestSeams(value: unknown): EngineTestSeams {
   if (typeof raw.loseWebgpuDeviceAtStep === 'number' && Number.isInteger(raw.loseWebgpuDeviceAtStep) && raw.loseWebgpuDeviceAtStep > 0) {
     seams.loseWebgpuDeviceAtStep = raw.loseWebgpuDeviceAtStep;
   }
+  if (typeof raw.wasmThreads === 'number' && Number.isInteger(raw.wasmThreads) && raw.wasmThreads >= 1 && raw.wasmThreads <= 16) seams.wasmThreads = raw.wasmThreads;
   return seams;
 }

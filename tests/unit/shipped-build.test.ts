@@ -1,10 +1,10 @@
 /**
  * What ships (`npm run build` / `npm run zip`) against what the tests drive (`npm run build:test`):
  * the engine lab page exists only for the benchmark and the end-to-end tests, so the shipped build
- * has every page a writer uses and not the lab.
+ * has every page a writer uses and not the lab, and onnxruntime's files once.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,14 @@ describe('shipped build', () => {
     }
     expect(existsSync(join(shipped, 'engine-lab.html'))).toBe(false);
     expect(readFileSync(join(shipped, 'manifest.json'), 'utf8')).not.toContain('engine-lab');
+    // onnxruntime's binary ships once (26 MB; transformers.js and the threads' glue name the same
+    // file), with the glue its thread workers start from; the pages are cross-origin isolated.
+    const assets = readdirSync(join(shipped, 'assets'));
+    expect(assets.filter((file) => file.endsWith('.wasm'))).toHaveLength(1);
+    expect(assets.filter((file) => /^ort-wasm-simd-threaded\.asyncify.*\.mjs$/.test(file))).toHaveLength(1);
+    const manifest = JSON.parse(readFileSync(join(shipped, 'manifest.json'), 'utf8'));
+    expect(manifest.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
+    expect(manifest.cross_origin_opener_policy).toEqual({ value: 'same-origin' });
 
     const tested = build({ LEDGERLINE_ENGINE_LAB: '1' });
     expect(existsSync(join(tested, 'engine-lab.html'))).toBe(true);
