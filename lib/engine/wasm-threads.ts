@@ -3,7 +3,7 @@
 import ortGlueUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 
-/** Beyond four threads a small model's matrix products stop getting faster; the writer's other tabs still need cores. */
+/** onnxruntime's own default stops at four too; the writer's other tabs still need cores. */
 export const MAX_WASM_THREADS = 4;
 
 export interface WasmThreadContext {
