@@ -11,5 +11,12 @@ export default defineConfig({
     retry: 0,
     testTimeout: 180_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what the writer would see (a box inside the field, the panel's
+    // state). Its default of 1 s is too short here: on a loaded 2-core machine a reaction can take
+    // seconds, and headless Chromium with an extension loaded renders a page at 1 frame per second
+    // after pointer input over a field (measured: rAF and ResizeObserver callbacks ~1000 ms apart),
+    // so anything that follows layout lands up to a second late. A poll still returns as soon as
+    // its condition holds.
+    expect: { poll: { timeout: 20_000 } },
   },
 });

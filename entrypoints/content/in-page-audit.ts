@@ -140,7 +140,10 @@ export class InPageAuditHost {
     listen('mousemove', (event) => this.hover(shown, event.clientX, event.clientY));
     // The pointer left this document (a frame's editor): no highlight is under it.
     listen('mouseout', (event) => event.relatedTarget === null && this.hover(shown, -1, -1));
-    const observer = new ResizeObserver(schedule);
+    // Measured in the observer's callback itself, not in a later frame: a resize reaches the
+    // observer after layout, and what it changes is painted in that same frame, so the boxes
+    // never show one frame on the old wrapping.
+    const observer = new ResizeObserver(() => this.layout(shown));
     observer.observe(field);
     shown.cleanup.push(() => observer.disconnect());
     this.layout(shown);
