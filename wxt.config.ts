@@ -45,7 +45,8 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'unlimitedStorage', 'activeTab'],
+    // No activeTab: the host access below already covers the focused tab.
+    permissions: ['storage', 'unlimitedStorage'],
     // The content script already runs on every site; host access also lets the popup know which
     // site it is about and lets the background download from a model mirror that sends no CORS headers.
     host_permissions: ['<all_urls>'],

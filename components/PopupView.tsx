@@ -92,6 +92,7 @@ export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAud
                       #{entry.seq} · {entry.action} · {entry.modelId} · {new Date(entry.acceptedAt).toLocaleString()}
                     </div>
                     <div class="where">{entry.documentKey}</div>
+                    {entry.withdraws && <p data-testid="ledger-withdrawal">{t('popupWithdrawal', entry.withdraws.seq, entry.withdraws.reason)}</p>}
                     {entry.sentences.map((sentence) => (
                       <blockquote key={sentence.hash} title={`SHA-256 ${sentence.hash}`}>
                         {sentence.text ?? t('popupPrivacyText')}

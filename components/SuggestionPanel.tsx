@@ -43,6 +43,11 @@ export interface SuggestionPanelProps {
   disclosure: string | null;
   /** Moves keyboard focus into the variant list (the writer asked to, from the field). */
   focusList: boolean;
+  /**
+   * Tab in the field accepts (the writer opened this panel). A panel that opened on a pause
+   * leaves Tab to the page (it moves focus) and says how to choose instead.
+   */
+  tabAccepts: boolean;
   onAction: (action: ActionId) => void;
   onSelect: (index: number) => void;
   onAccept: (index: number) => void;
@@ -73,6 +78,7 @@ function statusText(props: SuggestionPanelProps): string {
       return t('statusGenerating');
     case 'ready':
       if (props.variants.length === 0) return '';
+      if (!props.tabAccepts) return props.variants.length === 1 ? t('statusReadyOnePause') : t('statusReadyPause', props.variants.length);
       return props.variants.length === 1 ? t('statusReadyOne') : t('statusReady', props.variants.length);
     case 'error':
       return '';
@@ -119,7 +125,7 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
     else if (event.key === 'ArrowUp') props.onSelect((selected - 1 + count) % count);
     else if (event.key === 'Home') props.onSelect(0);
     else if (event.key === 'End') props.onSelect(count - 1);
-    else if (event.key === 'ArrowRight' && event.altKey && acceptable(selected)) props.onAcceptSentence(selected, 0);
+    else if (event.key === 'ArrowRight' && event.altKey && event.isTrusted && acceptable(selected)) props.onAcceptSentence(selected, 0);
     else handled = false;
     if (handled) event.preventDefault();
   };
@@ -160,7 +166,8 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
             class={action === props.action ? 'action current' : 'action'}
             aria-pressed={action === props.action}
             data-action={action}
-            onClick={() => props.onAction(action)}
+            // A page's element.click() does not ask the model for anything.
+            onClick={(event) => event.isTrusted && props.onAction(action)}
           >
             {t(ACTION_LABEL[action])}
           </button>
@@ -177,7 +184,7 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
         <div class="error" role="alert" data-testid="panel-error">
           <p>{props.error}</p>
           {props.retryable && (
-            <button type="button" onClick={props.onRetry} data-testid="panel-retry">
+            <button type="button" onClick={(event) => event.isTrusted && props.onRetry()} data-testid="panel-retry">
               {t('tryAgain')}
             </button>
           )}
@@ -204,7 +211,8 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
                       title={acceptable(index) ? t('acceptSentenceHint') : undefined}
                       data-testid="variant-sentence"
                       onClick={(event) => {
-                        if (!acceptable(index)) return;
+                        // Only the writer's own click accepts, never a page's element.click().
+                        if (!acceptable(index) || !event.isTrusted) return;
                         event.stopPropagation();
                         props.onAcceptSentence(index, sentenceIndex);
                       }}
@@ -231,7 +239,7 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
                   onFocus={() => index !== selected && props.onSelect(index)}
                   onClick={(event) => {
                     event.stopPropagation();
-                    props.onAccept(index);
+                    if (event.isTrusted) props.onAccept(index);
                   }}
                 >
                   {t('accept')}

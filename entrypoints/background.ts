@@ -3,6 +3,7 @@ import { createKeepAlive } from '@/lib/background/keep-alive';
 import { serveGeneratePort } from '@/lib/background/generate-port';
 import { applyRetention } from '@/lib/background/ledger-requests';
 import { createRequestHandler } from '@/lib/background/request-handler';
+import { senderScope } from '@/lib/background/sender-scope';
 import { DTYPE_FILE, DTYPES, resolveModel } from '@/lib/engine/catalogue';
 import { EngineService } from '@/lib/engine/engine-service';
 import { openModelFileCache } from '@/lib/engine/model-file-cache';
@@ -103,9 +104,11 @@ export default defineBackground({
       if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
     });
 
+    const own = { id: ownId, pagesOrigin: browser.runtime.getURL('/') };
     browser.runtime.onMessage.addListener((message: unknown, sender) => {
-      if (!isOwnExtensionSender(sender, ownId)) return undefined;
-      return handleRequest(message);
+      const scope = senderScope(sender, own);
+      if (!scope) return undefined;
+      return handleRequest(message, scope);
     });
     browser.runtime.onConnect.addListener((port) => {
       if (port.name === MODEL_HOST_PORT_NAME && modelHost?.accept(port as Parameters<OffscreenModelHost['accept']>[0])) return;

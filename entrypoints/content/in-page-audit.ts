@@ -2,9 +2,9 @@ import { h, render } from 'preact';
 import { browser } from 'wxt/browser';
 import { InPageAudit, type InPageAuditProps } from '@/components/InPageAudit';
 import css from '@/components/InPageAudit.css?inline';
-import { adapterFor, deepActiveElement, editableRootOf, fieldIdOf, refusalReason, type FieldAdapter } from '@/lib/fields';
+import { adapterFor, deepActiveElement, editableRootOf, refusalReason, type FieldAdapter } from '@/lib/fields';
 import { rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
-import { documentKeyOf } from '@/lib/ledger/document-key';
+import { fieldDocumentKey } from './field-document';
 import type { AuditFiguresMessage, AuditSentence, Response } from '@/lib/messaging';
 
 /** What the frame that acted answers the popup (other frames do not answer). */
@@ -48,7 +48,7 @@ export class InPageAuditHost {
   /** The ledger document of the focused field in this frame, or null when there is none. */
   focusedDocumentKey(): string | null {
     const field = this.focusedField();
-    return field ? documentKeyOf({ origin: location.origin, path: location.pathname, fieldId: fieldIdOf(field) }) : null;
+    return field ? fieldDocumentKey(field) : null;
   }
 
   /**

@@ -37,10 +37,11 @@ export default defineContentScript({
     // Focus, input and keys at the earliest point of their path: window, capture phase.
     // focusin and input are composed, so fields inside open shadow roots are seen; fields added
     // after load are found when they get focus (nothing scans the page). Per keystroke this is
-    // two checks and the controller's own handler.
-    ctx.addEventListener(window, 'focusin', (event) => enabled && controller?.handleFocusIn(event), { capture: true });
-    ctx.addEventListener(window, 'input', (event) => enabled && controller?.handleInput(event), { capture: true });
-    ctx.addEventListener(window, 'keydown', (event) => enabled && controller?.handleKeyDown(event), { capture: true });
+    // three checks and the controller's own handler. Only the browser's own events count: a
+    // page's synthetic focus, input or keys (isTrusted false) never open, generate or accept.
+    ctx.addEventListener(window, 'focusin', (event) => event.isTrusted && enabled && controller?.handleFocusIn(event), { capture: true });
+    ctx.addEventListener(window, 'input', (event) => event.isTrusted && enabled && controller?.handleInput(event), { capture: true });
+    ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && controller?.handleKeyDown(event), { capture: true });
 
     const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     enabled = !isSiteDisabled(site, settings.disabledSites);

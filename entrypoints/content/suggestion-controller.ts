@@ -1,14 +1,14 @@
 import { browser } from 'wxt/browser';
 import type { SuggestionPanelProps, VariantView } from '@/components/SuggestionPanel';
 import { REWRITE_ACTIONS, type ActionId } from '@/lib/engine/actions';
-import { adapterFor, editableRootOf, fieldIdOf, refusalReason, type FieldAdapter, type FieldSnapshot } from '@/lib/fields';
+import { adapterFor, editableRootOf, fieldIdOf, isUsableField, opensOnPause, refusalReason, type FieldAdapter, type FieldSnapshot } from '@/lib/fields';
 import { t } from '@/lib/i18n';
-import { documentKeyOf } from '@/lib/ledger/document-key';
-import type { GenerateServerMessage, ModelInfo, Response } from '@/lib/messaging';
+import type { AcceptanceMessage, GenerateServerMessage, ModelInfo, Response } from '@/lib/messaging';
 import { limitFor, type PlatformLimit } from '@/lib/platforms/detect';
 import type { Settings } from '@/lib/settings';
 import { segmentSentences } from '@/lib/text/segment';
 import { wordDiff } from '@/lib/word-diff';
+import { fieldDocument, fieldDocumentKey } from './field-document';
 import { requestGeneration, type GenerationHandle } from './generation-client';
 import { PanelHost } from './panel-host';
 
@@ -22,6 +22,11 @@ interface ActiveField {
 interface RunningRequest {
   id: string;
   field: ActiveField;
+  /**
+   * Who opened the panel: the writer (shortcut, an action in the panel) or a pause. Tab accepts
+   * only what the writer asked for; on a panel that opened on its own it keeps its page meaning.
+   */
+  summoned: boolean;
   snapshot: FieldSnapshot;
   action: ActionId;
   suggestedAt: number;
@@ -30,6 +35,21 @@ interface RunningRequest {
   /** The range of `snapshot.text` the suggestion replaces, as the engine decided it. */
   replace: { start: number; end: number } | null;
   limit: PlatformLimit | null;
+}
+
+/**
+ * The acceptance just inserted, watched until the writer moves on (types, leaves the field): an
+ * undo or a deletion that takes the text back out is recorded as a withdrawal of it.
+ */
+interface WatchedInsertion {
+  field: ActiveField;
+  entry: { seq: number; hash: string };
+  acceptance: AcceptanceMessage;
+  /** The field's text before the insertion. */
+  before: string;
+  inserted: string;
+  /** Withdrawn by an undo: a redo that brings the text back records the acceptance again. */
+  withdrawn: boolean;
 }
 
 type ViewState = Omit<
@@ -54,6 +74,10 @@ export class SuggestionController {
   private view: ViewState | null = null;
   /** True while our own insertion runs: its input events are not the writer typing. */
   private inserting = false;
+  /** True from the accepting key until the insertion is done: a second key does not accept twice. */
+  private accepting = false;
+  private watched: WatchedInsertion | null = null;
+  private watchCheck: ReturnType<typeof setTimeout> | undefined;
   /** The writer's caret when they moved into the panel, restored on Esc. */
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
@@ -79,6 +103,8 @@ export class SuggestionController {
     if (root && root === this.field?.element) return;
     this.close();
     this.field = null;
+    // Moving to another field is moving on: the last acceptance stands as it is.
+    this.watched = null;
     if (!root || refusalReason(root) !== null) return;
     const adapter = adapterFor(root);
     // Listeners on the document see events from inside shadow roots retargeted to the outermost host.
@@ -89,14 +115,61 @@ export class SuggestionController {
     if (adapter) this.field = { element: root, eventTarget, adapter };
   }
 
-  /** input: the hot path. Typing makes an open suggestion stale and restarts the pause timer. */
+  /**
+   * input: the hot path. Typing makes an open suggestion stale and restarts the pause timer. An
+   * undo or redo is not the writer writing: it never opens the panel.
+   */
   handleInput(event: Event): void {
     if (!this.field || event.target !== this.field.eventTarget || this.inserting) return;
     if (this.view) this.close();
     clearTimeout(this.pauseTimer);
-    if (this.settings.pauseDelayMs > 0) {
+    const inputType = (event as InputEvent).inputType ?? '';
+    if (this.watched) this.watchEdit(inputType === 'historyUndo' ? 'undo' : inputType === 'historyRedo' ? 'redo' : inputType.startsWith('delete') ? 'delete' : 'type');
+    if (inputType === 'historyUndo' || inputType === 'historyRedo') return;
+    if (this.settings.pauseDelayMs > 0 && opensOnPause(this.field.element)) {
       this.pauseTimer = setTimeout(() => this.suggest(null, 'pause'), this.settings.pauseDelayMs);
     }
+  }
+
+  /**
+   * After an acceptance: an undo or deletion that leaves the field without the inserted text
+   * withdraws it; anything else the writer types ends the watch. Read after a task, when editors
+   * that apply undo from their own history (on keydown, not as native input) have settled.
+   */
+  private watchEdit(edit: 'undo' | 'redo' | 'delete' | 'type'): void {
+    const watched = this.watched;
+    if (!watched) return;
+    if (watched.field !== this.field || edit === 'type') {
+      this.watched = null;
+      return;
+    }
+    clearTimeout(this.watchCheck);
+    this.watchCheck = setTimeout(() => {
+      if (this.watched !== watched || !watched.field.element.isConnected) return;
+      const { text } = watched.field.adapter.read(watched.field.element);
+      const present = text.includes(watched.inserted.trim());
+      if (!watched.withdrawn && edit !== 'redo' && !present) {
+        watched.withdrawn = true;
+        void this.withdraw(watched, edit === 'undo' ? 'undone' : 'deleted');
+      } else if (watched.withdrawn && edit === 'redo' && present) {
+        // The writer brought it back: it is accepted again, recorded as a new acceptance.
+        watched.withdrawn = false;
+        void this.recordAgain(watched);
+      }
+    }, 0);
+  }
+
+  private async withdraw(watched: WatchedInsertion, reason: 'undone' | 'deleted' | 'not-inserted'): Promise<void> {
+    try {
+      await browser.runtime.sendMessage({ type: 'ledger.withdraw', seq: watched.entry.seq, hash: watched.entry.hash, reason });
+    } catch {
+      // The background is gone for a moment: the acceptance stays recorded, which is what the field showed.
+    }
+  }
+
+  private async recordAgain(watched: WatchedInsertion): Promise<void> {
+    const recorded = await this.send({ ...watched.acceptance, acceptedAt: Date.now() });
+    if (recorded.ok) watched.entry = { seq: recorded.seq, hash: recorded.hash };
   }
 
   /**
@@ -105,11 +178,12 @@ export class SuggestionController {
    * panel's own.
    */
   handleKeyDown(event: KeyboardEvent): void {
+    if (this.watched && !event.isComposing) this.watchKey(event);
     if (!this.view || event.isComposing || this.panel.isHost(event.target)) return;
     const { selected, variants } = this.view;
     let handled = true;
     if (event.key === 'Escape') this.close();
-    else if (event.key === 'Tab' && !event.shiftKey && !event.altKey && this.acceptable(selected)) void this.accept(selected, null);
+    else if (event.key === 'Tab' && !event.shiftKey && !event.altKey && this.request?.summoned && this.acceptable(selected)) void this.accept(selected, null);
     else if (event.altKey && event.key === 'ArrowRight' && this.acceptable(selected)) void this.accept(selected, 0);
     else if (event.altKey && event.key === 'ArrowDown' && variants.length > 0) this.moveIntoPanel();
     else handled = false;
@@ -119,10 +193,29 @@ export class SuggestionController {
     }
   }
 
+  /**
+   * Editors that keep their own history undo on the key itself (no native input event follows):
+   * the watch hears the undo and redo keys, and deleting keys, in the field.
+   */
+  private watchKey(event: KeyboardEvent): void {
+    if (this.watched?.field !== this.field || this.panel.isHost(event.target)) return;
+    const mod = event.ctrlKey || event.metaKey;
+    const key = event.key.toLowerCase();
+    if (mod && key === 'z') this.watchEdit(event.shiftKey ? 'redo' : 'undo');
+    else if (mod && key === 'y') this.watchEdit('redo');
+    else if (event.key === 'Backspace' || event.key === 'Delete') this.watchEdit('delete');
+  }
+
   /** Starts a suggestion at the focused field (pause timer, shortcut, or an action button). */
   suggest(requested: ActionId | null, trigger: 'pause' | 'shortcut' | 'panel'): void {
     const field = this.field;
     if (!field || !field.element.isConnected) return;
+    // Checked again on every request: a field can become a password or payment field after focus.
+    if (!isUsableField(field.element)) {
+      this.close();
+      this.field = null;
+      return;
+    }
     const snapshot = field.adapter.read(field.element);
     // A pause in an empty field is not a request for text; the shortcut is.
     if (trigger === 'pause' && snapshot.text.trim().length === 0) return;
@@ -137,6 +230,8 @@ export class SuggestionController {
     const request: RunningRequest = {
       id,
       field,
+      // The shortcut, or an action the writer picked in the panel: they asked for this.
+      summoned: trigger !== 'pause',
       snapshot,
       action,
       suggestedAt: Date.now(),
@@ -174,6 +269,7 @@ export class SuggestionController {
       limit: limit ? { label: limit.label, limit: limit.limit, used: limit.count(snapshot.text) } : null,
       disclosure: null,
       focusList: false,
+      tabAccepts: request.summoned,
       retryable: true,
     };
     const wasOpen = this.view !== null;
@@ -189,7 +285,7 @@ export class SuggestionController {
   private async showDisclosure(request: RunningRequest): Promise<void> {
     const { text } = request.snapshot;
     if (text.trim().length === 0 || text.length > MAX_DISCLOSURE_TEXT) return;
-    const documentKey = documentKeyOf({ origin: location.origin, path: location.pathname, fieldId: fieldIdOf(request.field.element) });
+    const documentKey = fieldDocumentKey(request.field.element);
     try {
       const answer = (await browser.runtime.sendMessage({ type: 'audit.attribute', text, documentKey })) as Response<'audit.attribute'> | null;
       if (!answer?.ok || this.request !== request) return;
@@ -295,14 +391,24 @@ export class SuggestionController {
     }
   }
 
-  /** Inserts variant `index`, whole or just one of its sentences. */
+  /**
+   * Inserts variant `index`, whole or just one of its sentences. The record is written first and
+   * the text inserted after it: a crash or a closed tab in between leaves a record of text that
+   * never reached the field (the audit finds it nowhere), never AI text without a record. If the
+   * insertion then does not happen, the record is withdrawn.
+   */
   private async accept(index: number, sentence: number | null): Promise<void> {
     const request = this.request;
     const variant = this.view?.variants[index];
-    if (!request || !variant || !request.model || !request.replace || !this.acceptable(index)) return;
+    if (this.accepting || !request || !variant || !request.model || !request.replace || !this.acceptable(index)) return;
     const { element, adapter } = request.field;
     if (!element.isConnected) {
       this.setView({ notice: t('noticeFieldGone') });
+      return;
+    }
+    if (!isUsableField(element)) {
+      this.close();
+      this.field = null;
       return;
     }
     const { snapshot } = request;
@@ -313,35 +419,54 @@ export class SuggestionController {
     }
     const { start, end } = request.replace;
     const text = sentence === null ? variant.text : sentenceToInsert(variant, sentence, request.action, snapshot.text.slice(0, start));
-    this.inserting = true;
-    const outcome = await adapter.replace(element, start, end, text).finally(() => (this.inserting = false));
-    if (!outcome.ok) {
-      this.setView({ notice: t('noticeInsertFailed', outcome.reason) });
-      return;
+    this.accepting = true;
+    try {
+      const acceptance = this.acceptanceOf(request, variant.text, text, snapshot.text.slice(start, end));
+      const recorded = await this.send(acceptance);
+      if (!recorded.ok) {
+        this.setView({ notice: t('noticeLedgerFailed', recorded.error) });
+        return;
+      }
+      const watched: WatchedInsertion = { field: request.field, entry: { seq: recorded.seq, hash: recorded.hash }, acceptance, before: snapshot.text, inserted: text, withdrawn: false };
+      // The writer typed, or the field changed or left, while the record was written.
+      if (this.request !== request || !element.isConnected || !isUsableField(element) || adapter.read(element).text !== snapshot.text) {
+        void this.withdraw(watched, 'not-inserted');
+        if (this.request === request) this.setView({ notice: t('noticeTextChanged') });
+        return;
+      }
+      this.inserting = true;
+      const outcome = await adapter.replace(element, start, end, text).finally(() => (this.inserting = false));
+      if (!outcome.ok) {
+        void this.withdraw(watched, 'not-inserted');
+        this.setView({ notice: t('noticeInsertFailed', outcome.reason) });
+        return;
+      }
+      this.request = null;
+      this.close();
+      clearTimeout(this.watchCheck);
+      this.watched = watched;
+    } finally {
+      this.accepting = false;
     }
-    this.request = null;
-    const recorded = await this.record(request, variant.text, text, snapshot.text.slice(start, end));
-    if (recorded.ok) this.close();
-    else this.setView({ phase: 'ready', variants: [], notice: t('noticeLedgerFailed', recorded.error) });
   }
 
-  private async record(request: RunningRequest, suggested: string, inserted: string, replaced: string): Promise<Response<'ledger.record'>> {
-    const message = {
-      type: 'ledger.record' as const,
-      acceptance: {
-        document: { origin: location.origin, path: location.pathname, fieldId: fieldIdOf(request.field.element) },
-        pageTitle: document.title,
-        action: request.action,
-        model: request.model!,
-        suggestedAt: request.suggestedAt,
-        acceptedAt: Date.now(),
-        originalText: replaced.length > 0 ? replaced : null,
-        suggestedText: suggested,
-        insertedText: inserted,
-      },
+  private acceptanceOf(request: RunningRequest, suggested: string, inserted: string, replaced: string): AcceptanceMessage {
+    return {
+      document: fieldDocument(request.field.element),
+      pageTitle: document.title,
+      action: request.action,
+      model: request.model!,
+      suggestedAt: request.suggestedAt,
+      acceptedAt: Date.now(),
+      originalText: replaced.length > 0 ? replaced : null,
+      suggestedText: suggested,
+      insertedText: inserted,
     };
+  }
+
+  private async send(acceptance: AcceptanceMessage): Promise<Response<'ledger.record'>> {
     try {
-      return (await browser.runtime.sendMessage(message)) as Response<'ledger.record'>;
+      return (await browser.runtime.sendMessage({ type: 'ledger.record', acceptance })) as Response<'ledger.record'>;
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error), code: 'unreachable' };
     }

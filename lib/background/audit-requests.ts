@@ -6,6 +6,7 @@ import { backupToJson, exportBackup, restoreBackup, RestoreError } from '../ledg
 import { buildDocumentReport, disclosureHtml, disclosureMarkdown, reportCsv, reportFileName, ReportError } from '../ledger/report';
 import type { AuditMatch, AuditResponses, AuditSentence, Failure, Request } from '../messaging';
 import type { LedgerRequestContext } from './ledger-requests';
+import { FORBIDDEN, scopeCoversDocument, type SenderScope } from './sender-scope';
 
 type AuditRequest = Extract<Request, { type: `audit.${string}` }>;
 
@@ -37,6 +38,7 @@ function matchOf(entry: LedgerEntry, i: number): AuditMatch {
 export async function handleAuditRequest(
   request: AuditRequest,
   context: LedgerRequestContext,
+  scope: SenderScope = { kind: 'extension-page' },
 ): Promise<AuditResponses[AuditRequest['type']]> {
   try {
     const ledger = context.ledger();
@@ -46,7 +48,11 @@ export async function handleAuditRequest(
         return { ok: true, documents: rows.map((r) => ({ ...r, lastAudit: r.lastAudit ?? null })) };
       }
       case 'audit.attribute': {
-        const result = await ledger.attribute(request.text, request.documentKey ?? undefined);
+        // In a web page (the panel's disclosure line, the in-page audit) only this document's
+        // entries answer: a page must not learn what was accepted elsewhere, nor see its text.
+        const pageScoped = scope.kind === 'content-script';
+        if (pageScoped && (request.documentKey === null || !scopeCoversDocument(scope, request.documentKey))) return FORBIDDEN;
+        const result = await ledger.attribute(request.text, request.documentKey ?? undefined, pageScoped ? { onlyDocument: true } : {});
         const seqs = [...new Set(result.sentences.flatMap((s) => (s.match ? [s.match.seq] : [])))];
         const entries = new Map<number, LedgerEntry>();
         for (const e of await ledger.db.entries.bulkGet(seqs)) if (e) entries.set(e.seq, e);

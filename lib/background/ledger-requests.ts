@@ -1,5 +1,6 @@
 import { LedgerWriteError, type Ledger, type LedgerEntry } from '../ledger';
 import type { Failure, LedgerEntrySummary, LedgerResponses, Request } from '../messaging';
+import { FORBIDDEN, scopeCoversDocument, scopeCoversOrigin, type SenderScope } from './sender-scope';
 
 type LedgerRequest = Extract<Request, { type: `ledger.${string}` }>;
 
@@ -36,12 +37,13 @@ function summarize(entry: LedgerEntry): LedgerEntrySummary {
     documentKey: entry.documentKey,
     acceptedAt: entry.acceptedAt,
     sentences: entry.sentences.map((sentence) => ({ text: sentence.text, hash: sentence.normalizedHash })),
+    withdraws: entry.withdraws ? { seq: entry.withdraws.seq, reason: entry.withdraws.reason } : null,
   };
 }
 
 export function ledgerFailure(error: unknown): Failure {
   if (error instanceof LedgerWriteError && error.code === 'quota') {
-    return { ok: false, code: 'quota', error: 'The browser storage is full. Free some space; the text you accepted stays in the field.' };
+    return { ok: false, code: 'quota', error: 'The browser storage is full, so the record could not be written. Free some space and try again.' };
   }
   return {
     ok: false,
@@ -53,10 +55,13 @@ export function ledgerFailure(error: unknown): Failure {
 export async function handleLedgerRequest(
   request: LedgerRequest,
   context: LedgerRequestContext,
+  scope: SenderScope = { kind: 'extension-page' },
 ): Promise<LedgerResponses[LedgerRequest['type']]> {
   try {
     switch (request.type) {
       case 'ledger.record': {
+        // A content script records acceptances of its own page only.
+        if (!scopeCoversOrigin(scope, request.acceptance.document.origin)) return FORBIDDEN;
         const settings = await context.readLedgerSettings?.();
         const ledger = context.ledger();
         const entry = await ledger.append(
@@ -64,7 +69,16 @@ export async function handleLedgerRequest(
           settings ? { privacyMode: settings.privacyMode } : {},
         );
         if (settings?.retentionDays) void applyRetention(ledger, settings.retentionDays);
-        return { ok: true, seq: entry.seq, sentences: entry.sentences.length };
+        return { ok: true, seq: entry.seq, hash: entry.hash, sentences: entry.sentences.length };
+      }
+      case 'ledger.withdraw': {
+        const ledger = context.ledger();
+        const target = await ledger.entry(request.seq);
+        // Only the page that accepted it can take it back; a page learns nothing about other
+        // entries (a missing one and another page's answer alike).
+        if (scope.kind === 'content-script' && (!target || !scopeCoversDocument(scope, target.documentKey))) return FORBIDDEN;
+        const entry = await ledger.withdraw({ seq: request.seq, hash: request.hash }, request.reason, context.extensionVersion);
+        return { ok: true, seq: entry.seq };
       }
       case 'ledger.summary': {
         const ledger = context.ledger();

@@ -2,19 +2,22 @@ import { parseRequest, type Request, type Response } from '../messaging';
 import { handleEngineRequest, type EngineRequestContext } from './engine-requests';
 import { handleLedgerRequest, type LedgerRequestContext } from './ledger-requests';
 import { handleAuditRequest } from './audit-requests';
+import { contentScriptMayAsk, FORBIDDEN, type SenderScope } from './sender-scope';
 
 export type RequestHandlerDependencies = LedgerRequestContext & EngineRequestContext;
 
 /**
  * Answers the one-shot requests. The message is validated here, at the receiver; an invalid one
- * is answered with null rather than acted on. Each domain has its own handler file.
+ * is answered with null rather than acted on. What a content script may ask is narrower than an
+ * extension page (see sender-scope.ts). Each domain has its own handler file.
  */
 export function createRequestHandler(deps: RequestHandlerDependencies) {
-  return async function handle(raw: unknown): Promise<Response<Request['type']> | null> {
+  return async function handle(raw: unknown, scope: SenderScope): Promise<Response<Request['type']> | null> {
     const request = parseRequest(raw);
     if (!request) return null;
-    if (request.type.startsWith('ledger.')) return handleLedgerRequest(request as Extract<Request, { type: `ledger.${string}` }>, deps);
-    if (request.type.startsWith('audit.')) return handleAuditRequest(request as Extract<Request, { type: `audit.${string}` }>, deps);
+    if (scope.kind === 'content-script' && !contentScriptMayAsk(request.type)) return FORBIDDEN;
+    if (request.type.startsWith('ledger.')) return handleLedgerRequest(request as Extract<Request, { type: `ledger.${string}` }>, deps, scope);
+    if (request.type.startsWith('audit.')) return handleAuditRequest(request as Extract<Request, { type: `audit.${string}` }>, deps, scope);
     return handleEngineRequest(request as Extract<Request, { type: `engine.${string}` }>, deps);
   };
 }

@@ -33,6 +33,19 @@ export function refusalReason(element: HTMLElement): string | null {
   return null;
 }
 
+/** Still a field we may read, as it is now (a page can turn a field into a password field after focus). */
+export function isUsableField(element: HTMLElement): boolean {
+  return element.isConnected && fieldKindOf(element) !== null && refusalReason(element) === null;
+}
+
+/**
+ * Whether a pause may open the panel on its own here: long-form fields only. A single-line input
+ * (a headline, search, email, URL or tags box) is filled and left with Tab; the shortcut still works.
+ */
+export function opensOnPause(element: HTMLElement): boolean {
+  return fieldKindOf(element) !== 'input';
+}
+
 /**
  * The editable root for an event target: the textarea/input itself, or the outermost
  * contenteditable element (editors nest contenteditable regions).

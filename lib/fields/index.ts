@@ -13,7 +13,7 @@ import { fieldKindOf } from './eligibility';
 import type { FieldAdapter, FieldSnapshot } from './field-snapshot';
 import { sentencesOf, type FieldText } from './sentences';
 
-export { editableRootOf, fieldKindOf, isSiteDisabled, refusalReason } from './eligibility';
+export { editableRootOf, fieldKindOf, isSiteDisabled, isUsableField, opensOnPause, refusalReason } from './eligibility';
 export type { FieldKind } from './eligibility';
 export type { FieldAdapter, FieldSnapshot, InsertOutcome } from './field-snapshot';
 export { deepActiveElement, selectionRangeIn } from './selection';
@@ -54,14 +54,37 @@ export function readFieldSentences(element: HTMLElement, locale?: string): Field
   return adapter ? sentencesOf(adapter, element, locale) : null;
 }
 
+/** The message schema's limit on a field id (lib/messaging/ledger.ts). */
+const MAX_FIELD_ID = 512;
+
 /**
- * A stable name for a field within its page, used to key requests (a newer request for the same
- * field interrupts the older one) and ledger documents.
+ * Ids frameworks mint per page load, which name nothing on the next load: a WordPress block's
+ * client id (`block-<uuid>`), React's `useId` (`:r1:`, `«r1»`, `_r_1_`), Ember's view ids (Ghost's
+ * admin).
  */
-export function fieldIdOf(element: HTMLElement): string {
-  if (element.id) return element.id;
+const GENERATED_ID = /^(block-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|:r[0-9a-z]*:|«r[0-9a-z]*»|_r_[0-9a-z]*_|ember\d+)$/i;
+
+/**
+ * Attributes editors set to name a field, after `id` and `name`, most stable first: ids set for
+ * code (tests, forms) before `aria-label` and `placeholder`, which are translated and sometimes
+ * rewritten as the field changes.
+ */
+const NAMING_ATTRIBUTES = ['data-testid', 'data-field', 'data-name', 'data-id', 'aria-label', 'placeholder'] as const;
+
+/** The field's name within its own document or shadow root. */
+function localFieldId(element: Element): string {
+  // `id` and `[name=…]` are the forms existing ledger documents are keyed by: keep them as they are.
+  if (element.id && !GENERATED_ID.test(element.id)) return element.id;
   const name = element.getAttribute('name');
   if (name) return `[name=${name}]`;
+  for (const attribute of NAMING_ATTRIBUTES) {
+    // A WordPress block's label says whether it is empty ("Empty block; start writing…"), so it
+    // changes between a suggestion into an empty paragraph and the audit of the written one.
+    if (attribute === 'aria-label' && element.hasAttribute('data-block')) continue;
+    const value = element.getAttribute(attribute);
+    if (value && !GENERATED_ID.test(value)) return `[${attribute}=${value}]`;
+  }
+  // Position, the last resort: it shifts when the page's layout does.
   const path: string[] = [];
   for (let node: Element | null = element; node && node !== node.ownerDocument.body; node = node.parentElement) {
     const parent: Element | null = node.parentElement;
@@ -69,4 +92,26 @@ export function fieldIdOf(element: HTMLElement): string {
     path.unshift(`${node.tagName.toLowerCase()}:${index}`);
   }
   return path.join('>');
+}
+
+/**
+ * What holds the field's document or shadow root: a shadow host, or the frame element of a frame
+ * the page can reach (which `pageLocation` then counts as part of the page). Read by shape, not
+ * `instanceof`: a frame's nodes come from another realm.
+ */
+function containerOf(element: Element): Element | null {
+  const host = (element.getRootNode() as Partial<ShadowRoot>).host;
+  if (host) return host;
+  return element.ownerDocument.defaultView?.frameElement ?? null;
+}
+
+/**
+ * A stable name for a field within its page, used to key requests (a newer request for the same
+ * field interrupts the older one) and ledger documents. A field in a shadow root or a frame is
+ * named within its container: `my-editor>>>[name=body]`, `content_ifr>>>tinymce`.
+ */
+export function fieldIdOf(element: Element): string {
+  const container = containerOf(element);
+  const local = localFieldId(element);
+  return (container ? `${fieldIdOf(container)}>>>${local}` : local).slice(0, MAX_FIELD_ID);
 }

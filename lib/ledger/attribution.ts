@@ -3,8 +3,7 @@ import { normalizeSentence } from '../text/normalize';
 import { sha256HexSync } from '../text/hash';
 import { segmentSentences } from '../text/segment';
 import { tokenizeWords } from '../text/tokenize';
-import { BAND_COUNT, SKETCH_SIZE, bandHashes, bandHashesInto, bandKeys, sketchFromHex, sketchOf, sketchSimilarity, wordEditRatio } from '../text/similarity';
-import type { LedgerDb, SentenceIndexRow } from './db';
+import { BAND_COUNT, SKETCH_SIZE, bandHashes, bandHashesInto, sketchFromHex, sketchOf, sketchSimilarity, wordEditRatio } from '../text/similarity';
 import type { LedgerEntry, ModelInfo } from './types';
 
 /**
@@ -87,21 +86,6 @@ const refOf = (seq: number, i: number) => `${seq}:${i}`;
 /** Candidates whose MinHash estimate is below this are not diffed (see attributeText). */
 const MIN_SKETCH_SIMILARITY = 4 / 64;
 
-/** The `limit` keys with the highest counts (ties: first seen), without sorting everything. */
-function topByCount<K>(counts: Map<K, number>, limit: number): K[] {
-  const top: [K, number][] = [];
-  for (const entry of counts) {
-    if (top.length < limit) {
-      top.push(entry);
-      top.sort((a, b) => b[1] - a[1]);
-    } else if (entry[1] > top[top.length - 1]![1]) {
-      top[top.length - 1] = entry;
-      top.sort((a, b) => b[1] - a[1]);
-    }
-  }
-  return top.map(([k]) => k);
-}
-
 function kindFor(action: ActionId, edited: boolean): AttributionKind {
   if (REWRITE_ACTIONS.has(action)) return 'ai-rewrite';
   return edited ? 'ai-edited' : 'ai-verbatim';
@@ -126,6 +110,8 @@ export async function attributeText(
   source: CandidateSource,
   options: {
     documentKey?: string;
+    /** Match only sentences logged in `documentKey` (what a web page may be told). */
+    onlyDocument?: boolean;
     locale?: string;
     thresholds?: Partial<AttributionThresholds>;
     /** Filled with milliseconds per phase when given (benchmarks). */
@@ -133,6 +119,7 @@ export async function attributeText(
   } = {},
 ): Promise<AttributionResult> {
   const t = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const allowed = (l: LoggedSentence | undefined): l is LoggedSentence => !!l && (!options.onlyDocument || l.documentKey === options.documentKey);
   let clock = performance.now();
   const lap = (phase: string) => {
     if (!options.timings) return;
@@ -156,7 +143,7 @@ export async function attributeText(
     let best: LoggedSentence | undefined;
     for (const ref of byHash.get(p.hash) ?? []) {
       const l = exactLoaded.get(ref);
-      if (l && (!best || better(l, best, options.documentKey))) best = l;
+      if (allowed(l) && (!best || better(l, best, options.documentKey))) best = l;
     }
     if (best) out[idx] = { ...out[idx]!, kind: kindFor(best.action, false), changedRatio: 0, match: matchInfo(best) };
     else if (p.words.length >= t.minWordsForFuzzy) pending.push(idx);
@@ -180,7 +167,7 @@ export async function attributeText(
       ranked.length = 0;
       for (const ref of chosen[k] ?? []) {
         const l = loaded.get(ref);
-        if (!l) continue;
+        if (!allowed(l)) continue;
         const similarity = sketchSimilarity(sketches[k]!, l.sketch);
         // Below ~4 of 64 agreeing MinHash values the shingle sets are near-disjoint: a sentence with at
         // most half its words changed keeps far more (estimated Jaccard ≈ 0.2 at 50%), so skip the diff.
@@ -245,66 +232,6 @@ function loggedFromEntry(e: LedgerEntry, i: number): LoggedSentence | undefined 
   };
 }
 
-/** Candidate source over the Dexie ledger: exact hashes and multiEntry band keys in `sentenceIndex`. */
-export function dexieCandidateSource(db: LedgerDb): CandidateSource {
-  return {
-    async byHash(hashes) {
-      const map = new Map<string, string[]>();
-      if (!hashes.length) return map;
-      const rows = await db.sentenceIndex.where('hash').anyOf(hashes as string[]).toArray();
-      for (const r of rows) {
-        const list = map.get(r.hash) ?? [];
-        list.push(refOf(r.seq, r.i));
-        map.set(r.hash, list);
-      }
-      return map;
-    },
-    async byBands(sketches, limit) {
-      const keysPer = sketches.map((s) => bandKeys(s));
-      const wanted = new Map<string, number[]>(); // band key -> query indexes
-      keysPer.forEach((keys, q) => {
-        for (const k of keys) {
-          const list = wanted.get(k) ?? [];
-          list.push(q);
-          wanted.set(k, list);
-        }
-      });
-      const result = sketches.map(() => new Map<string, number>());
-      if (!wanted.size) return result.map(() => []);
-      const rows = await db.sentenceIndex.where('bands').anyOf([...wanted.keys()]).distinct().toArray();
-      const seen = new Set<number>();
-      for (const r of rows as SentenceIndexRow[]) {
-        if (r.rowId !== undefined) {
-          if (seen.has(r.rowId)) continue;
-          seen.add(r.rowId);
-        }
-        const ref = refOf(r.seq, r.i);
-        for (const k of r.bands) {
-          for (const q of wanted.get(k) ?? []) {
-            const m = result[q]!;
-            m.set(ref, (m.get(ref) ?? 0) + 1);
-          }
-        }
-      }
-      return result.map((m) => topByCount(m, limit));
-    },
-    async load(refs) {
-      const out = new Map<string, LoggedSentence>();
-      const seqs = [...new Set(refs.map((r) => Number(r.split(':')[0])))];
-      const entries = await db.entries.bulkGet(seqs);
-      const bySeq = new Map<number, LedgerEntry>();
-      for (const e of entries) if (e) bySeq.set(e.seq, e);
-      for (const ref of refs) {
-        const [seq, i] = ref.split(':').map(Number) as [number, number];
-        const e = bySeq.get(seq);
-        const l = e && loggedFromEntry(e, i);
-        if (l) out.set(ref, l);
-      }
-      return out;
-    },
-  };
-}
-
 /**
  * In-memory index: the audit's fast path (calibration, scale tests, and a cache in the background
  * worker). Compact by design, so 100,000+ logged sentences fit in tens of MB:
@@ -338,6 +265,9 @@ export class MemoryIndex implements CandidateSource {
   /** Word tokens of sentences that were candidates once (bounded: cleared when it grows past 50,000). */
   private readonly tokens = new Map<number, readonly string[]>();
 
+  /** Seqs of withdrawn acceptances: their sentences stay in the tables but are never loaded. */
+  private readonly withdrawn = new Set<number>();
+
   /** Band keys with more postings than this are skipped at query time (see above). */
   constructor(public maxPosting = 64) {}
 
@@ -349,8 +279,9 @@ export class MemoryIndex implements CandidateSource {
     this.add(e);
   }
 
-  /** Add every sentence of a ledger entry (synchronous). */
+  /** Add every sentence of a ledger entry (synchronous); a withdrawal retires its acceptance's. */
   add(e: LedgerEntry): void {
+    if (e.withdraws) this.withdrawn.add(e.withdraws.seq);
     e.sentences.forEach((s, i) => this.addSentence(loggedFromEntry(e, i)!, s.normalizedHash));
   }
 
@@ -541,7 +472,8 @@ export class MemoryIndex implements CandidateSource {
     const out = new Map<string, LoggedSentence>();
     for (const r of refs) {
       const id = this.refIds.get(r);
-      if (id !== undefined) out.set(r, this.sentences[id]!);
+      const sentence = id === undefined ? undefined : this.sentences[id]!;
+      if (sentence && !this.withdrawn.has(sentence.seq)) out.set(r, sentence);
     }
     return out;
   }

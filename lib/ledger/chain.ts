@@ -81,6 +81,10 @@ export class ChainVerifier {
     }
     if ((await hashEntry(entry)) !== entry.hash) return 'entry content does not match its hash';
     if (entry.prevHash !== this.prevHash) return 'prevHash does not link to the previous entry';
+    if (entry.withdraws !== undefined) {
+      const w = entry.withdraws;
+      if (entry.v !== 2 || entry.sentences.length > 0 || !(w.seq < entry.seq)) return 'malformed withdrawal';
+    }
     for (const [i, s] of entry.sentences.entries()) {
       if (s.text === null) continue;
       if ((await sha256Hex(normalizeSentence(s.text))) !== s.normalizedHash) return `sentence ${i} text does not match its hash`;

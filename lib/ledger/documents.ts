@@ -24,15 +24,21 @@ export interface DocumentRow {
   lastAudit?: DocumentAudit;
 }
 
-export function documentDelta(e: LedgerEntry): DocumentRow {
+/**
+ * What one entry adds to its document's row. A withdrawal subtracts the acceptance it takes back
+ * (`withdrawn`, when that entry is still in the ledger), so the row counts live AI text only.
+ */
+export function documentDelta(e: LedgerEntry, withdrawn?: LedgerEntry): DocumentRow {
+  const characters = (x: LedgerEntry) => x.sentences.reduce((n, s) => n + (s.end - s.start), 0);
+  const gone = e.withdraws && withdrawn?.seq === e.withdraws.seq ? withdrawn : null;
   return {
     key: e.documentKey,
     title: e.pageTitle,
     firstAcceptedAt: e.acceptedAt,
     lastAcceptedAt: e.acceptedAt,
-    entries: 1,
-    sentences: e.sentences.length,
-    characters: e.sentences.reduce((n, s) => n + (s.end - s.start), 0),
+    entries: e.withdraws ? (gone ? -1 : 0) : 1,
+    sentences: gone ? -gone.sentences.length : e.sentences.length,
+    characters: gone ? -characters(gone) : characters(e),
   };
 }
 
@@ -52,6 +58,11 @@ export function mergeDocumentDelta(row: DocumentRow | undefined, d: DocumentRow)
 
 /** Rebuild rows from entries (restore, retention). */
 export function documentsFromEntries(entries: Iterable<LedgerEntry>, base = new Map<string, DocumentRow>()): Map<string, DocumentRow> {
-  for (const e of entries) base.set(e.documentKey, mergeDocumentDelta(base.get(e.documentKey), documentDelta(e)));
+  const bySeq = new Map<number, LedgerEntry>();
+  for (const e of entries) {
+    bySeq.set(e.seq, e);
+    const withdrawn = e.withdraws ? bySeq.get(e.withdraws.seq) : undefined;
+    base.set(e.documentKey, mergeDocumentDelta(base.get(e.documentKey), documentDelta(e, withdrawn)));
+  }
   return base;
 }

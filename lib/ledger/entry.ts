@@ -5,7 +5,7 @@ import { sketchText, sketchToHex } from '../text/similarity';
 import { isActionId } from '../engine/actions';
 import { canonicalJson } from './canonical';
 import { documentKeyOf } from './document-key';
-import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence } from './types';
+import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, WithdrawalReason } from './types';
 
 /** Split inserted text into sentences with their normalised hash and sketch. */
 export async function prepareSentences(insertedText: string, privacy: boolean): Promise<LedgerSentence[]> {
@@ -76,6 +76,39 @@ export async function buildEntryBody(
     sentences,
     extensionVersion: input.extensionVersion,
     ...(format === 2 ? { documentTag: await sha256Hex(documentKey) } : {}),
+    prevHash: at.prevHash,
+  };
+}
+
+/**
+ * The body of an entry that withdraws `target` (always format 2): the target's document, title,
+ * action, model and text hashes, so a report can say what was taken back without its text; no
+ * sentences, so nothing in it is ever attributed.
+ */
+export async function buildWithdrawalBody(
+  target: LedgerEntry,
+  reason: WithdrawalReason,
+  at: { id: string; seq: number; prevHash: string; withdrawnAt: number; extensionVersion: string },
+): Promise<UnhashedEntry> {
+  return {
+    v: 2,
+    id: at.id,
+    seq: at.seq,
+    documentKey: target.documentKey,
+    pageTitle: target.pageTitle,
+    action: target.action,
+    model: { ...target.model },
+    suggestedAt: target.suggestedAt,
+    acceptedAt: at.withdrawnAt,
+    originalText: null,
+    suggestedText: null,
+    insertedText: null,
+    textHashes: { ...target.textHashes },
+    privacy: target.privacy,
+    sentences: [],
+    extensionVersion: at.extensionVersion,
+    withdraws: { seq: target.seq, hash: target.hash, reason },
+    documentTag: await sha256Hex(target.documentKey),
     prevHash: at.prevHash,
   };
 }

@@ -1,4 +1,5 @@
-export type LedgerWriteErrorCode = 'quota' | 'conflict' | 'unknown';
+/** `refused`: the request itself cannot be honoured (e.g. withdrawing an entry that is gone). */
+export type LedgerWriteErrorCode = 'quota' | 'conflict' | 'refused' | 'unknown';
 
 /** An entry could not be written. Never swallowed: the caller must tell the writer. */
 export class LedgerWriteError extends Error {

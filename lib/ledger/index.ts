@@ -21,7 +21,6 @@ export { verifyHead, headPayload } from './signing';
 export { isQuotaError } from './errors';
 export {
   attributeText,
-  dexieCandidateSource,
   MemoryIndex,
   DEFAULT_THRESHOLDS,
   type AttributionKind,

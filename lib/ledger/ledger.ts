@@ -1,6 +1,6 @@
 import { bandKeys, sketchFromHex } from '../text/similarity';
 import { LedgerDb, DEFAULT_DB_NAME, type KeyRow, type SentenceIndexRow } from './db';
-import { buildEntryBody, prepareSentences, sealEntry, validateInput } from './entry';
+import { buildEntryBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, type UnhashedEntry } from './entry';
 import { ChainVerifier, GENESIS_ANCHOR, type ChainAnchor } from './chain';
 import { documentDelta, documentsFromEntries, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
 import type { Migration } from './migrations';
@@ -26,6 +26,7 @@ import {
   type SignedHead,
   type SigningAlgorithm,
   type VerifyResult,
+  type WithdrawalReason,
 } from './types';
 
 export interface OpenLedgerOptions {
@@ -61,6 +62,13 @@ export interface PruneResult {
 export interface Ledger {
   /** `options.privacyMode` overrides the `settings` callback for this entry (the background reads settings asynchronously). */
   append(input: AcceptanceInput, options?: { privacyMode?: boolean }): Promise<LedgerEntry>;
+  /**
+   * Appends a withdrawal of the acceptance at `target` (seq and hash must match, it must be an
+   * acceptance, not yet withdrawn). Throws LedgerWriteError 'refused' when it cannot be.
+   */
+  withdraw(target: { seq: number; hash: string }, reason: WithdrawalReason, extensionVersion: string): Promise<LedgerEntry>;
+  /** The entry at `seq`, or undefined (pruned, or never written). */
+  entry(seq: number): Promise<LedgerEntry | undefined>;
   stats(): Promise<LedgerStats>;
   recent(limit: number): Promise<LedgerEntry[]>;
   verify(): Promise<VerifyResult>;
@@ -71,7 +79,7 @@ export interface Ledger {
   attribute(
     text: string,
     documentKey?: string,
-    options?: { locale?: string; thresholds?: Partial<AttributionThresholds> },
+    options?: { locale?: string; thresholds?: Partial<AttributionThresholds>; onlyDocument?: boolean },
   ): Promise<AttributionResult>;
   /** The signed chain head, or null for an empty ledger. */
   head(): Promise<SignedHead | null>;
@@ -160,19 +168,26 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     return cp ? { seq: cp.seq + 1, prevHash: cp.hash } : GENESIS_ANCHOR;
   }
 
-  async function append(input: AcceptanceInput, appendOptions: { privacyMode?: boolean } = {}): Promise<LedgerEntry> {
-    validateInput(input);
-    let key: KeyRow;
+  /** Key for a write; a failure to create it is a write failure the writer must hear about. */
+  async function writeKey(): Promise<KeyRow> {
     try {
-      key = await signingKey();
+      return await signingKey();
     } catch (err) {
       throw toLedgerWriteError(err);
     }
-    const privacy = appendOptions.privacyMode ?? settings().privacyMode;
-    const sentences = await prepareSentences(input.insertedText, privacy);
-    const id = globalThis.crypto.randomUUID();
-    const withDocuments = hasDocuments();
+  }
 
+  /**
+   * Appends the entry `build` makes for the next chain position: hashing and signing outside the
+   * transaction, then a write that checks the head did not move (retried with jitter if it did).
+   * `check` runs inside the transaction, for conditions another writer could change.
+   */
+  async function appendEntry(
+    build: (at: { seq: number; prevHash: string }) => Promise<UnhashedEntry>,
+    check: () => Promise<void> = async () => undefined,
+  ): Promise<LedgerEntry> {
+    const key = await writeKey();
+    const withDocuments = hasDocuments();
     for (let attempt = 0; ; attempt++) {
       try {
         // 1. Prepare outside any transaction: awaiting crypto.subtle inside a Dexie transaction commits it early.
@@ -180,8 +195,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
         const start = prev ? null : await anchor();
         const prevSeq = prev?.seq ?? start!.seq - 1;
         const prevHash = prev?.hash ?? start!.prevHash;
-        const body = await buildEntryBody(input, sentences, { id, seq: prevSeq + 1, prevHash, privacy, format: entryFormat });
-        const entry = await sealEntry(body);
+        const entry = await sealEntry(await build({ seq: prevSeq + 1, prevHash }));
         const head = await signHead(key, { seq: entry.seq, hash: entry.hash, signedAt: now() }, subtle);
         const indexRows: SentenceIndexRow[] = entry.sentences.map((s, i) => ({
           seq: entry.seq,
@@ -190,6 +204,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
           bands: bandKeys(sketchFromHex(s.sketch)),
           documentKey: entry.documentKey,
         }));
+        const withdrawn = entry.withdraws ? await db.entries.get(entry.withdraws.seq) : undefined;
 
         // 2. Write: only IndexedDB work inside; check the head did not move.
         const tables = [db.entries, db.sentenceIndex, db.meta, ...(withDocuments ? [db.documents] : [])];
@@ -198,11 +213,12 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
           if ((current?.seq ?? prevSeq) !== prevSeq || (current?.hash ?? prevHash) !== prevHash || (!current && prev)) {
             throw new HeadMovedError(`head moved from ${prevSeq}`);
           }
+          await check();
           await db.entries.add(entry);
           if (indexRows.length) await db.sentenceIndex.bulkAdd(indexRows);
           if (withDocuments) {
             const row = await db.documents.get(entry.documentKey);
-            await db.documents.put(mergeDocumentDelta(row, documentDelta(entry)));
+            await db.documents.put(mergeDocumentDelta(row, documentDelta(entry, withdrawn)));
           }
           await db.meta.put({ key: 'head', ...head });
         });
@@ -218,15 +234,55 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     }
   }
 
+  async function append(input: AcceptanceInput, appendOptions: { privacyMode?: boolean } = {}): Promise<LedgerEntry> {
+    validateInput(input);
+    const privacy = appendOptions.privacyMode ?? settings().privacyMode;
+    const sentences = await prepareSentences(input.insertedText, privacy);
+    const id = globalThis.crypto.randomUUID();
+    return appendEntry((at) => buildEntryBody(input, sentences, { id, ...at, privacy, format: entryFormat }));
+  }
+
+  /** Why `target` cannot be withdrawn now, or null. */
+  async function withdrawalRefusal(target: { seq: number; hash: string }): Promise<string | null> {
+    const entry = await db.entries.get(target.seq);
+    if (!entry) {
+      const start = await anchor();
+      return target.seq < start.seq
+        ? 'That acceptance was already removed by retention; there is nothing left to withdraw.'
+        : 'No such acceptance in the ledger.';
+    }
+    if (entry.hash !== target.hash) return 'The ledger entry at that position is a different acceptance.';
+    if (entry.withdraws) return 'That entry is itself a withdrawal.';
+    const later = await db.entries.where('seq').above(entry.seq).filter((e) => e.withdraws?.seq === entry.seq).count();
+    return later > 0 ? 'That acceptance was already withdrawn.' : null;
+  }
+
+  async function withdraw(target: { seq: number; hash: string }, reason: WithdrawalReason, extensionVersion: string): Promise<LedgerEntry> {
+    const refusal = await withdrawalRefusal(target);
+    if (refusal) throw new LedgerWriteError('refused', refusal);
+    const entry = (await db.entries.get(target.seq))!;
+    const id = globalThis.crypto.randomUUID();
+    return appendEntry(
+      (at) => buildWithdrawalBody(entry, reason, { id, ...at, withdrawnAt: now(), extensionVersion }),
+      async () => {
+        // Another context withdrew it meanwhile.
+        const again = await withdrawalRefusal(target);
+        if (again) throw new LedgerWriteError('refused', again);
+      },
+    );
+  }
+
+  /** Acceptances that stand (withdrawn ones and withdrawals not counted) and their sentences. */
   async function stats(): Promise<LedgerStats> {
     const day = new Date(now());
     day.setHours(0, 0, 0, 0);
-    const [entries, sentences, today] = await Promise.all([
-      db.entries.count(),
-      db.sentenceIndex.count(),
-      db.entries.where('acceptedAt').aboveOrEqual(day.getTime()).toArray(),
-    ]);
-    return { entries, sentences, sentencesToday: today.reduce((n, e) => n + e.sentences.length, 0) };
+    const [rows, today] = await Promise.all([documents(), db.entries.where('acceptedAt').aboveOrEqual(day.getTime()).toArray()]);
+    const withdrawnToday = new Set(today.flatMap((e) => (e.withdraws ? [e.withdraws.seq] : [])));
+    return {
+      entries: rows.reduce((n, r) => n + r.entries, 0),
+      sentences: rows.reduce((n, r) => n + r.sentences, 0),
+      sentencesToday: today.reduce((n, e) => n + (withdrawnToday.has(e.seq) ? 0 : e.sentences.length), 0),
+    };
   }
 
   async function recent(limit: number): Promise<LedgerEntry[]> {
@@ -348,15 +404,16 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
         await db.sentenceIndex.where('seq').belowOrEqual(lastPruned.seq).delete();
         await db.meta.put({ key: 'checkpoint', ...cp });
         if (withDocuments) {
-          for (const [docKey, gone] of removed) {
+          // Rebuilt from what is left (withdrawals make counts net, so a count cannot say "none left").
+          for (const docKey of removed.keys()) {
             const row = await db.documents.get(docKey);
             if (!row) continue;
-            if (row.entries <= gone.entries) {
+            const rest = await db.entries.where('documentKey').equals(docKey).toArray();
+            const rebuilt = documentsFromEntries(rest).get(docKey);
+            if (!rebuilt) {
               await db.documents.delete(docKey);
               continue;
             }
-            const rest = await db.entries.where('documentKey').equals(docKey).toArray();
-            const rebuilt = documentsFromEntries(rest).get(docKey)!;
             await db.documents.put({ ...rebuilt, ...(row.lastAudit ? { lastAudit: row.lastAudit } : {}) });
           }
         }
@@ -371,8 +428,8 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
   /**
    * Attribution runs on an in-memory index (compact MinHash LSH, see MemoryIndex), built from the
    * entries on first use and caught up with newer entries on each call: the IndexedDB multiEntry
-   * index (`sentenceIndex.bands`, still maintained, see dexieCandidateSource) cannot answer
-   * 5,000 sentences against 100,000 entries in the time an audit needs.
+   * index (`sentenceIndex.bands`, still maintained by every write) cannot answer 5,000 sentences
+   * against 100,000 entries in the time an audit needs.
    */
   let building: Promise<{ index: MemoryIndex; lastSeq: number }> | null = null;
   async function attributionIndex(): Promise<MemoryIndex> {
@@ -397,10 +454,15 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     building = null;
   }
 
-  async function attribute(text: string, documentKey?: string, opts: { locale?: string; thresholds?: Partial<AttributionThresholds> } = {}) {
+  async function attribute(
+    text: string,
+    documentKey?: string,
+    opts: { locale?: string; thresholds?: Partial<AttributionThresholds>; onlyDocument?: boolean } = {},
+  ) {
     const source = await attributionIndex();
     return attributeText(text, source, {
       ...(documentKey !== undefined ? { documentKey } : {}),
+      ...(opts.onlyDocument ? { onlyDocument: true } : {}),
       ...(opts.locale !== undefined ? { locale: opts.locale } : {}),
       ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
     });
@@ -408,6 +470,8 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
 
   return {
     append,
+    withdraw,
+    entry: (seq: number) => db.entries.get(seq),
     attribute,
     stats,
     recent,

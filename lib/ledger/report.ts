@@ -5,7 +5,7 @@ import { auditFigures, KIND_LABELS, percent, round4, type AuditFigures } from '.
 import type { ChainAnchor } from './chain';
 import { isStub, stubOf } from './entry';
 import type { Ledger } from './ledger';
-import type { EntryStub, LedgerEntry, PublicKeyInfo, SignedCheckpoint, SignedHead } from './types';
+import type { EntryStub, LedgerEntry, PublicKeyInfo, SignedCheckpoint, SignedHead, WithdrawalReason } from './types';
 
 /**
  * Per-document disclosure report: a JSON file a third party can verify without the extension
@@ -68,7 +68,18 @@ export interface C2paAction {
   changes: { description: string; region?: TextRegion[] }[];
 }
 
+/** An acceptance the writer took back (a withdrawal entry): listed, never counted as AI text. */
+export interface ReportWithdrawal {
+  /** The withdrawal entry's seq. */
+  entry: number;
+  /** The acceptance it withdraws. */
+  withdraws: number;
+  reason: WithdrawalReason;
+  when: string;
+}
+
 export interface ReportSummary {
+  /** Acceptances still standing (withdrawn ones are in `withdrawn`). */
   entries: number;
   loggedSentences: number;
   models: string[];
@@ -77,6 +88,7 @@ export interface ReportSummary {
   lastAcceptedAt: string | null;
   /** Figures over the supplied text (null when no text was supplied). */
   text: AuditFigures | null;
+  withdrawn: ReportWithdrawal[];
 }
 
 export interface ReportDerived {
@@ -121,8 +133,12 @@ export async function deriveReport(input: {
   keyId: string | null;
   title?: string;
 }): Promise<ReportDerived> {
-  const entries = [...input.entries].sort((a, b) => a.seq - b.seq);
-  const title = input.title ?? entries[entries.length - 1]?.pageTitle ?? '';
+  const all = [...input.entries].sort((a, b) => a.seq - b.seq);
+  const withdrawals = all.filter((e) => e.withdraws);
+  const withdrawnSeqs = new Set(withdrawals.map((e) => e.withdraws!.seq));
+  // The acceptances that stand: what the report counts and describes.
+  const entries = all.filter((e) => !e.withdraws && !withdrawnSeqs.has(e.seq));
+  const title = input.title ?? all[all.length - 1]?.pageTitle ?? '';
   const models = [...new Set(entries.map((e) => e.model.id))].sort();
   const actionCounts: Record<string, number> = {};
   for (const e of entries) actionCounts[e.action] = (actionCounts[e.action] ?? 0) + 1;
@@ -133,7 +149,7 @@ export async function deriveReport(input: {
   const placed = new Map<string, { start: number; end: number; category: AttributionKind; changed: number }[]>();
   if (input.text !== null) {
     const index = new MemoryIndex();
-    for (const e of entries) await index.addEntry(e);
+    for (const e of all) await index.addEntry(e);
     const result = await attributeText(input.text, index, { documentKey: input.documentKey });
     const sentences: ReportSentence[] = result.sentences.map((s, index) => ({
       index,
@@ -202,6 +218,7 @@ export async function deriveReport(input: {
     firstAcceptedAt: entries.length ? iso(entries[0]!.acceptedAt) : null,
     lastAcceptedAt: entries.length ? iso(entries[entries.length - 1]!.acceptedAt) : null,
     text: figures,
+    withdrawn: withdrawals.map((w) => ({ entry: w.seq, withdraws: w.withdraws!.seq, reason: w.withdraws!.reason, when: iso(w.acceptedAt) })),
   };
   return {
     document: { key: input.documentKey, tag: await sha256Hex(input.documentKey), title, digitalSourceType },
@@ -215,7 +232,11 @@ export async function deriveReport(input: {
 /** A short publishable statement, generated from the facts only. */
 export function disclosureStatement(summary: ReportSummary, keyId: string | null): string {
   const modelWords = summary.models.length ? ` (${listWords(summary.models)})` : '';
-  const record = keyId ? ` The record is hash-chained and signed (key ${keyId.slice(0, 16)}).` : '';
+  const withdrawn = summary.withdrawn.length;
+  const record =
+    (withdrawn
+      ? ` ${plural(withdrawn, 'accepted suggestion was', 'accepted suggestions were')} taken back by the writer right after accepting and ${withdrawn === 1 ? 'is' : 'are'} not counted.`
+      : '') + (keyId ? ` The record is hash-chained and signed (key ${keyId.slice(0, 16)}).` : '');
   const t = summary.text;
   if (!t) {
     if (!summary.entries) return `The AI-assistance ledger records no suggestions accepted in this document.${record}`;
@@ -298,9 +319,13 @@ export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'docum
       ]);
     }
   } else {
-    rows.push(['entry', 'sentence', 'model', 'action', 'accepted_at', 'sha256', 'text']);
+    rows.push(['entry', 'sentence', 'model', 'action', 'accepted_at', 'sha256', 'text', 'withdrawn']);
+    const withdrawnBy = new Map<number, LedgerEntry>();
+    for (const e of byseq.values()) if (e.withdraws) withdrawnBy.set(e.withdraws.seq, e);
     for (const e of byseq.values()) {
-      e.sentences.forEach((s, i) => rows.push([e.seq, i + 1, e.model.id, e.action, iso(e.acceptedAt), s.normalizedHash, s.text]));
+      const withdrawal = withdrawnBy.get(e.seq);
+      const note = withdrawal ? `${withdrawal.withdraws!.reason} (entry ${withdrawal.seq}, ${iso(withdrawal.acceptedAt)})` : null;
+      e.sentences.forEach((s, i) => rows.push([e.seq, i + 1, e.model.id, e.action, iso(e.acceptedAt), s.normalizedHash, s.text, note]));
     }
   }
   return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';

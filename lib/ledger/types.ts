@@ -2,7 +2,7 @@ import type { ActionId } from '../engine/actions';
 
 /** What the background receives when a writer accepts a suggestion. */
 export interface AcceptanceInput {
-  /** `path` un-normalised; the ledger drops query/hash and a trailing slash. */
+  /** `path` may carry query and hash: the ledger keeps what names the story (document-key.ts). */
   document: { origin: string; path: string; fieldId: string };
   pageTitle: string;
   action: ActionId;
@@ -17,6 +17,22 @@ export interface AcceptanceInput {
   /** What was actually inserted (a whole variant or one sentence of it). */
   insertedText: string;
   extensionVersion: string;
+}
+
+/**
+ * Why an accepted suggestion was taken back:
+ *  - 'undone': the writer undid the insertion right after accepting (Ctrl+Z);
+ *  - 'deleted': the writer deleted the inserted text before moving on;
+ *  - 'not-inserted': the record was written first and the insertion then did not happen (the
+ *    editor refused it, the field changed or left the page).
+ */
+export type WithdrawalReason = 'undone' | 'deleted' | 'not-inserted';
+
+/** What a withdrawal entry points at: the acceptance it takes back, by position and hash. */
+export interface WithdrawalRef {
+  seq: number;
+  hash: string;
+  reason: WithdrawalReason;
 }
 
 export interface ModelInfo {
@@ -58,7 +74,7 @@ export interface LedgerEntry {
   id: string;
   /** 1-based, contiguous. */
   seq: number;
-  /** origin + normalised path + '#' + fieldId */
+  /** origin + the story's path (and the query/route that name it) + '#' + fieldId (document-key.ts). */
   documentKey: string;
   pageTitle: string;
   action: ActionId;
@@ -73,6 +89,13 @@ export interface LedgerEntry {
   privacy: boolean;
   sentences: LedgerSentence[];
   extensionVersion: string;
+  /**
+   * Present on a withdrawal: an entry that takes back an earlier acceptance of the same document
+   * (the ledger stays append-only). It carries the withdrawn entry's document, action, model and
+   * text hashes, no texts and no sentences; attribution and reports stop counting the withdrawn
+   * entry. Part of the hashed content (v2 only).
+   */
+  withdraws?: WithdrawalRef;
   /** v2: SHA-256 hex of documentKey (lets a report prove no entry of the document was left out). */
   documentTag?: string;
   /** v2: SHA-256 hex over the entry's content (see `v`). */

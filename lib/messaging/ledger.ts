@@ -22,6 +22,13 @@ export type AcceptanceMessage = v.InferOutput<typeof AcceptanceSchema>;
 
 export const LEDGER_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('ledger.record'), acceptance: AcceptanceSchema }),
+  /** The writer took an acceptance back (undo, deletion) or it was never inserted. */
+  v.object({
+    type: v.literal('ledger.withdraw'),
+    seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+    reason: v.picklist(['undone', 'deleted', 'not-inserted']),
+  }),
   v.object({ type: v.literal('ledger.summary'), limit: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(200)) }),
 ] as const;
 
@@ -32,6 +39,8 @@ export interface LedgerEntrySummary {
   documentKey: string;
   acceptedAt: number;
   sentences: { text: string | null; hash: string }[];
+  /** On a withdrawal: the acceptance it takes back and why. */
+  withdraws: { seq: number; reason: string } | null;
 }
 
 export interface LedgerSummary {
@@ -42,6 +51,8 @@ export interface LedgerSummary {
 }
 
 export interface LedgerResponses {
-  'ledger.record': { ok: true; seq: number; sentences: number } | Failure;
+  /** `seq` and `hash` name the entry, for a withdrawal of it. */
+  'ledger.record': { ok: true; seq: number; hash: string; sentences: number } | Failure;
+  'ledger.withdraw': { ok: true; seq: number } | Failure;
   'ledger.summary': { ok: true; summary: LedgerSummary } | Failure;
 }

@@ -7,7 +7,7 @@ import { startStaticServer, type StaticServer } from '../../scripts/static-serve
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
 import { EDITORS, FIRST as FIRST_LINE, SECOND as SECOND_LINE, modelText, openEditor, panelInsideEditable, placeCaret } from './support/editors';
-import { insertedAfter, norm, waitForSuggestion } from './support/suggest';
+import { acceptFromList, insertedAfter, norm, waitForSuggestion } from './support/suggest';
 
 /**
  * Every supported editor, end to end with the built extension and the tiny model: caret
@@ -57,7 +57,8 @@ describe('editors end to end (built extension, tiny model)', () => {
           if (editor.page === 'tiptap' && round === 0 && where === 'end') {
             await page.screenshot({ path: resolve('docs/screenshots/panel-tiptap.png') });
           }
-          await page.keyboard.press('Tab');
+          // Opened on a pause: accepted from the list (Tab keeps its page meaning there).
+          await acceptFromList(page, frame);
           const expected = insertedAfter(before, typed, suggestion);
           await expect.poll(() => modelText(page, editor).then(norm), { timeout: 10_000 }).toBe(expected);
           await expect.poll(() => frame.getByTestId('suggestion-panel').count()).toBe(0);
@@ -86,7 +87,7 @@ describe('editors end to end (built extension, tiny model)', () => {
         const suggestion = await waitForSuggestion(frame);
         expect(suggestion.trim().length).toBeGreaterThan(0);
         expect(await panelInsideEditable(page, editor), 'the panel is not part of the editor content').toBe(false);
-        await page.keyboard.press('Tab');
+        await acceptFromList(page, frame);
         await expect.poll(() => modelText(page, editor).then(norm), { timeout: 10_000 }).toBe(norm(suggestion + before.slice(selected.length)));
         if (editor.undo) {
           await page.keyboard.press('Control+z');

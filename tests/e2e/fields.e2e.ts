@@ -8,7 +8,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
 import { waitForSuggestion } from './support/suggest';
 
 /**
@@ -65,13 +65,18 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
   const valueOf = (frame: Frame | Page, selector: string) =>
     frame.locator(selector).evaluate((el) => ('value' in el ? (el as HTMLInputElement).value : (el as HTMLElement).innerText.replace(/\n+/g, '\n').trim()));
 
-  /** Clicks the field, puts the caret at its end (or end of its first line), types, waits for a suggestion. */
+  /**
+   * Clicks the field, puts the caret at its end (or end of its first line), types, asks with the
+   * shortcut (so Tab accepts: a panel that opened on a pause leaves Tab to the page) and waits for
+   * a suggestion.
+   */
   async function typeAndSuggest(frame: Frame | Page, selector: string, typed: string, where: 'end' | 'end-of-first-line' = 'end') {
     await frame.locator(selector).click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.press(where === 'end' ? 'Control+End' : 'End');
     await page.keyboard.type(typed, { delay: 15 });
     const before = await valueOf(frame, selector);
+    await runSuggestCommand(browser.worker);
     const suggestion = await waitForSuggestion(frame);
     expect(suggestion.trim().length).toBeGreaterThan(0);
     return { before, suggestion };
@@ -81,6 +86,8 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
     await frame.locator(selector).click();
     await page.keyboard.press('End');
     await page.keyboard.type(' More', { delay: 15 });
+    // Neither a pause nor the shortcut opens anything here.
+    await runSuggestCommand(browser.worker);
     await page.waitForTimeout(PAUSE_MS + 1200);
     expect(await frame.getByTestId('suggestion-panel').count(), selector).toBe(0);
   }
@@ -200,6 +207,7 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
       await page.locator('#doomed').click();
       await page.keyboard.press('End');
       await page.keyboard.type(' Then', { delay: 15 });
+      await runSuggestCommand(browser.worker);
       await page.getByTestId('suggestion-panel').waitFor({ state: 'visible', timeout: 30_000 });
       await page.evaluate(() => document.getElementById('doomed')!.remove());
       // The panel closes by itself: there is nothing left to insert into, and it must not cover the page.

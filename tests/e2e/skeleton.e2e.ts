@@ -5,11 +5,13 @@ import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { expectedGreedyText, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { isLocal, launchExtension, requestsLeavingMachine, setSettings, type LaunchedExtension } from './support/browser';
+import { acceptFromList } from './support/suggest';
 
 /**
  * The walking skeleton, end to end: type in a field, pause, a suggestion streams from the tiny
- * model (downloaded from the local hub-layout host, cached, loaded in the service worker), Tab
- * inserts it with native undo, and the ledger records it.
+ * model (downloaded from the local hub-layout host, cached, loaded in the service worker), the
+ * writer accepts it from the list (Alt+↓, Enter) and it is inserted with native undo, and the
+ * ledger records it.
  */
 describe('walking skeleton in Chromium', () => {
   let pages: StaticServer;
@@ -47,7 +49,7 @@ describe('walking skeleton in Chromium', () => {
     await pages?.close();
   });
 
-  it('suggests on a pause, inserts on Tab with one-step undo, and records the sentences', async () => {
+  it('suggests on a pause, inserts from the list, records the sentences; one Ctrl+Z undoes it and records the withdrawal', async () => {
     const story = page.locator('#story');
     const before = await story.inputValue();
     await story.click();
@@ -67,7 +69,8 @@ describe('walking skeleton in Chromium', () => {
     expect(status).toMatchObject({ state: 'ready', model: { id: TINY_MODEL_ID, backend: 'wasm', dtype: 'q8' } });
     expect(suggestion).toBe(await expectedGreedyText(typed, 'q8', 96, host.origin));
 
-    await page.keyboard.press('Tab');
+    // The panel opened on a pause: Tab keeps its page meaning, the writer moves into the list to accept.
+    await acceptFromList(page);
     await expect.poll(() => story.inputValue()).toBe(typed + suggestion);
     await expect.poll(() => panel.count()).toBe(0);
     // Our own insertion is not the writer typing: no new suggestion pops up after the pause.
@@ -79,9 +82,6 @@ describe('walking skeleton in Chromium', () => {
       (typed + suggestion).length,
     ]);
 
-    await page.keyboard.press('Control+z');
-    await expect.poll(() => story.inputValue()).toBe(typed);
-
     const popup = await browser.context.newPage();
     await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     await expect.poll(() => popup.getByTestId('ledger-entries').textContent()).toBe('1');
@@ -91,6 +91,15 @@ describe('walking skeleton in Chromium', () => {
     expect(recorded).toContain(`${new URL(pages.origin).host}/index.html#story`);
     const sentenceCount = Number(await popup.getByTestId('ledger-sentences').textContent());
     expect(sentenceCount).toBeGreaterThan(0);
+
+    // One Ctrl+Z right after accepting takes it back: the text goes, and the ledger says so.
+    await page.bringToFront();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => story.inputValue()).toBe(typed);
+    await popup.reload();
+    await expect.poll(() => popup.getByTestId('ledger-entries').textContent()).toBe('0');
+    expect(await popup.getByTestId('ledger-sentences').textContent()).toBe('0');
+    expect(await popup.getByTestId('ledger-withdrawal').first().textContent()).toMatch(/^Withdraws #1 \(undone\)/);
     await popup.close();
   });
 

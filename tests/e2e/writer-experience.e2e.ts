@@ -7,6 +7,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { acceptFromList } from './support/suggest';
 
 /**
  * The writer's experience with the panel: how it opens, keyboard navigation, whole and
@@ -194,7 +195,7 @@ describe('writer experience in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/panel-contenteditable.png` });
     const first = await variantText(0);
     const before = await notes.innerText();
-    await page.keyboard.press('Tab');
+    await acceptFromList(page);
     await expect.poll(async () => (await notes.innerText()).replace(/\u00a0/g, ' ')).toBe((before + first).replace(/\u00a0/g, ' '));
   });
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 
 /** Waits for the panel in `frame` to offer an acceptable suggestion and returns its text. */
@@ -27,4 +28,15 @@ export function insertedAfter(before: string, marker: string, inserted: string):
   if (at < 0 || before.indexOf(marker, at + 1) >= 0) throw new Error(`marker ${JSON.stringify(marker)} is not unique in ${JSON.stringify(before)}`);
   const end = at + marker.length;
   return norm(before.slice(0, end) + inserted + before.slice(end));
+}
+
+/**
+ * Accepts the selected variant the way a writer does on a panel that opened on a pause, where
+ * Tab keeps its page meaning: Alt+↓ into the list, then Enter on the selected variant.
+ */
+export async function acceptFromList(page: Page, frame: Frame | Page = page): Promise<void> {
+  await page.keyboard.press('Alt+ArrowDown');
+  const focused = () => frame.getByTestId('accept-variant').evaluateAll((buttons) => buttons.some((button) => button.matches(':focus')));
+  await expect.poll(focused).toBe(true);
+  await page.keyboard.press('Enter');
 }
