@@ -46,7 +46,15 @@ export class PanelHost {
   }
 
   update(props: SuggestionPanelProps): void {
-    if (this.ui?.uiContainer && this.stopPositioning) render(h(SuggestionPanel, props), this.ui.uiContainer);
+    if (!this.ui?.uiContainer || !this.stopPositioning) return;
+    this.reattach(this.ui);
+    render(h(SuggestionPanel, props), this.ui.uiContainer);
+  }
+
+  /** A page that removes or moves our host does not make the panel vanish for good. */
+  private reattach(ui: MountedPanel): void {
+    const root = ui.shadowHost.ownerDocument.documentElement;
+    if (ui.shadowHost.parentNode !== root) root.append(ui.shadowHost);
   }
 
   hide(): void {
@@ -73,7 +81,10 @@ export class PanelHost {
    * in and ours cannot leak out.
    */
   private ensureMounted(doc: Document): MountedPanel {
-    if (this.ui) return this.ui;
+    if (this.ui) {
+      this.reattach(this.ui);
+      return this.ui;
+    }
     const shadowHost = doc.createElement('ledgerline-panel');
     shadowHost.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
     const shadow = shadowHost.attachShadow({ mode: 'open' });

@@ -208,6 +208,50 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
     await expect.poll(async () => (await ledgerEntries()).entries).toBe(start + 1);
   });
 
+  it("a page that overrides the DOM's prototypes, floods events and removes the panel: the writer's own keys still work", async () => {
+    await openPost(505);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.evaluate(() => {
+      // The main world's prototypes: the content script's isolated world has its own.
+      Element.prototype.attachShadow = () => {
+        throw new Error('no shadow roots here');
+      };
+      const dispatch = EventTarget.prototype.dispatchEvent;
+      EventTarget.prototype.dispatchEvent = function (event: Event) {
+        return dispatch.call(this, event);
+      };
+      (window as unknown as { KeyboardEvent: unknown }).KeyboardEvent = function () {
+        throw new Error('no keys');
+      };
+      const body = document.getElementById('content')!;
+      for (let i = 0; i < 2000; i++) {
+        body.dispatchEvent(new FocusEvent(i % 2 ? 'focusin' : 'focusout', { bubbles: true, composed: true }));
+        body.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      }
+      // The panel's host is taken out of the page the first time it appears.
+      new MutationObserver((_records, observer) => {
+        const host = document.querySelector('ledgerline-panel');
+        if (!host) return;
+        host.remove();
+        (window as unknown as { panelRemoved: boolean }).panelRemoved = true;
+        observer.disconnect();
+      }).observe(document.documentElement, { childList: true });
+    });
+    await page.locator('#content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' The writer types on.');
+    expect(await value('#content')).toMatch(/The writer types on\.$/);
+    const before = await value('#content');
+    await runSuggestCommand(browser.worker);
+    // The panel comes back with the streamed suggestion, and the writer's Tab accepts it.
+    const suggestion = await waitForSuggestion(page);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => value('#content')).toBe(before + suggestion);
+    expect(await page.evaluate(() => (window as unknown as { panelRemoved?: boolean }).panelRemoved)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('a field that turns into a password or payment field after focus gets nothing', async () => {
     await openPost(101);
     for (const selector of ['#pin', '#card']) {

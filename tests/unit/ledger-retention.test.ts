@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openLedger, type Ledger, type SignedCheckpoint } from '../../lib/ledger';
+import { describe, expect, it } from 'vitest';
+import { type Ledger, type SignedCheckpoint } from '../../lib/ledger';
 import { backupToJson, exportBackup, restoreBackup } from '../../lib/ledger/backup';
 import { buildDocumentReport } from '../../lib/ledger/report';
 import { verifyReport } from '../../lib/ledger/report-verify';
 import { makeAcceptance } from '../../lib/ledger/testing';
+import { clockedLedgers } from '../support/clocked-ledgers';
 
 const DAY = 86_400_000;
 const T0 = 1_750_000_000_000;
-let clock = T0;
-const open: Ledger[] = [];
-function fresh(name = 'r') {
-  const l = openLedger({ name, indexedDB: new IDBFactory(), IDBKeyRange, now: () => clock });
-  open.push(l);
-  return l;
-}
-afterEach(() => {
-  while (open.length) open.pop()!.close();
-  clock = T0;
-});
+const { clock, fresh } = clockedLedgers(T0);
 
 /** Entries accepted on day 0..n-1, alternating between two documents. */
 async function daily(l: Ledger, n: number) {
@@ -38,7 +28,7 @@ describe('retention with a signed checkpoint', () => {
   it('prunes entries older than N days and the rest still verifies', async () => {
     const l = fresh();
     await daily(l, 10);
-    clock = T0 + 10 * DAY;
+    clock.now = T0 + 10 * DAY;
     const result = await l.prune(4); // keep days 6..9
     expect(result.pruned).toBe(6);
     expect(result.checkpoint).toMatchObject({ seq: 6, pruned: 6, retentionDays: 4, algorithm: 'Ed25519' });
@@ -52,8 +42,8 @@ describe('retention with a signed checkpoint', () => {
       ['https://cms.example.com/doc/0#body', 2],
     ]);
     // Appending continues the chain after the checkpoint; pruning again extends it.
-    await l.append(makeAcceptance({ acceptedAt: clock, insertedText: 'A new day.' }));
-    clock += 2 * DAY;
+    await l.append(makeAcceptance({ acceptedAt: clock.now, insertedText: 'A new day.' }));
+    clock.now += 2 * DAY;
     expect((await l.prune(4)).checkpoint).toMatchObject({ seq: 8, pruned: 8 });
     expect(await l.verify()).toMatchObject({ ok: true, entries: 3 });
   });
@@ -61,11 +51,11 @@ describe('retention with a signed checkpoint', () => {
   it('pruning everything leaves an empty chain that verifies against the checkpoint', async () => {
     const l = fresh();
     await daily(l, 3);
-    clock = T0 + 100 * DAY;
+    clock.now = T0 + 100 * DAY;
     expect((await l.prune(30)).pruned).toBe(3);
     expect(await l.verify()).toMatchObject({ ok: true, entries: 0 });
     expect(await l.prune(30)).toEqual({ pruned: 0, checkpoint: null });
-    await l.append(makeAcceptance({ acceptedAt: clock, insertedText: 'Fresh start after pruning.' }));
+    await l.append(makeAcceptance({ acceptedAt: clock.now, insertedText: 'Fresh start after pruning.' }));
     expect((await l.recent(1))[0]!.seq).toBe(4);
     expect(await l.verify()).toMatchObject({ ok: true, entries: 1 });
   });
@@ -73,7 +63,7 @@ describe('retention with a signed checkpoint', () => {
   it('detects a forged checkpoint or entries deleted before it', async () => {
     const l = fresh();
     await daily(l, 6);
-    clock = T0 + 6 * DAY;
+    clock.now = T0 + 6 * DAY;
     await l.prune(3);
     const cp = (await l.checkpoint())!;
     await l.db.meta.put({ key: 'checkpoint', ...cp, seq: cp.seq + 1 } as { key: 'checkpoint' } & SignedCheckpoint);
@@ -88,7 +78,7 @@ describe('retention with a signed checkpoint', () => {
     await daily(l, 5);
     const e = (await l.db.entries.get(2))!;
     await l.db.entries.put({ ...e, pageTitle: 'tampered' });
-    clock = T0 + 10 * DAY;
+    clock.now = T0 + 10 * DAY;
     await expect(l.prune(1)).rejects.toThrow('Retention paused: the ledger does not verify (entry 2: entry content does not match its hash). Nothing was deleted.');
     expect(await l.db.entries.count()).toBe(5);
   });
@@ -98,7 +88,7 @@ describe('retention with a signed checkpoint', () => {
     await l.append(makeAcceptance({ acceptedAt: T0 }));
     await l.append(makeAcceptance({ acceptedAt: T0 + 20 * DAY }));
     await l.append(makeAcceptance({ acceptedAt: T0 + DAY })); // clock skew
-    clock = T0 + 15 * DAY;
+    clock.now = T0 + 15 * DAY;
     expect((await l.prune(7)).pruned).toBe(1);
     expect(await l.verify()).toMatchObject({ ok: true, entries: 2 });
   });
@@ -106,7 +96,7 @@ describe('retention with a signed checkpoint', () => {
   it('reports and backups made after pruning carry the checkpoint and verify', async () => {
     const l = fresh();
     await daily(l, 6);
-    clock = T0 + 6 * DAY;
+    clock.now = T0 + 6 * DAY;
     await l.prune(3);
     const report = await buildDocumentReport(l, 'https://cms.example.com/doc/1#body', { extensionVersion: '0.1.0' });
     expect(report.chain.anchor).toEqual({ seq: 4, prevHash: report.chain.checkpoint!.hash });

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { openLedger, type Ledger } from '../../lib/ledger';
+import { describe, expect, it } from 'vitest';
+import type { Ledger } from '../../lib/ledger';
 import { backupToJson, exportBackup, restoreBackup } from '../../lib/ledger/backup';
 import { buildDocumentReport, reportCsv } from '../../lib/ledger/report';
 import { verifyReport } from '../../lib/ledger/report-verify';
 import { makeAcceptance } from '../../lib/ledger/testing';
+import { clockedLedgers } from '../support/clocked-ledgers';
 
 /**
  * Withdrawals (#11): an acceptance the writer takes back at once is recorded as its own entry;
@@ -12,17 +12,7 @@ import { makeAcceptance } from '../../lib/ledger/testing';
  */
 const DAY = 86_400_000;
 const T0 = 1_750_000_000_000;
-let clock = T0;
-const open: Ledger[] = [];
-function fresh(name = 'w') {
-  const l = openLedger({ name, indexedDB: new IDBFactory(), IDBKeyRange, now: () => clock });
-  open.push(l);
-  return l;
-}
-afterEach(() => {
-  while (open.length) open.pop()!.close();
-  clock = T0;
-});
+const { clock, fresh } = clockedLedgers(T0);
 
 const DOC = { origin: 'https://cms.example.com', path: '/stories/42/edit', fieldId: 'body' };
 const KEY = 'https://cms.example.com/stories/42/edit#body';
@@ -32,7 +22,7 @@ const UNDONE = 'Officials said the changes would cut waiting times for commuters
 async function acceptedAndUndone(l: Ledger) {
   const kept = await l.append(makeAcceptance({ document: DOC, insertedText: KEPT, acceptedAt: T0 }));
   const undone = await l.append(makeAcceptance({ document: DOC, insertedText: UNDONE, acceptedAt: T0 + 1000 }));
-  clock = T0 + 2000;
+  clock.now = T0 + 2000;
   const withdrawal = await l.withdraw({ seq: undone.seq, hash: undone.hash }, 'undone', '0.1.0');
   return { kept, undone, withdrawal };
 }
@@ -83,7 +73,7 @@ describe('withdrawing an acceptance', () => {
     const l = fresh();
     const old = await l.append(makeAcceptance({ document: DOC, insertedText: KEPT, acceptedAt: T0 }));
     await l.append(makeAcceptance({ document: DOC, insertedText: UNDONE, acceptedAt: T0 + 5 * DAY }));
-    clock = T0 + 5 * DAY;
+    clock.now = T0 + 5 * DAY;
     expect((await l.prune(2)).pruned).toBe(1);
     await expect(l.withdraw({ seq: old.seq, hash: old.hash }, 'undone', '0.1.0')).rejects.toMatchObject({
       code: 'refused',
