@@ -40,6 +40,8 @@ export default defineConfig({
   },
   vite: () => ({
     plugins: [preact()],
+    // The test build opens the panel's shadow roots for Playwright (lib/shadow-mode.ts).
+    define: { __LEDGERLINE_TEST_BUILD__: JSON.stringify(process.env.LEDGERLINE_ENGINE_LAB === '1') },
   }),
   manifest: {
     name: '__MSG_extName__',

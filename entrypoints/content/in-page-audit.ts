@@ -4,6 +4,7 @@ import { InPageAudit, type InPageAuditProps } from '@/components/InPageAudit';
 import css from '@/components/InPageAudit.css?inline';
 import { adapterFor, deepActiveElement, editableRootOf, refusalReason, type FieldAdapter } from '@/lib/fields';
 import { rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
+import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
 import { fieldDocumentKey } from './field-document';
 import type { AuditFiguresMessage, AuditSentence, Response } from '@/lib/messaging';
 
@@ -108,7 +109,7 @@ export class InPageAuditHost {
     // Below the suggestion panel (…647); after <body>, so a whole-document editor (an iframe's
     // contenteditable body) never holds it.
     host.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483646;';
-    const shadow = host.attachShadow({ mode: 'open' });
+    const shadow = host.attachShadow({ mode: SHADOW_ROOT_MODE });
     const style = doc.createElement('style');
     style.textContent = css;
     const container = doc.createElement('div');

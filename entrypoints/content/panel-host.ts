@@ -2,6 +2,7 @@ import { autoUpdate, computePosition, flip, offset, shift } from '@floating-ui/d
 import { h, render } from 'preact';
 import { SuggestionPanel, type SuggestionPanelProps } from '@/components/SuggestionPanel';
 import panelCss from '@/components/suggestion-panel.css?inline';
+import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
 
 interface MountedPanel {
   shadowHost: HTMLElement;
@@ -87,7 +88,7 @@ export class PanelHost {
     }
     const shadowHost = doc.createElement('ledgerline-panel');
     shadowHost.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
-    const shadow = shadowHost.attachShadow({ mode: 'open' });
+    const shadow = shadowHost.attachShadow({ mode: SHADOW_ROOT_MODE });
     const style = doc.createElement('style');
     style.textContent = panelCss;
     const uiContainer = doc.createElement('div');

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, runSuggestCommand, setSettings } from './support/browser';
+import { startCmsServer } from './support/cms-server';
 import { waitForSuggestion } from './support/suggest';
 
 /**
@@ -29,24 +28,19 @@ function killBrowser(profile: string): void {
 }
 
 describe('a crash right after accepting (built extension, tiny model)', () => {
-  let cms: Server;
+  let cms: Awaited<ReturnType<typeof startCmsServer>>;
   let origin: string;
   let host: Awaited<ReturnType<typeof startModelHost>>;
 
   beforeAll(async () => {
-    const html = await readFile('tests/fixtures/pages/cms-post.html', 'utf8');
-    cms = createServer((_request, response) => {
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      response.end(html);
-    });
-    await new Promise<void>((resolve) => cms.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(cms.address() as AddressInfo).port}`;
+    cms = await startCmsServer();
+    origin = cms.origin;
     host = await startModelHost({ root: TINY_MODEL_ROOT });
   });
 
   afterAll(async () => {
     await host?.close();
-    await new Promise((resolve) => cms?.close(resolve));
+    await cms?.close();
   });
 
   it('whenever the text reached the field, the record survives the kill', async () => {

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CDPSession, Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { startCmsServer } from './support/cms-server';
 import { waitForSuggestion } from './support/suggest';
 
 /**
@@ -24,7 +22,7 @@ const PAUSE_MS = 300;
 const QUIET_MS = PAUSE_MS + 1500;
 
 describe('honest record on a CMS post editor (built extension, tiny model)', () => {
-  let cms: Server;
+  let cms: Awaited<ReturnType<typeof startCmsServer>>;
   let origin: string;
   let host: Awaited<ReturnType<typeof startModelHost>>;
   let browser: LaunchedExtension;
@@ -32,15 +30,8 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
   let ext: Page;
 
   beforeAll(async () => {
-    const html = await readFile('tests/fixtures/pages/cms-post.html', 'utf8');
-    cms = createServer((request, response) => {
-      const path = new URL(request.url ?? '/', 'http://x').pathname;
-      response.statusCode = path === '/wp-admin/post.php' ? 200 : 404;
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      response.end(response.statusCode === 200 ? html : 'not found');
-    });
-    await new Promise<void>((resolve) => cms.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(cms.address() as AddressInfo).port}`;
+    cms = await startCmsServer();
+    origin = cms.origin;
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1 });
@@ -52,7 +43,7 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
   afterAll(async () => {
     await browser?.close();
     await host?.close();
-    await new Promise((resolve) => cms?.close(resolve));
+    await cms?.close();
   });
 
   /** A request from an extension page (the audit page's view of the ledger). */

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
-import type { Frame, Locator, Page, Worker } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { sentenceLabel } from '../../components/AuditSentenceCard';
 import type { AuditAttribution } from '../../lib/messaging';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { launchExtension, runAuditFieldCommand, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
 import { EDITORS, openEditor, placeCaret, type PageWithFixture } from './support/editors';
 import { waitForSuggestion } from './support/suggest';
 
@@ -19,19 +19,6 @@ import { waitForSuggestion } from './support/suggest';
  * `audit.attribute` gives, boxes on the sentences' text, the card on focus and on hover, axe,
  * and closing on Esc, on the popup again and on the next edit.
  */
-
-/** What the audit-field shortcut does (headless Chromium routes no accelerators): the message to the last used web tab. */
-async function runAuditFieldCommand(worker: Worker): Promise<unknown> {
-  return worker.evaluate(async () => {
-    type Tab = { id?: number; url?: string; lastAccessed?: number };
-    const { chrome } = globalThis as unknown as {
-      chrome: { tabs: { query(q: object): Promise<Tab[]>; sendMessage(id: number, message: object): Promise<unknown> } };
-    };
-    const tabs = (await chrome.tabs.query({})).filter((tab) => /^https?:/.test(tab.url ?? ''));
-    const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
-    return tab?.id !== undefined ? chrome.tabs.sendMessage(tab.id, { type: 'audit.inPage' }) : null;
-  });
-}
 
 interface Field {
   /** The page (or frame) holding the field and the field itself. */

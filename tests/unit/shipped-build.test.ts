@@ -3,22 +3,18 @@
  * the engine lab page exists only for the benchmark and the end-to-end tests, so the shipped build
  * has every page a writer uses and not the lab, and onnxruntime's files once.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildExtension } from '../support/build-extension';
 
-const outDirs: string[] = [];
-afterAll(() => outDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const builds: ReturnType<typeof buildExtension>[] = [];
+afterAll(() => builds.forEach((b) => b.remove()));
 
 function build(env: Record<string, string>): string {
-  const outDir = mkdtempSync(join(tmpdir(), 'ledgerline-build-'));
-  outDirs.push(outDir);
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LEDGERLINE_OUT_DIR: outDir, ...env };
-  if (!('LEDGERLINE_ENGINE_LAB' in env)) delete childEnv.LEDGERLINE_ENGINE_LAB;
-  execFileSync('npx', ['wxt', 'build'], { stdio: 'pipe', env: childEnv });
-  return join(outDir, 'chrome-mv3');
+  const built = buildExtension(env);
+  builds.push(built);
+  return built.dir;
 }
 
 describe('shipped build', () => {

@@ -22,6 +22,8 @@ export interface LaunchOptions {
   webgpu?: 'swiftshader' | 'gpu' | 'off';
   /** More Chromium switches (e.g. the engine benchmark's --disable-renderer-backgrounding). */
   extraArgs?: string[];
+  /** Another build than the tested one in .output (e.g. the shipped build). */
+  extensionDir?: string;
 }
 
 /**
@@ -68,7 +70,8 @@ export function gpuWebgpuArgs(): string[] {
 }
 
 /** Chromium switches for a run with the built extension and none of Chromium's own network services. */
-export function extensionBrowserArgs(options: Pick<LaunchOptions, 'webgpu' | 'extraArgs'> = {}): string[] {
+export function extensionBrowserArgs(options: Pick<LaunchOptions, 'webgpu' | 'extraArgs' | 'extensionDir'> = {}): string[] {
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
   const webgpuArgs =
     options.webgpu === 'swiftshader'
       ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan']
@@ -77,8 +80,8 @@ export function extensionBrowserArgs(options: Pick<LaunchOptions, 'webgpu' | 'ex
         : [];
   return [
     '--no-sandbox',
-    `--disable-extensions-except=${EXTENSION_DIR}`,
-    `--load-extension=${EXTENSION_DIR}`,
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
@@ -184,5 +187,18 @@ export async function runSuggestCommand(worker: Worker): Promise<void> {
     const tabs = await chrome.tabs.query({});
     const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
     if (tab?.id !== undefined) await chrome.tabs.sendMessage(tab.id, { type: 'suggest.now' });
+  });
+}
+
+/** What the audit-field shortcut does (headless Chromium routes no accelerators): the message to the last used web tab. */
+export async function runAuditFieldCommand(worker: Worker): Promise<unknown> {
+  return worker.evaluate(async () => {
+    type Tab = { id?: number; url?: string; lastAccessed?: number };
+    const { chrome } = globalThis as unknown as {
+      chrome: { tabs: { query(q: object): Promise<Tab[]>; sendMessage(id: number, message: object): Promise<unknown> } };
+    };
+    const tabs = (await chrome.tabs.query({})).filter((tab) => /^https?:/.test(tab.url ?? ''));
+    const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+    return tab?.id !== undefined ? chrome.tabs.sendMessage(tab.id, { type: 'audit.inPage' }) : null;
   });
 }
