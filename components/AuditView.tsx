@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import type { AuditAttribution, AuditDocument, AuditKind, AuditSentence, AuditVerifyResult } from '@/lib/messaging';
+import type { ArchiveSummary, AuditAttribution, AuditDocument, AuditKind, AuditSentence, AuditVerifyResult, BackupInspection } from '@/lib/messaging';
 import { t } from '@/lib/i18n';
 import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel, tWith } from './AuditSentenceCard';
 import './AuditView.css';
@@ -31,6 +31,13 @@ export interface AuditViewProps {
   onRestore: (file: File, replace: boolean) => void;
   replace: boolean;
   onReplaceChange: (replace: boolean) => void;
+  /** A "replace" restore waiting for the writer's confirmation, with what the backup is. */
+  pendingReplace: BackupInspection | null;
+  onConfirmReplace: () => void;
+  onCancelReplace: () => void;
+  /** Ledgers earlier "replace" restores archived. */
+  archives: ArchiveSummary[];
+  onExportArchive: (id: number) => void;
   /** Result of the last export, backup or restore. */
   notice: { kind: 'ok' | 'error'; text: string } | null;
   error: string | null;
@@ -303,6 +310,22 @@ export function AuditView(p: AuditViewProps): JSX.Element {
             {t('auditReplaceLabel')}
           </label>
         </div>
+        {p.pendingReplace && <ReplaceConfirmation inspection={p.pendingReplace} onConfirm={p.onConfirmReplace} onCancel={p.onCancelReplace} />}
+        {p.archives.length > 0 && (
+          <div class="archives">
+            <h3>{t('auditArchivesHeading')}</h3>
+            <ul data-testid="audit-archives">
+              {p.archives.map((a) => (
+                <li key={a.id}>
+                  {t('auditArchiveRow', new Date(a.archivedAt).toLocaleString(), a.entries, a.keyId ? a.keyId.slice(0, 16) : '–')}{' '}
+                  <button type="button" onClick={() => p.onExportArchive(a.id)} data-testid="audit-archive-export">
+                    {t('auditArchiveExport')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {p.notice && (
           <p role={p.notice.kind === 'error' ? 'alert' : 'status'} class={p.notice.kind === 'error' ? 'broken' : 'verified'} data-testid="audit-notice">
             {p.notice.text}
@@ -310,5 +333,30 @@ export function AuditView(p: AuditViewProps): JSX.Element {
         )}
       </section>
     </main>
+  );
+}
+
+/** What the writer sees before a backup replaces this browser's ledger: whose it is, and that nothing is deleted. */
+function ReplaceConfirmation({ inspection: i, onConfirm, onCancel }: { inspection: BackupInspection; onConfirm: () => void; onCancel: () => void }) {
+  const day = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleDateString());
+  return (
+    <div class="confirm" role="alertdialog" aria-labelledby="replace-heading" aria-describedby="replace-text" data-testid="audit-replace-confirm">
+      <h3 id="replace-heading">{t('auditReplaceConfirmHeading')}</h3>
+      <p id="replace-text">
+        {t('auditReplaceConfirm', i.entries, day(i.firstAcceptedAt), day(i.lastAcceptedAt), i.headKeyId ? i.headKeyId.slice(0, 16) : '–', i.ownKeyId.slice(0, 16))}
+      </p>
+      {!i.knownKey && (
+        <p class="broken" data-testid="audit-replace-foreign-key">
+          {t('auditReplaceForeignKey')}
+        </p>
+      )}
+      <p>{t('auditReplaceArchive', i.localEntries)}</p>
+      <button type="button" onClick={onConfirm} data-testid="audit-replace-confirm-button">
+        {t('auditReplaceConfirmButton')}
+      </button>{' '}
+      <button type="button" onClick={onCancel}>
+        {t('auditReplaceCancel')}
+      </button>
+    </div>
   );
 }

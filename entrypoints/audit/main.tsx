@@ -33,6 +33,8 @@ const state: Omit<AuditViewProps, `on${string}`> = {
   verifying: false,
   statement: null,
   replace: false,
+  pendingReplace: null,
+  archives: [],
   notice: null,
   error: null,
 };
@@ -42,9 +44,13 @@ function set(patch: Partial<typeof state>): void {
   draw();
 }
 
+/** The backup text waiting for the writer to confirm a "replace". */
+let pendingBackup: string | null = null;
+
 async function loadDocuments(): Promise<void> {
   try {
-    const r = await send({ type: 'audit.documents' });
+    const [r, archived] = await Promise.all([send({ type: 'audit.documents' }), send({ type: 'audit.archives' })]);
+    if (archived.ok) set({ archives: archived.archives });
     if (r.ok) set({ documents: r.documents });
     else set({ error: t('auditErrorLedgerUnreadable', r.error) });
   } catch (error) {
@@ -89,21 +95,48 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
   },
   onRestore: async (file, replace) => {
     const backup = await file.text();
-    const r = await send({ type: 'audit.restore', backup, replace });
+    if (replace) {
+      // A different ledger is shown (its key, its dates) before it takes this one's place.
+      const inspected = await send({ type: 'audit.inspectBackup', backup });
+      if (!inspected.ok) return set({ notice: { kind: 'error', text: inspected.error } });
+      if (inspected.inspection.relation === 'different') {
+        pendingBackup = backup;
+        return set({ pendingReplace: inspected.inspection, notice: null });
+      }
+    }
+    await restore(backup, false);
+  },
+  onConfirmReplace: async () => {
+    const backup = pendingBackup;
+    pendingBackup = null;
+    set({ pendingReplace: null });
+    if (backup) await restore(backup, true);
+  },
+  onCancelReplace: () => {
+    pendingBackup = null;
+    set({ pendingReplace: null });
+  },
+  onExportArchive: async (id) => {
+    const r = await send({ type: 'audit.archiveFile', id });
     if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
-    set({
-      notice: {
-        kind: 'ok',
-        text:
-          r.mode === 'up-to-date'
-            ? t('auditRestoreUpToDate')
-            : t('auditRestored', r.imported, r.total),
-      },
-    });
-    void loadDocuments();
+    download(r.file);
+    set({ notice: { kind: 'ok', text: t('auditExported', r.file.name) } });
   },
   onReplaceChange: (replace) => set({ replace }),
 };
+
+async function restore(backup: string, replace: boolean): Promise<void> {
+  const r = await send({ type: 'audit.restore', backup, replace });
+  if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
+  const text =
+    r.mode === 'up-to-date'
+      ? t('auditRestoreUpToDate')
+      : r.archived
+        ? t('auditRestoredArchived', r.imported, r.archived.entries)
+        : t('auditRestored', r.imported, r.total);
+  set({ notice: { kind: 'ok', text } });
+  void loadDocuments();
+}
 
 function draw(): void {
   render(<AuditView {...state} {...handlers} />, app);

@@ -2,7 +2,7 @@ import { REWRITE_ACTIONS } from '../engine/actions';
 import { t } from '../i18n';
 import { LedgerWriteError, type LedgerEntry } from '../ledger';
 import { auditFigures } from '../ledger/audit';
-import { backupToJson, exportBackup, restoreBackup, RestoreError } from '../ledger/backup';
+import { archiveFile, backupToJson, exportBackup, inspectBackup, listArchives, restoreBackup, RestoreError } from '../ledger/backup';
 import { buildDocumentReport, disclosureHtml, disclosureMarkdown, reportCsv, reportFileName, ReportError } from '../ledger/report';
 import type { AuditMatch, AuditResponses, AuditSentence, Failure, Request } from '../messaging';
 import type { LedgerRequestContext } from './ledger-requests';
@@ -120,8 +120,17 @@ export async function handleAuditRequest(
         };
       }
       case 'audit.restore': {
-        const r = await restoreBackup(ledger, request.backup, { replace: request.replace });
+        const r = await restoreBackup(ledger, request.backup, { replace: request.replace, extensionVersion: context.extensionVersion });
         return { ok: true, ...r };
+      }
+      case 'audit.inspectBackup':
+        return { ok: true, inspection: await inspectBackup(ledger, request.backup) };
+      case 'audit.archives':
+        return { ok: true, archives: await listArchives(ledger) };
+      case 'audit.archiveFile': {
+        const content = await archiveFile(ledger, request.id);
+        if (content === null) return { ok: false, code: 'not-found', error: t('auditArchiveMissing') };
+        return { ok: true, file: { name: `ledgerline-archive-${request.id}.json`, mime: 'application/json', content } };
       }
       case 'audit.prune': {
         const r = await ledger.prune(request.retentionDays);

@@ -66,6 +66,32 @@ export interface RestoreResult {
   /** Entries now in the ledger. */
   total: number;
   mode: 'into-empty' | 'append' | 'replace' | 'up-to-date';
+  /** With "replace": where the replaced ledger was archived (nothing is destroyed). */
+  archived: { id: number; entries: number } | null;
+}
+
+/** What a backup is, next to this browser's ledger: shown before a restore is confirmed. */
+export interface BackupInspection {
+  entries: number;
+  firstAcceptedAt: number | null;
+  lastAcceptedAt: number | null;
+  /** The key that signed the backup's head (null for an empty backup). */
+  headKeyId: string | null;
+  /** This browser's signing key. */
+  ownKeyId: string;
+  /** The head was signed by this browser's key, or by a key this browser already trusts. */
+  knownKey: boolean;
+  /** What a restore would do: 'different' needs "replace" (which archives this ledger first). */
+  relation: 'into-empty' | 'up-to-date' | 'append' | 'different';
+  localEntries: number;
+}
+
+/** A ledger kept by a restore's "replace", as listed (its backup file is fetched on demand). */
+export interface ArchiveSummary {
+  id: number;
+  archivedAt: number;
+  entries: number;
+  keyId: string | null;
 }
 
 const refuse = (why: string): never => {
@@ -100,48 +126,86 @@ export async function checkBackup(text: string): Promise<LedgerBackup & { anchor
   return { ...b, checkpoint: b.checkpoint ?? null, head, anchor };
 }
 
+type CheckedBackup = Awaited<ReturnType<typeof checkBackup>>;
+
 /**
- * Restore a backup. Into an empty ledger it imports everything; when the backup continues this
- * ledger (same entries, then more) it appends the rest; when they differ it refuses unless
- * `replace` is set, which swaps the whole ledger for the backup's.
+ * How a backup relates to this ledger: into an empty ledger everything; a backup that continues
+ * this ledger (same entries, then more) appends the rest; the same or an older copy of it is
+ * up to date; anything else is a different ledger.
  */
-export async function restoreBackup(ledger: Ledger, text: string, options: { replace?: boolean } = {}): Promise<RestoreResult> {
-  const backup = await checkBackup(text);
+async function relationTo(ledger: Ledger, backup: CheckedBackup): Promise<{ relation: BackupInspection['relation']; localSeq: number; localCount: number; why: string }> {
   const db = ledger.db;
   const [localHead, localCheckpoint, localCount] = await Promise.all([ledger.head(), ledger.checkpoint(), db.entries.count()]);
-  const localEmpty = !localHead && !localCheckpoint && localCount === 0;
+  if (!localHead && !localCheckpoint && localCount === 0) return { relation: 'into-empty', localSeq: 0, localCount, why: '' };
   const backupLast = backup.entries[backup.entries.length - 1];
-
-  let mode: RestoreResult['mode'];
-  let toWrite: LedgerEntry[];
-  if (localEmpty) {
-    mode = 'into-empty';
-    toWrite = backup.entries;
-  } else if (options.replace) {
-    mode = 'replace';
-    toWrite = backup.entries;
-  } else {
-    // Same ledger? The local head must be an entry of the backup (same seq, same hash).
-    const localSeq = localHead?.seq ?? localCheckpoint?.seq ?? 0;
-    const localHash = localHead?.hash ?? localCheckpoint?.hash;
-    const atLocal = backup.entries.find((e) => e.seq === localSeq);
-    const backupSeq = backupLast?.seq ?? backup.checkpoint?.seq ?? 0;
-    if (backupSeq < localSeq) {
-      const local = await db.entries.get(backupSeq);
-      if (backupLast && local?.hash === backupLast.hash) return { imported: 0, total: localCount, mode: 'up-to-date' };
-      return refuse(
-        `it is a different ledger from this browser's (its last entry ${backupSeq} is not this ledger's entry ${backupSeq}); restore with "replace" to discard this browser's ledger`,
-      );
-    }
-    if (backupSeq === localSeq && backupLast?.hash === localHash) return { imported: 0, total: localCount, mode: 'up-to-date' };
-    if (!atLocal || atLocal.hash !== localHash) {
-      return refuse(
-        `it is a different ledger from this browser's (entry ${localSeq} differs); restore with "replace" to discard this browser's ledger`,
-      );
-    }
-    mode = 'append';
-    toWrite = backup.entries.filter((e) => e.seq > localSeq);
+  // Same ledger? The local head must be an entry of the backup (same seq, same hash).
+  const localSeq = localHead?.seq ?? localCheckpoint?.seq ?? 0;
+  const localHash = localHead?.hash ?? localCheckpoint?.hash;
+  const backupSeq = backupLast?.seq ?? backup.checkpoint?.seq ?? 0;
+  if (backupSeq < localSeq) {
+    const local = await db.entries.get(backupSeq);
+    if (backupLast && local?.hash === backupLast.hash) return { relation: 'up-to-date', localSeq, localCount, why: '' };
+    return { relation: 'different', localSeq, localCount, why: `its last entry ${backupSeq} is not this ledger's entry ${backupSeq}` };
   }
+  if (backupSeq === localSeq && backupLast?.hash === localHash) return { relation: 'up-to-date', localSeq, localCount, why: '' };
+  const atLocal = backup.entries.find((e) => e.seq === localSeq);
+  if (!atLocal || atLocal.hash !== localHash) return { relation: 'different', localSeq, localCount, why: `entry ${localSeq} differs` };
+  return { relation: 'append', localSeq, localCount, why: '' };
+}
+
+/** Verifies a backup and says what restoring it would do, without writing anything. */
+export async function inspectBackup(ledger: Ledger, text: string): Promise<BackupInspection> {
+  const backup = await checkBackup(text);
+  const { relation, localCount } = await relationTo(ledger, backup);
+  const own = await ledger.publicKey();
+  const known = await ledger.knownKeys();
+  const headKeyId = backup.head?.keyId ?? null;
+  const accepted = backup.entries.map((e) => e.acceptedAt);
+  return {
+    entries: backup.entries.length,
+    firstAcceptedAt: accepted.length ? Math.min(...accepted) : null,
+    lastAcceptedAt: accepted.length ? Math.max(...accepted) : null,
+    headKeyId,
+    ownKeyId: own.keyId,
+    knownKey: headKeyId === null || known.some((k) => k.keyId === headKeyId),
+    relation,
+    localEntries: localCount,
+  };
+}
+
+/**
+ * Restore a backup (see relationTo). A different ledger is refused unless `replace` is set; then
+ * this browser's ledger is archived whole, in the same transaction, before the backup's takes its
+ * place: it stays verifiable and exportable (listArchives, archiveFile), nothing is destroyed.
+ */
+export async function restoreBackup(
+  ledger: Ledger,
+  text: string,
+  options: { replace?: boolean; extensionVersion?: string; now?: () => number } = {},
+): Promise<RestoreResult> {
+  const backup = await checkBackup(text);
+  const db = ledger.db;
+  const { relation, localSeq, localCount, why } = await relationTo(ledger, backup);
+  const localHead = await ledger.head();
+  if (relation === 'up-to-date') return { imported: 0, total: localCount, mode: 'up-to-date', archived: null };
+  if (relation === 'different' && !options.replace) {
+    return refuse(`it is a different ledger from this browser's (${why}); restore with "replace" to archive this browser's ledger and use the backup's`);
+  }
+  const mode: RestoreResult['mode'] = relation === 'into-empty' ? 'into-empty' : relation === 'append' ? 'append' : 'replace';
+  const toWrite: LedgerEntry[] = mode === 'append' ? backup.entries.filter((e) => e.seq > localSeq) : backup.entries;
+  const withArchives = db.tables.some((t) => t.name === 'archives');
+  if (mode === 'replace' && !withArchives) return refuse('this ledger cannot keep an archive of itself yet (old database schema)');
+  const archive =
+    mode === 'replace'
+      ? {
+          archivedAt: (options.now ?? Date.now)(),
+          reason: 'replaced-by-restore' as const,
+          entries: localCount,
+          keyId: localHead?.keyId ?? null,
+          backup: backupToJson(await exportBackup(ledger, { extensionVersion: options.extensionVersion ?? 'unknown', ...(options.now ? { now: options.now } : {}) })),
+        }
+      : null;
+  let archivedId: number | null = null;
 
   // Everything computed before the transaction (no crypto awaits inside it).
   const indexRows: SentenceIndexRow[] = toWrite.flatMap((e) =>
@@ -153,10 +217,11 @@ export async function restoreBackup(ledger: Ledger, text: string, options: { rep
   const expectedHead = localHead ? canonicalJson(localHead) : null;
 
   try {
-    await db.transaction('rw', [db.entries, db.sentenceIndex, db.meta, db.documents], async () => {
+    await db.transaction('rw', [db.entries, db.sentenceIndex, db.meta, db.documents, ...(withArchives ? [db.archives] : [])], async () => {
       const headNow = await db.meta.get('head');
       const { key: _k, ...headBody } = (headNow ?? {}) as Record<string, unknown>;
       if ((headNow ? canonicalJson(headBody) : null) !== expectedHead) throw new HeadMovedError('the ledger changed during the restore');
+      if (archive) archivedId = await db.archives.add(archive);
       if (mode === 'replace') {
         await Promise.all([db.entries.clear(), db.sentenceIndex.clear(), db.documents.clear()]);
         await db.meta.bulkDelete(['head', 'checkpoint']);
@@ -185,5 +250,23 @@ export async function restoreBackup(ledger: Ledger, text: string, options: { rep
     });
   }
   ledger.invalidateCaches();
-  return { imported: toWrite.length, total: await db.entries.count(), mode };
+  return {
+    imported: toWrite.length,
+    total: await db.entries.count(),
+    mode,
+    archived: archive && archivedId !== null ? { id: archivedId, entries: archive.entries } : null,
+  };
+}
+
+/** Ledgers kept by "replace", newest first. */
+export async function listArchives(ledger: Ledger): Promise<ArchiveSummary[]> {
+  if (!ledger.db.tables.some((t) => t.name === 'archives')) return [];
+  const rows = await ledger.db.archives.orderBy('archivedAt').reverse().toArray();
+  return rows.map(({ id, archivedAt, entries, keyId }) => ({ id: id!, archivedAt, entries, keyId }));
+}
+
+/** An archived ledger's backup file (restorable, verifiable with the same checks as any backup). */
+export async function archiveFile(ledger: Ledger, id: number): Promise<string | null> {
+  if (!ledger.db.tables.some((t) => t.name === 'archives')) return null;
+  return (await ledger.db.archives.get(id))?.backup ?? null;
 }

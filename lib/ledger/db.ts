@@ -31,6 +31,18 @@ export interface KeyRow {
   createdAt: number;
 }
 
+/** A ledger replaced by a restore, kept whole (schema v3). */
+export interface ArchiveRow {
+  id?: number;
+  archivedAt: number;
+  reason: 'replaced-by-restore';
+  /** Entries in it, and the key that signed its head (for the list without parsing `backup`). */
+  entries: number;
+  keyId: string | null;
+  /** The replaced ledger as a backup file (lib/ledger/backup.ts): verifiable and exportable as is. */
+  backup: string;
+}
+
 export const DEFAULT_DB_NAME = 'ledgerline-ledger';
 
 export class LedgerDb extends Dexie {
@@ -40,6 +52,8 @@ export class LedgerDb extends Dexie {
   keys!: Table<KeyRow, string>;
   /** Present from schema v2. */
   documents!: Table<DocumentRow, string>;
+  /** Present from schema v3. */
+  archives!: Table<ArchiveRow, number>;
 
   constructor(
     name: string,

@@ -1,5 +1,8 @@
 import * as v from 'valibot';
+import type { ArchiveSummary, BackupInspection } from '../ledger/backup';
 import type { DocumentAudit, DocumentRow } from '../ledger/documents';
+
+export type { ArchiveSummary, BackupInspection };
 import type { Failure } from './common';
 
 /**
@@ -22,6 +25,11 @@ export const AUDIT_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('audit.report'), documentKey: DocumentKeySchema, text: v.nullable(v.pipe(v.string(), v.maxLength(MAX_TEXT))) }),
   v.object({ type: v.literal('audit.backup') }),
   v.object({ type: v.literal('audit.restore'), backup: v.pipe(v.string(), v.maxLength(MAX_BACKUP)), replace: v.boolean() }),
+  /** What a restore of this backup would do, and who signed it: shown before "replace" is confirmed. */
+  v.object({ type: v.literal('audit.inspectBackup'), backup: v.pipe(v.string(), v.maxLength(MAX_BACKUP)) }),
+  /** Ledgers a "replace" archived; one of them as a backup file. */
+  v.object({ type: v.literal('audit.archives') }),
+  v.object({ type: v.literal('audit.archiveFile'), id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
   v.object({ type: v.literal('audit.prune'), retentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(36_500)) }),
 ] as const;
 
@@ -90,6 +98,9 @@ export interface AuditResponses {
   'audit.verify': { ok: true; result: AuditVerifyResult } | Failure;
   'audit.report': { ok: true; statement: string; files: { json: AuditExportFile; csv: AuditExportFile; markdown: AuditExportFile; html: AuditExportFile } } | Failure;
   'audit.backup': { ok: true; file: AuditExportFile; entries: number } | Failure;
-  'audit.restore': { ok: true; imported: number; total: number; mode: string } | Failure;
+  'audit.restore': { ok: true; imported: number; total: number; mode: string; archived: { id: number; entries: number } | null } | Failure;
+  'audit.inspectBackup': { ok: true; inspection: BackupInspection } | Failure;
+  'audit.archives': { ok: true; archives: ArchiveSummary[] } | Failure;
+  'audit.archiveFile': { ok: true; file: AuditExportFile } | Failure;
   'audit.prune': { ok: true; pruned: number; checkpointSeq: number | null } | Failure;
 }

@@ -7,6 +7,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import AxeBuilder from '@axe-core/playwright';
 import type { Download, Page } from 'playwright-core';
 import { openLedger } from '../../lib/ledger';
+import { backupToJson, exportBackup } from '../../lib/ledger/backup';
 import { auditFigures } from '../../lib/ledger/audit';
 import { verifyReport } from '../../lib/ledger/report-verify';
 import { makeAcceptance } from '../../lib/ledger/testing';
@@ -214,14 +215,48 @@ describe('audit page in Chromium', () => {
     await audit.getByTestId('audit-verify').click();
     await expect.poll(() => audit.getByTestId('audit-verify-result').textContent()).toMatch(/^Verified: 2 entries/);
 
-    // The untampered file restores (replace) and the ledger still verifies.
+    // The untampered file is this ledger: nothing to replace, nothing asked.
     await audit.getByLabel('Restore from a backup file').setInputFiles({
       name: 'backup.json',
       mimeType: 'application/json',
       buffer: Buffer.from(backup),
     });
-    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toMatch(/^Restored 2 entries \(2 in the ledger now\)/);
+    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toBe('This ledger already holds everything in the backup.');
+    expect(await audit.getByTestId('audit-replace-confirm').count()).toBe(0);
+  });
+
+  it('a backup signed by another key replaces the ledger only after the writer saw whose it is, and archives this one', async () => {
+    // A ledger made elsewhere, with a key this browser never had.
+    const elsewhere = openLedger({ name: 'elsewhere', indexedDB: new IDBFactory(), IDBKeyRange });
+    await elsewhere.append(makeAcceptance({ insertedText: 'A sentence accepted in another browser entirely.' }));
+    const foreign = backupToJson(await exportBackup(elsewhere, { extensionVersion: '0.1.0' }));
+    const foreignKey = (await elsewhere.publicKey()).keyId;
+    elsewhere.close();
+
+    await audit.getByLabel('Replace this browser’s ledger with the backup', { exact: false }).check();
+    await audit.getByLabel('Restore from a backup file').setInputFiles({ name: 'foreign.json', mimeType: 'application/json', buffer: Buffer.from(foreign) });
+    const confirm = audit.getByTestId('audit-replace-confirm');
+    await confirm.waitFor({ state: 'visible' });
+    expect(await confirm.textContent()).toContain(`signed by key ${foreignKey.slice(0, 16)}`);
+    expect(await audit.getByTestId('audit-replace-foreign-key').textContent()).toMatch(/not one this browser has/);
+    expect(await confirm.textContent()).toContain('This browser’s ledger (2 entries) is not deleted');
+    const scan = await new AxeBuilder({ page: audit }).include('[data-testid="audit-replace-confirm"]').analyze();
+    expect(scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
+    // Cancel first: nothing changes.
+    await audit.getByRole('button', { name: 'Cancel' }).click();
     await audit.getByTestId('audit-verify').click();
     await expect.poll(() => audit.getByTestId('audit-verify-result').textContent()).toMatch(/^Verified: 2 entries/);
+
+    // Then confirm: the backup's ledger is in, this browser's is archived and exports whole.
+    await audit.getByLabel('Restore from a backup file').setInputFiles({ name: 'foreign.json', mimeType: 'application/json', buffer: Buffer.from(foreign) });
+    await audit.getByTestId('audit-replace-confirm-button').click();
+    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toBe('Restored: 1 entries. The previous ledger (2 entries) is archived below.');
+    await audit.getByTestId('audit-verify').click();
+    await expect.poll(() => audit.getByTestId('audit-verify-result').textContent()).toMatch(/^Verified: 1 entr/);
+    await expect.poll(() => audit.getByTestId('audit-archive-export').count()).toBe(1);
+    const archived = JSON.parse(await download(() => audit.getByTestId('audit-archive-export').click()));
+    expect(archived.entries).toHaveLength(2);
+    expect(archived.head.seq).toBe(2);
   });
 });

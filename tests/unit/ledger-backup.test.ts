@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openLedger, type Ledger } from '../../lib/ledger';
-import { backupToJson, exportBackup, restoreBackup, RestoreError } from '../../lib/ledger/backup';
+import { archiveFile, backupToJson, exportBackup, inspectBackup, listArchives, restoreBackup, RestoreError } from '../../lib/ledger/backup';
 import { makeAcceptance } from '../../lib/ledger/testing';
 
 const open: Ledger[] = [];
@@ -42,7 +42,7 @@ describe('backup and restore', () => {
     const file = backupToJson(await exportBackup(src, { extensionVersion: '0.1.0' }));
     const dst = fresh('dst');
     const result = await restoreBackup(dst, file);
-    expect(result).toEqual({ imported: 5, total: 5, mode: 'into-empty' });
+    expect(result).toEqual({ imported: 5, total: 5, mode: 'into-empty', archived: null });
     const [a, b] = [await snapshot(src), await snapshot(dst)];
     expect(b.entries).toEqual(a.entries);
     expect(b.head).toEqual(a.head);
@@ -64,22 +64,38 @@ describe('backup and restore', () => {
     await restoreBackup(dst, early);
     await src.append(makeAcceptance({ insertedText: 'Fourth entry arrives later.' }));
     const later = backupToJson(await exportBackup(src, { extensionVersion: '0.1.0' }));
-    expect(await restoreBackup(dst, later)).toEqual({ imported: 1, total: 4, mode: 'append' });
+    expect(await restoreBackup(dst, later)).toEqual({ imported: 1, total: 4, mode: 'append', archived: null });
     expect(await restoreBackup(dst, later)).toMatchObject({ imported: 0, mode: 'up-to-date' });
     expect(await restoreBackup(dst, early)).toMatchObject({ imported: 0, mode: 'up-to-date' });
     expect(await dst.verify()).toMatchObject({ ok: true, entries: 4 });
   });
 
-  it('refuses a different ledger unless asked to replace, then replaces atomically', async () => {
+  it('refuses a different ledger unless asked to replace; replacing archives this ledger whole, still verifiable', async () => {
     const src = await filled(2);
     const file = backupToJson(await exportBackup(src, { extensionVersion: '0.1.0' }));
     const dst = await filled(3, 'dst');
+    const replaced = await snapshot(dst);
     await expect(restoreBackup(dst, file)).rejects.toThrow(
       /^Backup refused: it is a different ledger from this browser's \(its last entry 2 is not this ledger's entry 2\); restore with "replace"/,
     );
-    expect(await restoreBackup(dst, file, { replace: true })).toEqual({ imported: 2, total: 2, mode: 'replace' });
+    // Before confirming, the writer is shown that the backup is signed by another key.
+    const inspection = await inspectBackup(dst, file);
+    expect(inspection).toMatchObject({ entries: 2, relation: 'different', knownKey: false, localEntries: 3, headKeyId: (await src.head())!.keyId });
+    expect(inspection.headKeyId).not.toBe(inspection.ownKeyId);
+    expect(inspection.firstAcceptedAt).toBeLessThanOrEqual(inspection.lastAcceptedAt!);
+
+    const result = await restoreBackup(dst, file, { replace: true, extensionVersion: '0.1.0' });
+    expect(result).toMatchObject({ imported: 2, total: 2, mode: 'replace', archived: { entries: 3 } });
     expect((await snapshot(dst)).entries).toEqual((await snapshot(src)).entries);
     expect(await dst.verify()).toMatchObject({ ok: true, entries: 2 });
+    // The replaced ledger is archived, not destroyed: it verifies and restores as it was.
+    const [archive] = await listArchives(dst);
+    expect(archive).toMatchObject({ id: result.archived!.id, entries: 3, keyId: (await dst.publicKey()).keyId });
+    const archived = (await archiveFile(dst, archive!.id))!;
+    const back = fresh('back');
+    expect(await restoreBackup(back, archived)).toMatchObject({ mode: 'into-empty', imported: 3 });
+    expect((await snapshot(back)).entries).toEqual(replaced.entries);
+    expect(await back.verify()).toMatchObject({ ok: true, entries: 3 });
   });
 
   it('refuses a tampered file with the entry that breaks, and imports nothing', async () => {
