@@ -6,6 +6,8 @@ export interface PopupViewProps {
   engine: EngineStatus | null;
   ledger: LedgerSummary | null;
   error: string | null;
+  /** The ledger document the page's focused field is filed under (its story and field), or null. */
+  fieldDocument: string | null;
   /** The page the popup was opened for; null when it is not a web page. */
   site: { host: string; enabled: boolean } | null;
   onToggleSite: (enabled: boolean) => void;
@@ -56,7 +58,7 @@ export function EngineLine({ engine }: { engine: EngineStatus | null }): JSX.Ele
 }
 
 /** The toolbar popup: this site on/off, model status, what the ledger holds, links onward. */
-export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAudit, onOpenOptions, onHighlightField, highlightNotice }: PopupViewProps): JSX.Element {
+export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAudit, onOpenOptions, onHighlightField, highlightNotice, fieldDocument }: PopupViewProps): JSX.Element {
   return (
     <main class="popup">
       <h1>{t('extName')}</h1>
@@ -113,6 +115,11 @@ export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAud
           <span role="status" data-testid="highlight-notice">
             {highlightNotice}
           </span>
+        </p>
+      )}
+      {fieldDocument && (
+        <p class="document" data-testid="field-document">
+          {t('popupFieldDocument')} <code>{fieldDocument}</code>
         </p>
       )}
       <nav class="links">

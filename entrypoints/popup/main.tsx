@@ -42,24 +42,30 @@ async function highlightField(): Promise<void> {
   void refresh();
 }
 
+/** The ledger document of the page's focused field, or null (no field, no content script there). */
+async function focusedFieldDocument(): Promise<string | null> {
+  const tab = await targetTab();
+  try {
+    const answer = tab?.id !== undefined ? ((await browser.tabs.sendMessage(tab.id, { type: 'audit.fieldDocument' })) as { documentKey?: unknown } | undefined) : undefined;
+    return typeof answer?.documentKey === 'string' ? answer.documentKey : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The audit page, on the document of the page's focused field when there is one. */
 async function openAudit(): Promise<void> {
-  const tab = await targetTab();
-  let answer: { documentKey?: unknown } | undefined;
-  try {
-    answer = tab?.id !== undefined ? await browser.tabs.sendMessage(tab.id, { type: 'audit.fieldDocument' }) : undefined;
-  } catch {
-    answer = undefined; // no content script or no focused field there: the audit page lists all documents
-  }
+  const documentKey = await focusedFieldDocument();
   const url = new URL(browser.runtime.getURL('/audit.html'));
-  if (typeof answer?.documentKey === 'string') url.searchParams.set('doc', answer.documentKey);
+  if (documentKey) url.searchParams.set('doc', documentKey);
   await browser.tabs.create({ url: url.href });
 }
 
 async function refresh(): Promise<void> {
   const settings = await readSettings();
-  const host = await targetHost();
+  const [host, fieldDocument] = await Promise.all([targetHost(), focusedFieldDocument()]);
   const props: PopupViewProps = {
+    fieldDocument,
     engine: null,
     ledger: null,
     error: null,

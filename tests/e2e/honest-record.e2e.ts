@@ -268,6 +268,10 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
     expect(json.summary.entries).toBe(1);
     const texts = json.chain.entries.flatMap((e) => (e.insertedText ? [e.insertedText] : []));
     expect(texts.join(' ')).not.toContain(first.suggestion.trim());
+    // The popup names the document the focused field is filed under.
+    await ext.reload();
+    await expect.poll(() => ext.getByTestId('field-document').locator('code').textContent()).toBe(bodyKey(404));
+    await page.bringToFront();
   });
 
   it('a content-script world gets only what a content script needs, for its own page', async () => {
