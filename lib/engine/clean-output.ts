@@ -283,11 +283,13 @@ function cleanContinuation(text: string, opts: CleanOptions): string {
   }
   out = out.replace(/\s+/gu, (ws) => (ws.includes('\n') ? ws.replace(/[ \t]+/g, '') : ' '));
 
-  // At most two sentences, and no trailing fragment unless the model ended on its own.
+  // At most two sentences, and no trailing fragment after a complete one, even when the model
+  // stopped on its own there (a real model ends a turn mid-sentence: "…fostering a sense of
+  // community pride").
   const trimmed = out.trimEnd();
   const ends = sentenceEnds(trimmed, 0, trimmed.length, true);
   if (ends.length >= 2) out = trimmed.slice(0, ends[1]);
-  else if (ends.length === 1 && (ends[0] === trimmed.length || !opts.finished)) out = trimmed.slice(0, ends[0]);
+  else if (ends.length === 1) out = trimmed.slice(0, ends[0]);
   else if (ends.length === 0 && !opts.finished) {
     // No sentence end at all: keep whole words only (the last one may be cut mid-token).
     const lastSpace = trimmed.search(/\s\S*$/u);

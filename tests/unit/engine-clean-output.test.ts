@@ -120,6 +120,12 @@ describe('cleanOutput: continue', () => {
   it('keeps a finished reply without a terminator', () => {
     expect(cleanOutput('meet on Friday', cont('We agreed to', true))).toBe(' meet on Friday');
     expect(cleanOutput('meet on Friday', cont('We agreed to'), { final: true })).toBe(' meet on Friday');
+    // Seen from SmolLM2-135M: the turn ended mid-sentence after a complete one. The fragment goes.
+    const real =
+      ' The meeting was a great opportunity for residents to express their opinions and ideas. With a mix of excitement and optimism, they were able to share their thoughts, fostering a sense of community pride';
+    expect(cleanOutput(real, cont('Residents packed the hall to hear the vote.', true))).toBe(
+      ' The meeting was a great opportunity for residents to express their opinions and ideas.',
+    );
   });
 
   it('keeps a quotation the writer opened', () => {
