@@ -133,10 +133,15 @@ describe.skipIf(!available)('a real model end to end (SmolLM2-135M-Instruct on W
       expectClean(texts, label);
       // Chosen with the mouse, accepted with the mouse (focus is in the panel after the click).
       await page.getByTestId('accept-variant').first().click();
-      const value = await expect.poll(() => story.inputValue()).not.toBe(text).then(() => story.inputValue());
-      expect(value.startsWith('Opening line stays. '), 'text before the selection kept').toBe(true);
-      expect(value.endsWith(' Closing line stays.'), 'text after the selection kept').toBe(true);
-      expect(texts.map((t) => t.trim())).toContain(value.slice('Opening line stays. '.length, -' Closing line stays.'.length).trim());
+      // Exactly the selection is replaced by the first variant (which may equal it: a small model
+      // sometimes leaves a sentence as it was).
+      const middle = async () => {
+        const value = await story.inputValue();
+        if (!value.startsWith('Opening line stays. ') || !value.endsWith(' Closing line stays.')) return `outside the selection changed: ${value}`;
+        return value.slice('Opening line stays. '.length, -' Closing line stays.'.length).trim();
+      };
+      await expect.poll(middle).toBe(texts[0]!.trim());
+      await expect.poll(() => page.getByTestId('suggestion-panel').count()).toBe(0);
     });
   }
 
