@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
-import type { ArchiveSummary, AuditAttribution, AuditDocument, AuditKind, AuditSentence, AuditVerifyResult, BackupInspection } from '@/lib/messaging';
+import type { ArchiveSummary, AuditAttribution, AuditDocument, AuditDocumentEntry, AuditKind, AuditSentence, AuditVerifyResult, BackupInspection } from '@/lib/messaging';
 import { t } from '@/lib/i18n';
 import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel, tWith } from './AuditSentenceCard';
+import { DocumentFiling, type FilingTarget } from './DocumentFiling';
 import './AuditView.css';
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;
@@ -38,8 +39,14 @@ export interface AuditViewProps {
   /** Ledgers earlier "replace" restores archived. */
   archives: ArchiveSummary[];
   onExportArchive: (id: number) => void;
-  /** Result of the last export, backup or restore. */
+  /** The acceptances counting in the selected document (null while loading or none selected). */
+  documentEntries: AuditDocumentEntry[] | null;
+  moving: boolean;
+  onMove: (seqs: number[], target: FilingTarget) => void;
+  /** Result of the last export, backup, restore or move. */
   notice: { kind: 'ok' | 'error'; text: string } | null;
+  /** The notice answers a move (shown by the filing section, where the writer is). */
+  filingNotice: boolean;
   error: string | null;
 }
 
@@ -222,6 +229,14 @@ export function AuditView(p: AuditViewProps): JSX.Element {
         )}
       </section>
 
+      {selected && p.documents && (
+        <section aria-labelledby="filing-heading">
+          <h2 id="filing-heading">{t('auditFilingHeading')}</h2>
+          <DocumentFiling document={selected} documents={p.documents} entries={p.documentEntries} moving={p.moving} onMove={p.onMove} />
+          {p.notice && p.filingNotice && <Notice notice={p.notice} />}
+        </section>
+      )}
+
       <section aria-labelledby="text-heading">
         <h2 id="text-heading">{t('auditTextHeading')}</h2>
         <form
@@ -326,13 +341,17 @@ export function AuditView(p: AuditViewProps): JSX.Element {
             </ul>
           </div>
         )}
-        {p.notice && (
-          <p role={p.notice.kind === 'error' ? 'alert' : 'status'} class={p.notice.kind === 'error' ? 'broken' : 'verified'} data-testid="audit-notice">
-            {p.notice.text}
-          </p>
-        )}
+        {p.notice && !p.filingNotice && <Notice notice={p.notice} />}
       </section>
     </main>
+  );
+}
+
+function Notice({ notice }: { notice: NonNullable<AuditViewProps['notice']> }) {
+  return (
+    <p role={notice.kind === 'error' ? 'alert' : 'status'} class={notice.kind === 'error' ? 'broken' : 'verified'} data-testid="audit-notice">
+      {notice.text}
+    </p>
   );
 }
 

@@ -95,6 +95,11 @@ export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAud
                     </div>
                     <div class="where">{entry.documentKey}</div>
                     {entry.withdraws && <p data-testid="ledger-withdrawal">{t('popupWithdrawal', entry.withdraws.seq, entry.withdraws.reason)}</p>}
+                    {entry.moves && (
+                      <p data-testid="ledger-move">
+                        {t(entry.moves.direction === 'in' ? 'popupMoveIn' : 'popupMoveOut', entry.moves.seqs.map((s) => `#${s}`).join(', '), entry.moves.peer)}
+                      </p>
+                    )}
                     {entry.sentences.map((sentence) => (
                       <blockquote key={sentence.hash} title={`SHA-256 ${sentence.hash}`}>
                         {sentence.text ?? t('popupPrivacyText')}

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { AuditView, type AuditViewProps, type ExportKind } from '@/components/AuditView';
 import { t } from '@/lib/i18n';
+import { isPageWideKey, pageOfKey } from '@/lib/ledger/document-key';
 import type { AuditExportFile, Request, Response } from '@/lib/messaging';
 
 /** The audit page: state and messaging only; the view is components/AuditView. */
@@ -35,17 +36,30 @@ const state: Omit<AuditViewProps, `on${string}`> = {
   replace: false,
   pendingReplace: null,
   archives: [],
+  documentEntries: null,
+  moving: false,
   notice: null,
+  filingNotice: false,
   error: null,
 };
 
 function set(patch: Partial<typeof state>): void {
-  Object.assign(state, patch);
+  // A notice belongs to the section whose action raised it; only a move's is shown by the filing section.
+  Object.assign(state, 'notice' in patch && !('filingNotice' in patch) ? { ...patch, filingNotice: false } : patch);
   draw();
 }
 
 /** The backup text waiting for the writer to confirm a "replace". */
 let pendingBackup: string | null = null;
+
+async function loadDocumentEntries(): Promise<void> {
+  const key = state.selectedKey;
+  if (!key) return set({ documentEntries: null });
+  const r = await send({ type: 'audit.documentEntries', documentKey: key });
+  if (state.selectedKey !== key) return;
+  if (r.ok) set({ documentEntries: r.entries });
+  else set({ documentEntries: [], notice: { kind: 'error', text: r.error }, filingNotice: true });
+}
 
 async function loadDocuments(): Promise<void> {
   try {
@@ -53,6 +67,7 @@ async function loadDocuments(): Promise<void> {
     if (archived.ok) set({ archives: archived.archives });
     if (r.ok) set({ documents: r.documents });
     else set({ error: t('auditErrorLedgerUnreadable', r.error) });
+    void loadDocumentEntries();
   } catch (error) {
     set({ error: t('auditErrorNoBackground', error instanceof Error ? error.message : String(error)) });
   }
@@ -60,11 +75,30 @@ async function loadDocuments(): Promise<void> {
 
 const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
   onSelectDocument: (key) => {
-    set({ selectedKey: key, attribution: null, statement: null });
+    set({ selectedKey: key, attribution: null, statement: null, documentEntries: null, notice: null });
     const url = new URL(location.href);
     if (key) url.searchParams.set('doc', key);
     else url.searchParams.delete('doc');
     history.replaceState(null, '', url);
+    void loadDocumentEntries();
+  },
+  onMove: async (seqs, target) => {
+    const from = state.selectedKey;
+    const all = state.documentEntries ?? [];
+    if (!from) return;
+    // A new document gets a key of its own under the page it came from.
+    const to = target.kind === 'new' ? `${from}~moved-${Math.min(...seqs)}` : target.key;
+    const reason =
+      target.kind === 'new' ? 'split' : isPageWideKey(from) && pageOfKey(from) === pageOfKey(to) ? 'refile' : seqs.length === all.length ? 'merge' : 'split';
+    set({ moving: true });
+    const r = await send({ type: 'audit.move', seqs, to, title: target.kind === 'new' ? target.title : null, reason });
+    const title = target.kind === 'new' ? target.title : (state.documents?.find((d) => d.key === to)?.title ?? to);
+    set({
+      moving: false,
+      filingNotice: true,
+      notice: r.ok ? { kind: 'ok', text: t('auditMoved', r.moved, title) } : { kind: 'error', text: r.error },
+    });
+    await loadDocuments();
   },
   onTextChange: (text) => set({ text }),
   onAnalyze: async () => {

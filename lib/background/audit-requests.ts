@@ -10,12 +10,16 @@ import { FORBIDDEN, scopeCoversDocument, type SenderScope } from './sender-scope
 
 type AuditRequest = Extract<Request, { type: `audit.${string}` }>;
 
+/** How much of an acceptance's text the move list shows. */
+const EXCERPT_CHARS = 160;
+
 function failure(error: unknown): Failure {
   if (error instanceof RestoreError) return { ok: false, code: 'refused', error: error.message };
   if (error instanceof ReportError) return { ok: false, code: 'unverified', error: error.message };
   if (error instanceof LedgerWriteError && error.code === 'quota') {
     return { ok: false, code: 'quota', error: t('auditErrorQuota') };
   }
+  if (error instanceof LedgerWriteError && error.code === 'refused') return { ok: false, code: 'refused', error: error.message };
   return { ok: false, code: 'unknown', error: error instanceof Error ? error.message : String(error) };
 }
 
@@ -131,6 +135,29 @@ export async function handleAuditRequest(
         const content = await archiveFile(ledger, request.id);
         if (content === null) return { ok: false, code: 'not-found', error: t('auditArchiveMissing') };
         return { ok: true, file: { name: `ledgerline-archive-${request.id}.json`, mime: 'application/json', content } };
+      }
+      case 'audit.documentEntries': {
+        const entries = await ledger.acceptancesIn(request.documentKey);
+        return {
+          ok: true,
+          entries: entries.map((e) => ({
+            seq: e.seq,
+            acceptedAt: e.acceptedAt,
+            action: e.action,
+            pageTitle: e.pageTitle,
+            sentences: e.sentences.length,
+            excerpt: e.insertedText === null ? null : e.insertedText.slice(0, EXCERPT_CHARS),
+            movedFrom: e.documentKey === request.documentKey ? null : e.documentKey,
+          })),
+        };
+      }
+      case 'audit.move': {
+        const written = await ledger.move(request.seqs, request.to, {
+          reason: request.reason,
+          ...(request.title ? { title: request.title } : {}),
+          extensionVersion: context.extensionVersion,
+        });
+        return { ok: true, moved: request.seqs.length, seqs: written.map((e) => e.seq) };
       }
       case 'audit.prune': {
         const r = await ledger.prune(request.retentionDays);

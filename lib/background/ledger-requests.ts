@@ -38,6 +38,7 @@ function summarize(entry: LedgerEntry): LedgerEntrySummary {
     acceptedAt: entry.acceptedAt,
     sentences: entry.sentences.map((sentence) => ({ text: sentence.text, hash: sentence.normalizedHash })),
     withdraws: entry.withdraws ? { seq: entry.withdraws.seq, reason: entry.withdraws.reason } : null,
+    moves: entry.moves ? { direction: entry.moves.direction, peer: entry.moves.peer, seqs: entry.moves.entries.map((r) => r.seq) } : null,
   };
 }
 

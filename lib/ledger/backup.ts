@@ -2,7 +2,7 @@ import { bandKeys, sketchFromHex } from '../text/similarity';
 import { canonicalJson } from './canonical';
 import { GENESIS_ANCHOR, verifyChain, type ChainAnchor } from './chain';
 import type { SentenceIndexRow } from './db';
-import { documentsFromEntries } from './documents';
+import { documentsTouchedBy, rebuildDocumentRows } from './document-rows';
 import { isStub } from './entry';
 import { HeadMovedError, toLedgerWriteError } from './errors';
 import type { Ledger } from './ledger';
@@ -234,13 +234,7 @@ export async function restoreBackup(
       if (backup.head) await db.meta.put({ key: 'head', ...backup.head });
       await db.meta.put({ key: 'trustedKeys', keys: trusted });
       // Rebuild document rows for the documents touched (keep their last audit).
-      const touched = [...new Set(toWrite.map((e) => e.documentKey))];
-      for (const key of touched) {
-        const prior = await db.documents.get(key);
-        const rows = documentsFromEntries(await db.entries.where('documentKey').equals(key).toArray());
-        const row = rows.get(key);
-        if (row) await db.documents.put({ ...row, ...(prior?.lastAudit ? { lastAudit: prior.lastAudit } : {}) });
-      }
+      await rebuildDocumentRows(db, toWrite.flatMap(documentsTouchedBy));
     });
   } catch (err) {
     if (err instanceof RestoreError) throw err;

@@ -85,6 +85,20 @@ export class ChainVerifier {
       const w = entry.withdraws;
       if (entry.v !== 2 || entry.sentences.length > 0 || !(w.seq < entry.seq)) return 'malformed withdrawal';
     }
+    if (entry.moves !== undefined) {
+      const m = entry.moves;
+      const ok =
+        entry.v === 2 &&
+        entry.withdraws === undefined &&
+        entry.sentences.length === 0 &&
+        (m.direction === 'out' || m.direction === 'in') &&
+        typeof m.peer === 'string' &&
+        m.peer !== entry.documentKey &&
+        Array.isArray(m.entries) &&
+        m.entries.length > 0 &&
+        m.entries.every((r) => Number.isInteger(r.seq) && r.seq < entry.seq && typeof r.hash === 'string');
+      if (!ok) return 'malformed move';
+    }
     for (const [i, s] of entry.sentences.entries()) {
       if (s.text === null) continue;
       if ((await sha256Hex(normalizeSentence(s.text))) !== s.normalizedHash) return `sentence ${i} text does not match its hash`;

@@ -166,3 +166,23 @@ export function storyIdentity(path: string): string {
 export function documentKeyOf(doc: { origin: string; path: string; fieldId: string }): string {
   return `${normalizeOrigin(doc.origin)}${storyIdentity(doc.path)}#${doc.fieldId}`;
 }
+
+/**
+ * The editor page a key belongs to, without what names a story (query, hash route) or the
+ * field: `https://site/wp-admin/post.php` for every post edited there. Keys written before
+ * story-level keys had only this, so documents sharing it are where their entries may belong.
+ */
+export function pageOfKey(key: string): string {
+  // The first '#' starts the route ('#!') or the field id; the parts before it hold none.
+  const hash = key.indexOf('#');
+  const page = hash >= 0 ? key.slice(0, hash) : key;
+  const query = page.indexOf('?');
+  return query >= 0 ? page.slice(0, query) : page;
+}
+
+/** True when a key names its page only (no query, no route): the earlier, page-wide rule's shape. */
+export function isPageWideKey(key: string): boolean {
+  const hash = key.indexOf('#');
+  const page = hash >= 0 ? key.slice(0, hash) : key;
+  return !page.includes('?') && !(hash >= 0 && key.startsWith('#!', hash));
+}

@@ -1,3 +1,4 @@
+import { entriesOfDocument, standingAcceptances } from './moves';
 import type { LedgerEntry } from './types';
 
 /** Share of AI text in a document's text as of its last audit. */
@@ -24,12 +25,13 @@ export interface DocumentRow {
   lastAudit?: DocumentAudit;
 }
 
+const charactersOf = (e: LedgerEntry) => e.sentences.reduce((n, s) => n + (s.end - s.start), 0);
+
 /**
  * What one entry adds to its document's row. A withdrawal subtracts the acceptance it takes back
  * (`withdrawn`, when that entry is still in the ledger), so the row counts live AI text only.
  */
 export function documentDelta(e: LedgerEntry, withdrawn?: LedgerEntry): DocumentRow {
-  const characters = (x: LedgerEntry) => x.sentences.reduce((n, s) => n + (s.end - s.start), 0);
   const gone = e.withdraws && withdrawn?.seq === e.withdraws.seq ? withdrawn : null;
   return {
     key: e.documentKey,
@@ -38,7 +40,7 @@ export function documentDelta(e: LedgerEntry, withdrawn?: LedgerEntry): Document
     lastAcceptedAt: e.acceptedAt,
     entries: e.withdraws ? (gone ? -1 : 0) : 1,
     sentences: gone ? -gone.sentences.length : e.sentences.length,
-    characters: gone ? -characters(gone) : characters(e),
+    characters: gone ? -charactersOf(gone) : charactersOf(e),
   };
 }
 
@@ -56,13 +58,34 @@ export function mergeDocumentDelta(row: DocumentRow | undefined, d: DocumentRow)
   };
 }
 
-/** Rebuild rows from entries (restore, retention). */
-export function documentsFromEntries(entries: Iterable<LedgerEntry>, base = new Map<string, DocumentRow>()): Map<string, DocumentRow> {
-  const bySeq = new Map<number, LedgerEntry>();
-  for (const e of entries) {
-    bySeq.set(e.seq, e);
-    const withdrawn = e.withdraws ? bySeq.get(e.withdraws.seq) : undefined;
-    base.set(e.documentKey, mergeDocumentDelta(base.get(e.documentKey), documentDelta(e, withdrawn)));
+
+/**
+ * A document's row computed from its entries (entriesOfDocument: those filed under it and the
+ * acceptances moved into it); undefined when nothing is filed under it. Used after moves,
+ * restores and retention, where a per-entry delta cannot follow acceptances between documents.
+ */
+export function documentRowOf(key: string, docEntries: readonly LedgerEntry[]): DocumentRow | undefined {
+  const filed = docEntries.filter((e) => e.documentKey === key).sort((a, b) => a.seq - b.seq);
+  if (!filed.length) return undefined;
+  const standing = standingAcceptances(docEntries, key);
+  const latest = filed.reduce((a, b) => (b.acceptedAt >= a.acceptedAt ? b : a));
+  return {
+    key,
+    title: latest.pageTitle,
+    firstAcceptedAt: Math.min(...filed.map((e) => e.acceptedAt)),
+    lastAcceptedAt: latest.acceptedAt,
+    entries: standing.length,
+    sentences: standing.reduce((n, e) => n + e.sentences.length, 0),
+    characters: standing.reduce((n, e) => n + charactersOf(e), 0),
+  };
+}
+
+/** Rows for every document in `all` (a whole ledger's entries). */
+export function documentsFromEntries(all: readonly LedgerEntry[]): Map<string, DocumentRow> {
+  const rows = new Map<string, DocumentRow>();
+  for (const key of new Set(all.map((e) => e.documentKey))) {
+    const row = documentRowOf(key, entriesOfDocument(all, key));
+    if (row) rows.set(key, row);
   }
-  return base;
+  return rows;
 }

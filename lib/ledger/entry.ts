@@ -5,7 +5,7 @@ import { sketchText, sketchToHex } from '../text/similarity';
 import { isActionId } from '../engine/actions';
 import { canonicalJson } from './canonical';
 import { documentKeyOf } from './document-key';
-import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, WithdrawalReason } from './types';
+import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, MoveRef, WithdrawalReason } from './types';
 
 /** Split inserted text into sentences with their normalised hash and sketch. */
 export async function prepareSentences(insertedText: string, privacy: boolean): Promise<LedgerSentence[]> {
@@ -88,13 +88,15 @@ export async function buildEntryBody(
 export async function buildWithdrawalBody(
   target: LedgerEntry,
   reason: WithdrawalReason,
-  at: { id: string; seq: number; prevHash: string; withdrawnAt: number; extensionVersion: string },
+  at: { id: string; seq: number; prevHash: string; withdrawnAt: number; extensionVersion: string; documentKey?: string },
 ): Promise<UnhashedEntry> {
+  // Filed where the acceptance counts now (it may have been moved since it was written).
+  const documentKey = at.documentKey ?? target.documentKey;
   return {
     v: 2,
     id: at.id,
     seq: at.seq,
-    documentKey: target.documentKey,
+    documentKey,
     pageTitle: target.pageTitle,
     action: target.action,
     model: { ...target.model },
@@ -108,7 +110,40 @@ export async function buildWithdrawalBody(
     sentences: [],
     extensionVersion: at.extensionVersion,
     withdraws: { seq: target.seq, hash: target.hash, reason },
-    documentTag: await sha256Hex(target.documentKey),
+    documentTag: await sha256Hex(documentKey),
+    prevHash: at.prevHash,
+  };
+}
+
+/**
+ * The body of one half of a move (always format 2): filed under `documentKey`, naming the other
+ * document and the acceptances moved; no texts and no sentences, so it is never attributed. The
+ * action and model are the first moved acceptance's (every entry names one).
+ */
+export async function buildMoveBody(
+  first: LedgerEntry,
+  moves: MoveRef,
+  at: { id: string; seq: number; prevHash: string; documentKey: string; pageTitle: string; movedAt: number; extensionVersion: string },
+): Promise<UnhashedEntry> {
+  return {
+    v: 2,
+    id: at.id,
+    seq: at.seq,
+    documentKey: at.documentKey,
+    pageTitle: at.pageTitle,
+    action: first.action,
+    model: { ...first.model },
+    suggestedAt: at.movedAt,
+    acceptedAt: at.movedAt,
+    originalText: null,
+    suggestedText: null,
+    insertedText: null,
+    textHashes: { ...first.textHashes },
+    privacy: first.privacy,
+    sentences: [],
+    extensionVersion: at.extensionVersion,
+    moves: { direction: moves.direction, peer: moves.peer, entries: moves.entries.map((r) => ({ seq: r.seq, hash: r.hash })), reason: moves.reason },
+    documentTag: await sha256Hex(at.documentKey),
     prevHash: at.prevHash,
   };
 }

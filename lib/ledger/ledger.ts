@@ -1,8 +1,10 @@
 import { bandKeys, sketchFromHex } from '../text/similarity';
 import { LedgerDb, DEFAULT_DB_NAME, type KeyRow, type SentenceIndexRow } from './db';
-import { buildEntryBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, type UnhashedEntry } from './entry';
+import { buildEntryBody, buildMoveBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, type UnhashedEntry } from './entry';
 import { ChainVerifier, GENESIS_ANCHOR, type ChainAnchor } from './chain';
-import { documentDelta, documentsFromEntries, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
+import { documentDelta, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
+import { documentsTouchedBy, rebuildDocumentRows, storedEntriesOfDocument } from './document-rows';
+import { currentDocumentOf, isAcceptance, movedTo, standingAcceptances } from './moves';
 import type { Migration } from './migrations';
 import { attributeText, MemoryIndex, type AttributionResult, type AttributionThresholds } from './attribution';
 import { HeadMovedError, LedgerWriteError, isConflictError, toLedgerWriteError } from './errors';
@@ -21,6 +23,7 @@ import {
   type AcceptanceInput,
   type LedgerEntry,
   type LedgerSettings,
+  type MoveReason,
   type PublicKeyInfo,
   type SignedCheckpoint,
   type SignedHead,
@@ -67,8 +70,17 @@ export interface Ledger {
    * acceptance, not yet withdrawn). Throws LedgerWriteError 'refused' when it cannot be.
    */
   withdraw(target: { seq: number; hash: string }, reason: WithdrawalReason, extensionVersion: string): Promise<LedgerEntry>;
+  /**
+   * Refiles standing acceptances (all filed in one document now) under `to`: two entries, 'out'
+   * and 'in', appended together. Throws LedgerWriteError 'refused' when it cannot be.
+   */
+  move(seqs: readonly number[], to: string, options: { reason: MoveReason; title?: string; extensionVersion: string }): Promise<LedgerEntry[]>;
   /** The entry at `seq`, or undefined (pruned, or never written). */
   entry(seq: number): Promise<LedgerEntry | undefined>;
+  /** The document the entry at `seq` counts in now (after moves), or undefined when absent. */
+  documentOf(seq: number): Promise<string | undefined>;
+  /** The acceptances that count in a document now (withdrawals and moves applied), oldest first. */
+  acceptancesIn(documentKey: string): Promise<LedgerEntry[]>;
   stats(): Promise<LedgerStats>;
   recent(limit: number): Promise<LedgerEntry[]>;
   verify(): Promise<VerifyResult>;
@@ -186,6 +198,14 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     build: (at: { seq: number; prevHash: string }) => Promise<UnhashedEntry>,
     check: () => Promise<void> = async () => undefined,
   ): Promise<LedgerEntry> {
+    return (await appendEntries([build], check))[0]!;
+  }
+
+  /** Several entries at consecutive positions, in one transaction (a move's two halves). */
+  async function appendEntries(
+    builds: readonly ((at: { seq: number; prevHash: string }) => Promise<UnhashedEntry>)[],
+    check: () => Promise<void> = async () => undefined,
+  ): Promise<LedgerEntry[]> {
     const key = await writeKey();
     const withDocuments = hasDocuments();
     for (let attempt = 0; ; attempt++) {
@@ -195,16 +215,27 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
         const start = prev ? null : await anchor();
         const prevSeq = prev?.seq ?? start!.seq - 1;
         const prevHash = prev?.hash ?? start!.prevHash;
-        const entry = await sealEntry(await build({ seq: prevSeq + 1, prevHash }));
-        const head = await signHead(key, { seq: entry.seq, hash: entry.hash, signedAt: now() }, subtle);
-        const indexRows: SentenceIndexRow[] = entry.sentences.map((s, i) => ({
-          seq: entry.seq,
-          i,
-          hash: s.normalizedHash,
-          bands: bandKeys(sketchFromHex(s.sketch)),
-          documentKey: entry.documentKey,
-        }));
-        const withdrawn = entry.withdraws ? await db.entries.get(entry.withdraws.seq) : undefined;
+        const entries: LedgerEntry[] = [];
+        for (const build of builds) {
+          const last = entries[entries.length - 1];
+          entries.push(await sealEntry(await build({ seq: (last?.seq ?? prevSeq) + 1, prevHash: last?.hash ?? prevHash })));
+        }
+        const newest = entries[entries.length - 1]!;
+        const head = await signHead(key, { seq: newest.seq, hash: newest.hash, signedAt: now() }, subtle);
+        const indexRows: SentenceIndexRow[] = entries.flatMap((entry) =>
+          entry.sentences.map((s, i) => ({
+            seq: entry.seq,
+            i,
+            hash: s.normalizedHash,
+            bands: bandKeys(sketchFromHex(s.sketch)),
+            documentKey: entry.documentKey,
+          })),
+        );
+        const withdrawn = new Map<number, LedgerEntry>();
+        for (const e of entries) {
+          const target = e.withdraws ? await db.entries.get(e.withdraws.seq) : undefined;
+          if (target) withdrawn.set(e.seq, target);
+        }
 
         // 2. Write: only IndexedDB work inside; check the head did not move.
         const tables = [db.entries, db.sentenceIndex, db.meta, ...(withDocuments ? [db.documents] : [])];
@@ -214,15 +245,19 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
             throw new HeadMovedError(`head moved from ${prevSeq}`);
           }
           await check();
-          await db.entries.add(entry);
+          await db.entries.bulkAdd(entries);
           if (indexRows.length) await db.sentenceIndex.bulkAdd(indexRows);
           if (withDocuments) {
-            const row = await db.documents.get(entry.documentKey);
-            await db.documents.put(mergeDocumentDelta(row, documentDelta(entry, withdrawn)));
+            for (const entry of entries) {
+              // A move changes which acceptances two documents hold: recompute both rows.
+              if (entry.moves) await rebuildDocumentRows(db, documentsTouchedBy(entry));
+              else await db.documents.put(mergeDocumentDelta(await db.documents.get(entry.documentKey), documentDelta(entry, withdrawn.get(entry.seq))));
+            }
           }
           await db.meta.put({ key: 'head', ...head });
         });
-        return entry;
+        if (entries.some((e) => e.moves)) invalidateCaches();
+        return entries;
       } catch (err) {
         if (isConflictError(err) && attempt < maxRetries) {
           // Back off a little, with jitter, so racing writers interleave.
@@ -253,6 +288,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     }
     if (entry.hash !== target.hash) return 'The ledger entry at that position is a different acceptance.';
     if (entry.withdraws) return 'That entry is itself a withdrawal.';
+    if (entry.moves) return 'That entry is a move between documents, not an acceptance.';
     const later = await db.entries.where('seq').above(entry.seq).filter((e) => e.withdraws?.seq === entry.seq).count();
     return later > 0 ? 'That acceptance was already withdrawn.' : null;
   }
@@ -261,15 +297,78 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     const refusal = await withdrawalRefusal(target);
     if (refusal) throw new LedgerWriteError('refused', refusal);
     const entry = (await db.entries.get(target.seq))!;
+    const documentKey = (await documentOf(target.seq)) ?? entry.documentKey;
     const id = globalThis.crypto.randomUUID();
     return appendEntry(
-      (at) => buildWithdrawalBody(entry, reason, { id, ...at, withdrawnAt: now(), extensionVersion }),
+      (at) => buildWithdrawalBody(entry, reason, { id, ...at, withdrawnAt: now(), extensionVersion, documentKey }),
       async () => {
         // Another context withdrew it meanwhile.
         const again = await withdrawalRefusal(target);
         if (again) throw new LedgerWriteError('refused', again);
       },
     );
+  }
+
+  /** Withdrawals and moves after `seq` (what changes whether, and where, an acceptance counts). */
+  async function laterChanges(seq: number): Promise<LedgerEntry[]> {
+    return db.entries.where('seq').above(seq).filter((e) => !!e.withdraws || !!e.moves).toArray();
+  }
+
+  async function documentOf(seq: number): Promise<string | undefined> {
+    const entry = await db.entries.get(seq);
+    return entry && currentDocumentOf(entry, movedTo(await laterChanges(seq)));
+  }
+
+  /** Why `seqs` cannot be moved to `to` now, or the entries and the document they leave. */
+  async function moveCheck(seqs: readonly number[], to: string): Promise<{ refusal: string } | { entries: LedgerEntry[]; from: string }> {
+    const unique = [...new Set(seqs)].sort((a, b) => a - b);
+    if (!unique.length) return { refusal: 'No acceptances to move.' };
+    if (!to.trim()) return { refusal: 'The document to move to has no name.' };
+    const entries = await db.entries.bulkGet(unique);
+    const later = await laterChanges(unique[0]!);
+    const withdrawn = new Set(later.flatMap((e) => (e.withdraws ? [e.withdraws.seq] : [])));
+    const moved = movedTo(later);
+    const from = new Set<string>();
+    for (const [i, e] of entries.entries()) {
+      if (!e) return { refusal: `Entry ${unique[i]} is not in the ledger (removed by retention, or never written).` };
+      if (!isAcceptance(e)) return { refusal: `Entry ${e.seq} is a withdrawal or a move, not an acceptance.` };
+      if (withdrawn.has(e.seq)) return { refusal: `Entry ${e.seq} was withdrawn; it counts nowhere.` };
+      from.add(currentDocumentOf(e, moved));
+    }
+    if (from.size > 1) return { refusal: 'Those acceptances are in different documents; move them from one document at a time.' };
+    const [source] = from;
+    if (source === to) return { refusal: 'Those acceptances are already in that document.' };
+    return { entries: entries as LedgerEntry[], from: source! };
+  }
+
+  async function move(
+    seqs: readonly number[],
+    to: string,
+    opts: { reason: MoveReason; title?: string; extensionVersion: string },
+  ): Promise<LedgerEntry[]> {
+    const checked = await moveCheck(seqs, to);
+    if ('refusal' in checked) throw new LedgerWriteError('refused', checked.refusal);
+    const { entries, from } = checked;
+    const refs = entries.map((e) => ({ seq: e.seq, hash: e.hash }));
+    const rows = hasDocuments() ? await db.documents.bulkGet([from, to]) : [];
+    const first = entries[0]!;
+    const movedAt = now();
+    const fromTitle = rows[0]?.title ?? first.pageTitle;
+    const toTitle = opts.title?.trim() || rows[1]?.title || first.pageTitle;
+    const half = (direction: 'out' | 'in') => async (at: { seq: number; prevHash: string }) =>
+      buildMoveBody(first, { direction, peer: direction === 'out' ? to : from, entries: refs, reason: opts.reason }, {
+        id: globalThis.crypto.randomUUID(),
+        ...at,
+        documentKey: direction === 'out' ? from : to,
+        pageTitle: direction === 'out' ? fromTitle : toTitle,
+        movedAt,
+        extensionVersion: opts.extensionVersion,
+      });
+    return appendEntries([half('out'), half('in')], async () => {
+      // Another context withdrew or moved one of them meanwhile.
+      const again = await moveCheck(seqs, to);
+      if ('refusal' in again) throw new LedgerWriteError('refused', again.refusal);
+    });
   }
 
   /** Acceptances that stand (withdrawn ones and withdrawals not counted) and their sentences. */
@@ -390,7 +489,14 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
       algorithm: key.algorithm,
     };
     const cp: SignedCheckpoint = { ...unsigned, signature: await signStatement(key, CHECKPOINT_TYPE, checkpointBody(unsigned), subtle) };
-    const removed = documentsFromEntries(prunedEntries);
+    // Rows to recompute: where the pruned entries were filed, both sides of pruned moves, and
+    // wherever later moves had taken pruned acceptances.
+    const prunedSeqs = new Set(prunedEntries.map((e) => e.seq));
+    const laterMoves = await db.entries.where('seq').above(lastPruned.seq).filter((e) => e.moves?.direction === 'in').toArray();
+    const touched = new Set([
+      ...prunedEntries.flatMap(documentsTouchedBy),
+      ...laterMoves.filter((m) => m.moves!.entries.some((r) => prunedSeqs.has(r.seq))).map((m) => m.documentKey),
+    ]);
     const withDocuments = hasDocuments();
     const tables = [db.entries, db.sentenceIndex, db.meta, ...(withDocuments ? [db.documents] : [])];
     try {
@@ -403,20 +509,8 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
         await db.entries.where('seq').belowOrEqual(lastPruned.seq).delete();
         await db.sentenceIndex.where('seq').belowOrEqual(lastPruned.seq).delete();
         await db.meta.put({ key: 'checkpoint', ...cp });
-        if (withDocuments) {
-          // Rebuilt from what is left (withdrawals make counts net, so a count cannot say "none left").
-          for (const docKey of removed.keys()) {
-            const row = await db.documents.get(docKey);
-            if (!row) continue;
-            const rest = await db.entries.where('documentKey').equals(docKey).toArray();
-            const rebuilt = documentsFromEntries(rest).get(docKey);
-            if (!rebuilt) {
-              await db.documents.delete(docKey);
-              continue;
-            }
-            await db.documents.put({ ...rebuilt, ...(row.lastAudit ? { lastAudit: row.lastAudit } : {}) });
-          }
-        }
+        // Rebuilt from what is left (withdrawals make counts net, so a count cannot say "none left").
+        if (withDocuments) await rebuildDocumentRows(db, touched);
       });
     } catch (err) {
       throw toLedgerWriteError(err);
@@ -434,15 +528,26 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
   let building: Promise<{ index: MemoryIndex; lastSeq: number }> | null = null;
   async function attributionIndex(): Promise<MemoryIndex> {
     building ??= (async () => {
-      const fresh = { index: new MemoryIndex(), lastSeq: 0 };
-      await db.entries.orderBy('seq').each((e) => {
-        fresh.index.add(e);
-        fresh.lastSeq = e.seq;
-      });
-      return fresh;
+      // Moved acceptances are indexed under the document they count in now. Moves come after the
+      // entries they move and are rare: a ledger that has any is read a second time with the map.
+      const build = async (moved: ReadonlyMap<number, string>) => {
+        const fresh = { index: new MemoryIndex(), lastSeq: 0, moves: [] as LedgerEntry[] };
+        await db.entries.orderBy('seq').each((e) => {
+          if (e.moves) fresh.moves.push(e);
+          fresh.index.add(moved.has(e.seq) ? { ...e, documentKey: moved.get(e.seq)! } : e);
+          fresh.lastSeq = e.seq;
+        });
+        return fresh;
+      };
+      const first = await build(new Map());
+      return first.moves.length ? build(movedTo(first.moves)) : first;
     })();
     const state = await building;
     const newer = await db.entries.where('seq').above(state.lastSeq).toArray();
+    if (newer.some((e) => e.moves)) {
+      invalidateCaches();
+      return attributionIndex();
+    }
     for (const e of newer) {
       if (e.seq <= state.lastSeq) continue;
       state.index.add(e);
@@ -471,7 +576,10 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
   return {
     append,
     withdraw,
+    move,
     entry: (seq: number) => db.entries.get(seq),
+    documentOf,
+    acceptancesIn: async (documentKey: string) => standingAcceptances(await storedEntriesOfDocument(db, documentKey), documentKey),
     attribute,
     stats,
     recent,

@@ -142,12 +142,32 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     const tag = await sha256Hex(key);
     if (r.document.tag !== tag) problems.push('document.tag is not the SHA-256 of document.key');
     const docEntries: LedgerEntry[] = [];
+    const full = new Map<number, LedgerEntry>();
     for (const e of chain.entries) {
       if (!isObject(e)) continue;
       if (isStub(e)) {
         if (e.documentTag === tag) problems.push(`entry ${e.seq} belongs to this document but its content was left out`);
-      } else if (e.documentKey === key) docEntries.push(e);
+      } else {
+        full.set(e.seq, e);
+        if (e.documentKey === key) docEntries.push(e);
+      }
     }
+    // Acceptances this document's moves received must be there whole (unless retention removed them).
+    const inDocument = new Set(docEntries.map((e) => e.seq));
+    for (const m of [...docEntries]) {
+      if (m.moves?.direction !== 'in') continue;
+      for (const ref of m.moves.entries) {
+        if (ref.seq < anchor.seq) continue;
+        const moved = full.get(ref.seq);
+        if (!moved) problems.push(`entry ${ref.seq} was moved into this document but its content was left out`);
+        else if (moved.hash !== ref.hash) problems.push(`move entry ${m.seq} names entry ${ref.seq} with another hash`);
+        else if (!inDocument.has(moved.seq)) {
+          inDocument.add(moved.seq);
+          docEntries.push(moved);
+        }
+      }
+    }
+    docEntries.sort((a, b) => a.seq - b.seq);
     facts.documentEntries = docEntries.length;
 
     // 6. Everything derived must follow from those entries and the supplied text.

@@ -4,8 +4,9 @@ import { attributeText, MemoryIndex, type AttributionKind } from './attribution'
 import { auditFigures, KIND_LABELS, percent, round4, type AuditFigures } from './audit';
 import type { ChainAnchor } from './chain';
 import { isStub, stubOf } from './entry';
+import { entriesOfDocument, standingAcceptances } from './moves';
 import type { Ledger } from './ledger';
-import type { EntryStub, LedgerEntry, PublicKeyInfo, SignedCheckpoint, SignedHead, WithdrawalReason } from './types';
+import type { EntryStub, LedgerEntry, MoveReason, PublicKeyInfo, SignedCheckpoint, SignedHead, WithdrawalReason } from './types';
 
 /**
  * Per-document disclosure report: a JSON file a third party can verify without the extension
@@ -78,6 +79,19 @@ export interface ReportWithdrawal {
   when: string;
 }
 
+/** Acceptances refiled into or out of this document (a move entry): they count where they went. */
+export interface ReportMove {
+  /** The move entry's seq. */
+  entry: number;
+  direction: 'in' | 'out';
+  /** The other document's key. */
+  peer: string;
+  /** The acceptances moved. */
+  entries: number[];
+  reason: MoveReason;
+  when: string;
+}
+
 export interface ReportSummary {
   /** Acceptances still standing (withdrawn ones are in `withdrawn`). */
   entries: number;
@@ -89,6 +103,7 @@ export interface ReportSummary {
   /** Figures over the supplied text (null when no text was supplied). */
   text: AuditFigures | null;
   withdrawn: ReportWithdrawal[];
+  moved: ReportMove[];
 }
 
 export interface ReportDerived {
@@ -134,11 +149,12 @@ export async function deriveReport(input: {
   title?: string;
 }): Promise<ReportDerived> {
   const all = [...input.entries].sort((a, b) => a.seq - b.seq);
-  const withdrawals = all.filter((e) => e.withdraws);
-  const withdrawnSeqs = new Set(withdrawals.map((e) => e.withdraws!.seq));
-  // The acceptances that stand: what the report counts and describes.
-  const entries = all.filter((e) => !e.withdraws && !withdrawnSeqs.has(e.seq));
-  const title = input.title ?? all[all.length - 1]?.pageTitle ?? '';
+  const filed = all.filter((e) => e.documentKey === input.documentKey);
+  const withdrawals = filed.filter((e) => e.withdraws);
+  const moves = filed.filter((e) => e.moves);
+  // The acceptances that stand (after withdrawals and moves): what the report counts and describes.
+  const entries = standingAcceptances(all, input.documentKey);
+  const title = input.title ?? filed[filed.length - 1]?.pageTitle ?? '';
   const models = [...new Set(entries.map((e) => e.model.id))].sort();
   const actionCounts: Record<string, number> = {};
   for (const e of entries) actionCounts[e.action] = (actionCounts[e.action] ?? 0) + 1;
@@ -149,7 +165,7 @@ export async function deriveReport(input: {
   const placed = new Map<string, { start: number; end: number; category: AttributionKind; changed: number }[]>();
   if (input.text !== null) {
     const index = new MemoryIndex();
-    for (const e of all) await index.addEntry(e);
+    for (const e of entries) await index.addEntry(e);
     const result = await attributeText(input.text, index, { documentKey: input.documentKey });
     const sentences: ReportSentence[] = result.sentences.map((s, index) => ({
       index,
@@ -219,6 +235,14 @@ export async function deriveReport(input: {
     lastAcceptedAt: entries.length ? iso(entries[entries.length - 1]!.acceptedAt) : null,
     text: figures,
     withdrawn: withdrawals.map((w) => ({ entry: w.seq, withdraws: w.withdraws!.seq, reason: w.withdraws!.reason, when: iso(w.acceptedAt) })),
+    moved: moves.map((m) => ({
+      entry: m.seq,
+      direction: m.moves!.direction,
+      peer: m.moves!.peer,
+      entries: m.moves!.entries.map((r) => r.seq),
+      reason: m.moves!.reason,
+      when: iso(m.acceptedAt),
+    })),
   };
   return {
     document: { key: input.documentKey, tag: await sha256Hex(input.documentKey), title, digitalSourceType },
@@ -229,6 +253,18 @@ export async function deriveReport(input: {
   };
 }
 
+/** What the writer refiled: acceptances count in the document they were moved to. */
+function movedWords(moved: readonly ReportMove[]): string {
+  const count = (direction: 'in' | 'out') => moved.filter((m) => m.direction === direction).reduce((n, m) => n + m.entries.length, 0);
+  const into = count('in');
+  const out = count('out');
+  const parts = [
+    into ? `${plural(into, 'accepted suggestion was', 'accepted suggestions were')} refiled into this document from another` : '',
+    out ? `${plural(out, 'accepted suggestion was', 'accepted suggestions were')} refiled from it to another document` : '',
+  ].filter(Boolean);
+  return parts.length ? ` The writer corrected where text belongs: ${parts.join('; ')}.` : '';
+}
+
 /** A short publishable statement, generated from the facts only. */
 export function disclosureStatement(summary: ReportSummary, keyId: string | null): string {
   const modelWords = summary.models.length ? ` (${listWords(summary.models)})` : '';
@@ -236,7 +272,9 @@ export function disclosureStatement(summary: ReportSummary, keyId: string | null
   const record =
     (withdrawn
       ? ` ${plural(withdrawn, 'accepted suggestion was', 'accepted suggestions were')} taken back by the writer right after accepting and ${withdrawn === 1 ? 'is' : 'are'} not counted.`
-      : '') + (keyId ? ` The record is hash-chained and signed (key ${keyId.slice(0, 16)}).` : '');
+      : '') +
+    movedWords(summary.moved) +
+    (keyId ? ` The record is hash-chained and signed (key ${keyId.slice(0, 16)}).` : '');
   const t = summary.text;
   if (!t) {
     if (!summary.entries) return `The AI-assistance ledger records no suggestions accepted in this document.${record}`;
@@ -296,8 +334,12 @@ function csvCell(value: string | number | boolean | null): string {
 
 /** One row per sentence of the text (or, without text, per logged sentence). */
 export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'document'>): string {
-  const byseq = new Map<number, LedgerEntry>();
-  for (const e of report.chain.entries) if (!isStub(e) && e.documentKey === report.document.key) byseq.set(e.seq, e);
+  const key = report.document.key;
+  const docEntries = entriesOfDocument(
+    report.chain.entries.filter((e): e is LedgerEntry => !isStub(e)),
+    key,
+  );
+  const byseq = new Map(docEntries.map((e) => [e.seq, e]));
   const rows: (string | number | boolean | null)[][] = [];
   if (report.text) {
     rows.push(['sentence', 'start', 'end', 'category', 'label', 'changed_percent', 'estimated', 'model', 'action', 'accepted_at', 'entry', 'text']);
@@ -319,12 +361,22 @@ export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'docum
       ]);
     }
   } else {
-    rows.push(['entry', 'sentence', 'model', 'action', 'accepted_at', 'sha256', 'text', 'withdrawn']);
+    rows.push(['entry', 'sentence', 'model', 'action', 'accepted_at', 'sha256', 'text', 'not_counted']);
     const withdrawnBy = new Map<number, LedgerEntry>();
-    for (const e of byseq.values()) if (e.withdraws) withdrawnBy.set(e.withdraws.seq, e);
-    for (const e of byseq.values()) {
+    const movedOutBy = new Map<number, LedgerEntry>();
+    for (const e of docEntries) {
+      if (e.withdraws) withdrawnBy.set(e.withdraws.seq, e);
+      if (e.moves?.direction === 'out') for (const r of e.moves.entries) movedOutBy.set(r.seq, e);
+    }
+    const standing = new Set(standingAcceptances(docEntries, key).map((e) => e.seq));
+    for (const e of docEntries) {
       const withdrawal = withdrawnBy.get(e.seq);
-      const note = withdrawal ? `${withdrawal.withdraws!.reason} (entry ${withdrawal.seq}, ${iso(withdrawal.acceptedAt)})` : null;
+      const move = standing.has(e.seq) ? undefined : movedOutBy.get(e.seq);
+      const note = withdrawal
+        ? `${withdrawal.withdraws!.reason} (entry ${withdrawal.seq}, ${iso(withdrawal.acceptedAt)})`
+        : move
+          ? `moved to ${move.moves!.peer} (entry ${move.seq}, ${iso(move.acceptedAt)})`
+          : null;
       e.sentences.forEach((s, i) => rows.push([e.seq, i + 1, e.model.id, e.action, iso(e.acceptedAt), s.normalizedHash, s.text, note]));
     }
   }
@@ -361,8 +413,10 @@ export async function buildDocumentReport(
   const known = await ledger.knownKeys();
   const keyIds = new Set([own.keyId, head?.keyId, checkpoint?.keyId].filter((k): k is string => !!k));
   const keys = known.filter((k) => keyIds.has(k.keyId));
-  const docEntries = all.filter((e) => e.documentKey === documentKey);
-  const chainEntries = all.map((e) => (e.documentKey === documentKey ? e : (stubOf(e) ?? e)));
+  // Acceptances moved in are carried whole (they count here); other documents' entries as stubs.
+  const docEntries = entriesOfDocument(all, documentKey);
+  const whole = new Set(docEntries.map((e) => e.seq));
+  const chainEntries = all.map((e) => (whole.has(e.seq) ? e : (stubOf(e) ?? e)));
   const derived = await deriveReport({ documentKey, entries: docEntries, text: options.text ?? null, keyId: own.keyId });
   const unsigned: Omit<DocumentReport, 'signature'> = {
     format: REPORT_FORMAT,

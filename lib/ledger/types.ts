@@ -35,6 +35,25 @@ export interface WithdrawalRef {
   reason: WithdrawalReason;
 }
 
+/**
+ * Why acceptances were refiled under another document: the writer merged two documents that are
+ * one story, split off entries that belong to another story, or refiled entries the earlier
+ * key rule (which dropped the query and route) had filed under one page-wide document.
+ */
+export type MoveReason = 'merge' | 'split' | 'refile';
+
+/**
+ * What a move entry carries. A move is two entries appended together: 'out' filed under the
+ * document the acceptances leave, 'in' under the one they join, each naming the other (`peer`).
+ * The moved entries keep their own signed documentKey; where they count is the latest move.
+ */
+export interface MoveRef {
+  direction: 'out' | 'in';
+  peer: string;
+  entries: { seq: number; hash: string }[];
+  reason: MoveReason;
+}
+
 export interface ModelInfo {
   id: string;
   revision: string;
@@ -96,6 +115,8 @@ export interface LedgerEntry {
    * entry. Part of the hashed content (v2 only).
    */
   withdraws?: WithdrawalRef;
+  /** Present on a move entry (v2 only, hashed like `withdraws`): no texts, no sentences. */
+  moves?: MoveRef;
   /** v2: SHA-256 hex of documentKey (lets a report prove no entry of the document was left out). */
   documentTag?: string;
   /** v2: SHA-256 hex over the entry's content (see `v`). */

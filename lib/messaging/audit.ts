@@ -31,12 +31,35 @@ export const AUDIT_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('audit.archives') }),
   v.object({ type: v.literal('audit.archiveFile'), id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
   v.object({ type: v.literal('audit.prune'), retentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(36_500)) }),
+  /** The acceptances that count in one document (to choose what to move). */
+  v.object({ type: v.literal('audit.documentEntries'), documentKey: DocumentKeySchema }),
+  /** Refile acceptances under another document (merge, split, or correct the earlier key rule). */
+  v.object({
+    type: v.literal('audit.move'),
+    seqs: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1))), v.minLength(1), v.maxLength(100_000)),
+    to: DocumentKeySchema,
+    title: v.nullable(v.pipe(v.string(), v.maxLength(500))),
+    reason: v.picklist(['merge', 'split', 'refile']),
+  }),
 ] as const;
 
 export type AuditKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'not-logged';
 
 /** A document as the audit page lists it: the ledger's row, with "never audited" as null. */
 export type AuditDocument = Omit<DocumentRow, 'lastAudit'> & { lastAudit: DocumentAudit | null };
+
+/** One acceptance of a document, as the audit page lists it for moving. */
+export interface AuditDocumentEntry {
+  seq: number;
+  acceptedAt: number;
+  action: string;
+  pageTitle: string;
+  sentences: number;
+  /** The start of the inserted text (null in privacy mode). */
+  excerpt: string | null;
+  /** The key it was first filed under, when it was moved here from another document. */
+  movedFrom: string | null;
+}
 
 export interface AuditMatch {
   seq: number;
@@ -103,4 +126,6 @@ export interface AuditResponses {
   'audit.archives': { ok: true; archives: ArchiveSummary[] } | Failure;
   'audit.archiveFile': { ok: true; file: AuditExportFile } | Failure;
   'audit.prune': { ok: true; pruned: number; checkpointSeq: number | null } | Failure;
+  'audit.documentEntries': { ok: true; entries: AuditDocumentEntry[] } | Failure;
+  'audit.move': { ok: true; moved: number; seqs: number[] } | Failure;
 }

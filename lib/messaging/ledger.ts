@@ -41,6 +41,8 @@ export interface LedgerEntrySummary {
   sentences: { text: string | null; hash: string }[];
   /** On a withdrawal: the acceptance it takes back and why. */
   withdraws: { seq: number; reason: string } | null;
+  /** On a move: acceptances refiled out of or into this entry's document, and the other document. */
+  moves: { direction: 'in' | 'out'; peer: string; seqs: number[] } | null;
 }
 
 export interface LedgerSummary {

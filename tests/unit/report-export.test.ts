@@ -110,7 +110,7 @@ describe('per-document report', () => {
     const bare = await buildDocumentReport(ledger, DOC_KEY, { extensionVersion: '0.1.0' });
     expect(bare.text).toBeNull();
     expect(bare.disclosure.statement).toMatch(/records 2 AI suggestions accepted in this document \(3 sentences\)/);
-    expect(reportCsv(bare).split('\r\n')[0]).toBe('entry,sentence,model,action,accepted_at,sha256,text,withdrawn');
+    expect(reportCsv(bare).split('\r\n')[0]).toBe('entry,sentence,model,action,accepted_at,sha256,text,not_counted');
     expect((await verifyReport(JSON.parse(JSON.stringify(bare)))).ok).toBe(true);
   });
 
