@@ -14,6 +14,8 @@ export interface VariantView {
   diff: DiffPart[] | null;
   /** Length as the platform counts it, when the field has a limit. */
   length: number | null;
+  /** Complete and fit to insert: it can be accepted while later variants still stream. */
+  acceptable: boolean;
 }
 
 export interface LimitView {
@@ -74,8 +76,11 @@ function statusText(props: SuggestionPanelProps): string {
   switch (props.phase) {
     case 'loading-model':
       return props.progress === null ? t('statusLoadingModel') : t('statusDownloading', Math.round(props.progress * 100));
-    case 'generating':
-      return t('statusGenerating');
+    case 'generating': {
+      const done = props.variants.filter((v) => v.acceptable).length;
+      if (done === 0) return t('statusGenerating');
+      return props.tabAccepts ? t('statusSomeReady', done) : t('statusSomeReadyPause', done);
+    }
     case 'ready':
       if (props.variants.length === 0) return '';
       if (!props.tabAccepts) return props.variants.length === 1 ? t('statusReadyOnePause') : t('statusReadyPause', props.variants.length);
@@ -130,8 +135,8 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
     if (handled) event.preventDefault();
   };
 
-  // Accepting needs the final list (the insertion range and model come with it).
-  const acceptable = (index: number) => phase === 'ready' && index < variants.length;
+  // A complete variant can be taken while the next ones stream (the controller checks again).
+  const acceptable = (index: number) => (phase === 'ready' || streaming) && variants[index]?.acceptable === true;
   const overLimit = (variant: VariantView) => limit !== null && variant.length !== null && variant.length > limit.limit;
 
   return (
@@ -195,7 +200,7 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
           {variants.map((variant, index) => (
             <li
               key={index}
-              aria-busy={streaming && index === variants.length - 1}
+              aria-busy={streaming && !variant.acceptable}
               class={index === selected ? 'variant selected' : 'variant'}
               data-testid="suggestion-variant"
               onClick={() => props.onSelect(index)}

@@ -309,6 +309,11 @@ export class SuggestionController {
     return Math.max(1, limit.limit - rest);
   }
 
+  /**
+   * A variant is acceptable once it is complete and the engine said what it replaces and which
+   * model wrote it (the 'started' message): the writer need not wait for the other variants. A
+   * fit-to-limit variant must also be within the limit by the platform's own counting.
+   */
   private variantView(request: RunningRequest, text: string, final: boolean): VariantView {
     // Pieces that cover the whole text (gaps included), so they render back to exactly `text`.
     const sentences = segmentSentences(text).map((sentence, index, all) =>
@@ -317,11 +322,14 @@ export class SuggestionController {
     const { replace, snapshot, limit } = request;
     const rewrite = final && replace && REWRITE_ACTIONS.has(request.action) && replace.end > replace.start;
     const resulting = replace ? snapshot.text.slice(0, replace.start) + text + snapshot.text.slice(replace.end) : null;
+    const length = limit && resulting !== null ? limit.count(resulting) : null;
+    const fits = request.action !== 'fit' || !limit || (length !== null && length <= limit.limit);
     return {
       text,
       sentences: sentences.length > 0 ? sentences : [text],
       diff: rewrite ? wordDiff(snapshot.text.slice(replace.start, replace.end), text) : null,
-      length: limit && resulting !== null ? limit.count(resulting) : null,
+      length,
+      acceptable: final && request.model !== null && replace !== null && fits,
     };
   }
 
@@ -339,9 +347,13 @@ export class SuggestionController {
           progress: message.totalBytes > 0 ? message.loadedBytes / message.totalBytes : null,
         });
         break;
+      case 'started':
+        request.model = message.model;
+        request.replace = message.replace;
+        break;
       case 'variant': {
         const variants = [...this.view.variants];
-        variants[message.index] = this.variantView(request, message.text, false);
+        variants[message.index] = this.variantView(request, message.text, message.final);
         this.setView({ phase: 'generating', variants });
         break;
       }
@@ -352,9 +364,8 @@ export class SuggestionController {
         let error: string | null = variants.length === 0 ? t('errorNoSuggestion') : null;
         if (request.action === 'fit' && request.limit) {
           // Verified here, with the platform's own counting, before anything is offered.
-          const limit = request.limit.limit;
-          variants = variants.filter((variant) => variant.length !== null && variant.length <= limit);
-          if (variants.length === 0) error = t('errorNoneFits', limit);
+          variants = variants.filter((variant) => variant.acceptable);
+          if (variants.length === 0) error = t('errorNoneFits', request.limit.limit);
         }
         this.setView({ phase: variants.length > 0 ? 'ready' : 'error', variants, selected: 0, error });
         break;
@@ -366,7 +377,8 @@ export class SuggestionController {
   }
 
   private acceptable(index: number): boolean {
-    return this.view?.phase === 'ready' && index < (this.view?.variants.length ?? 0);
+    const phase = this.view?.phase;
+    return (phase === 'ready' || phase === 'generating') && this.view?.variants[index]?.acceptable === true;
   }
 
   private moveIntoPanel(): void {

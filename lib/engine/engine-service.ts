@@ -280,6 +280,10 @@ export class EngineService {
     };
     let { generator, info } = await this.ensureGenerator(onLoadProgress);
     const loadedAt = this.now();
+    const started = () => {
+      if (!signal.interrupted) send({ type: 'started', requestId: request.requestId, replace: prompt.replace, model: info });
+    };
+    started();
     const cleanContext = {
       action: prompt.action,
       sourceText: prompt.sourceText,
@@ -340,6 +344,7 @@ export class EngineService {
           throw new GpuLostError(shortMessage(error));
         }
         finished = [];
+        started();
         i = -1;
         continue;
       }

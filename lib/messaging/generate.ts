@@ -37,6 +37,12 @@ const GenerateServerMessageSchema = v.variant('type', [
     loadedBytes: v.number(),
     totalBytes: v.number(),
   }),
+  /**
+   * The model is loaded and generation starts: what any variant will replace and which model
+   * writes it, so a finished variant can be accepted while the next ones still stream. Sent
+   * again (with the new model) if a GPU failure restarts the request on the CPU.
+   */
+  v.object({ type: v.literal('started'), requestId: RequestIdSchema, replace: v.object({ start: v.number(), end: v.number() }), model: ModelInfoSchema }),
   /** The variant's whole text so far (not a delta): idempotent, and variants are short. */
   v.object({ type: v.literal('variant'), requestId: RequestIdSchema, index: v.number(), text: v.string(), final: v.boolean() }),
   v.object({

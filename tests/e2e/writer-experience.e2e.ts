@@ -120,6 +120,35 @@ describe('writer experience in Chromium', () => {
     if (sentences.length > 1) expect(await story.inputValue()).not.toContain(sentences[1]!.trim());
   });
 
+  it('a finished variant can be taken with Tab while the next ones still stream', async () => {
+    // Slow decoding (a test seam) so the later variants are still being written.
+    const seams = (value: Record<string, unknown> | null) =>
+      browser.worker.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ engineTestSeams: v }), value);
+    await seams({ stepDelayMs: 250 });
+    try {
+      await setSettings(browser.worker, { ...settings(), pauseDelayMs: 0 });
+      await page.reload();
+      const story = page.locator('#story');
+      await story.click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' Officials said');
+      const before = await story.inputValue();
+      await runSuggestCommand(browser.worker);
+      await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+      const status = panel().getByTestId('panel-status');
+      await expect.poll(() => status.textContent()).toMatch(/^1 ready, more coming\. Tab takes the selected one/);
+      // The variant still being written is marked busy and offers no Accept.
+      expect(await variants().nth(1).getAttribute('aria-busy')).toBe('true');
+      expect(await page.getByTestId('accept-variant').count()).toBe(1);
+      const first = await variantText(0);
+      await page.keyboard.press('Tab');
+      await expect.poll(() => story.inputValue()).toBe(before + first);
+      await expect.poll(() => panel().count()).toBe(0);
+    } finally {
+      await seams(null);
+    }
+  });
+
   it('Esc from inside the list closes it and puts the caret back where it was', async () => {
     const story = page.locator('#story');
     await story.click();

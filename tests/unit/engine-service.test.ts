@@ -343,6 +343,13 @@ describe('EngineService WebGPU fallback', () => {
     await r.finished;
     expect(r.final()).toEqual([expect.objectContaining({ type: 'done' })]);
     expect(loads.map((s) => `${s.device}/${s.dtype}`)).toEqual(['webgpu/q8', 'wasm/q8']);
+    // The panel hears which model writes the variants before any of them, and again after the fallback.
+    const started = r.messages.filter((m): m is Extract<GenerateServerMessage, { type: 'started' }> => m.type === 'started');
+    expect(started.map((m) => m.model.backend)).toEqual(['webgpu', 'wasm']);
+    const firstFinal = r.messages.findIndex((m) => m.type === 'variant' && m.final);
+    expect(r.messages.lastIndexOf(started[1]!)).toBeLessThan(firstFinal);
+    const done = r.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>;
+    expect(started[1]).toMatchObject({ replace: done.replace, model: done.model });
     expect(engine.status()).toMatchObject({ state: 'ready', model: { backend: 'wasm' }, reason: expect.stringMatching(/device was lost/) });
   });
 
