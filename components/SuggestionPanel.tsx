@@ -43,6 +43,8 @@ export interface SuggestionPanelProps {
   limit: LimitView | null;
   /** "2 of 9 sentences in this field are AI-suggested", or null when unknown. */
   disclosure: string | null;
+  /** What the writer should know about these suggestions, e.g. that the model does not write the field's language. */
+  caveat: string | null;
   /** Moves keyboard focus into the variant list (the writer asked to, from the field). */
   focusList: boolean;
   /**
@@ -184,6 +186,11 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
       </div>
       {phase === 'loading-model' && props.progress !== null && (
         <progress class="progress" max={1} value={props.progress} aria-label={t('modelDownload')} />
+      )}
+      {props.caveat && (
+        <p class="caveat" data-testid="panel-caveat">
+          {props.caveat}
+        </p>
       )}
       {props.error && (
         <div class="error" role="alert" data-testid="panel-error">

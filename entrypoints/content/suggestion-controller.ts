@@ -34,6 +34,8 @@ interface RunningRequest {
   model: ModelInfo | null;
   /** The range of `snapshot.text` the suggestion replaces, as the engine decided it. */
   replace: { start: number; end: number } | null;
+  /** The field's language as the engine read it (ISO 639-1), when it could. */
+  fieldLanguage: string | null;
   limit: PlatformLimit | null;
 }
 
@@ -56,6 +58,15 @@ type ViewState = Omit<
   SuggestionPanelProps,
   'onAction' | 'onSelect' | 'onAccept' | 'onAcceptSentence' | 'onRetry' | 'onClose'
 >;
+
+/** A language's name in the browser's own language ("French"), from its ISO 639-1 code. */
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames([navigator.language, 'en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 
 /** Above this the field is attributed on the audit page, not on every panel opening. */
 const MAX_DISCLOSURE_TEXT = 200_000;
@@ -237,6 +248,7 @@ export class SuggestionController {
       suggestedAt: Date.now(),
       model: null,
       replace: null,
+      fieldLanguage: null,
       limit,
       handle: requestGeneration(
         {
@@ -268,6 +280,7 @@ export class SuggestionController {
       notice: null,
       limit: limit ? { label: limit.label, limit: limit.limit, used: limit.count(snapshot.text) } : null,
       disclosure: null,
+      caveat: null,
       focusList: false,
       tabAccepts: request.summoned,
       retryable: true,
@@ -347,10 +360,15 @@ export class SuggestionController {
           progress: message.totalBytes > 0 ? message.loadedBytes / message.totalBytes : null,
         });
         break;
-      case 'started':
+      case 'started': {
         request.model = message.model;
         request.replace = message.replace;
+        request.fieldLanguage = message.fieldLanguage;
+        const { fieldLanguage: field, modelLanguages: writes } = message;
+        const caveat = field && writes.length > 0 && !writes.includes(field) ? t('languageNotWritten', languageName(field), writes.map(languageName).join(', ')) : null;
+        this.setView({ caveat });
         break;
+      }
       case 'variant': {
         const variants = [...this.view.variants];
         variants[message.index] = this.variantView(request, message.text, message.final);
@@ -361,7 +379,9 @@ export class SuggestionController {
         request.model = message.model;
         request.replace = message.replace;
         let variants = message.variants.map((text) => this.variantView(request, text, true));
-        let error: string | null = variants.length === 0 ? t('errorNoSuggestion') : null;
+        const other = request.fieldLanguage && message.otherLanguage > 0 ? languageName(request.fieldLanguage) : null;
+        let error: string | null = variants.length > 0 ? null : other ? t('errorOtherLanguage', other) : t('errorNoSuggestion');
+        if (other && variants.length > 0) this.setView({ caveat: t('otherLanguageLeftOut', message.otherLanguage, other) });
         if (request.action === 'fit' && request.limit) {
           // Verified here, with the platform's own counting, before anything is offered.
           variants = variants.filter((variant) => variant.acceptable);

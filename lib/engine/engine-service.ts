@@ -1,7 +1,7 @@
 import { InterruptableStoppingCriteria, type ProgressInfo } from '@huggingface/transformers';
 import type { EngineStats, EngineStatus, GenerateRequest, GenerateServerMessage, ModelInfo } from '../messaging';
 import { fallbackAfterWebgpuFailure } from './capabilities';
-import { DTYPES, type Dtype } from './catalogue';
+import { DTYPES, resolveModel, type Dtype } from './catalogue';
 import { cleanOutput } from './clean-output';
 import { DownloadProgress } from './download-progress';
 import { preparePrompt } from './prompts';
@@ -9,6 +9,7 @@ import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from '.
 import { sameModel, STREAM_INTERVAL_MS, type ModelSpec, type TextGenerator } from './text-generator';
 import { dedupeVariants, variantPlans } from './variants';
 import { fnv1a } from '../seeded';
+import { detectLanguage } from '../text/language';
 import { cachedRead, type CachedRead } from '../cached-read';
 import { t } from '../i18n';
 
@@ -63,6 +64,9 @@ interface LoadedGenerator {
  * each variant to the caller. If WebGPU fails at load or run time it falls back to WASM once and
  * says so in its status.
  */
+/** Characters around the caret read to tell the field's language (a paragraph or two). */
+const LANGUAGE_SAMPLE = 2000;
+
 export class EngineService {
   private generator: LoadedGenerator | null = null;
   private current: EngineStatus = { state: 'idle' };
@@ -280,9 +284,14 @@ export class EngineService {
     };
     let { generator, info } = await this.ensureGenerator(onLoadProgress);
     const loadedAt = this.now();
+    // The language to keep: the field's, read around the caret or selection.
+    const fieldLanguage = detectLanguage(request.text.slice(Math.max(0, request.selectionStart - LANGUAGE_SAMPLE), request.selectionEnd + LANGUAGE_SAMPLE / 4));
     const started = () => {
-      if (!signal.interrupted) send({ type: 'started', requestId: request.requestId, replace: prompt.replace, model: info });
+      if (signal.interrupted) return;
+      const modelLanguages = resolveModel(info.id)?.languages ?? [];
+      send({ type: 'started', requestId: request.requestId, replace: prompt.replace, model: info, fieldLanguage, modelLanguages: [...modelLanguages] });
     };
+    let otherLanguage = 0;
     started();
     const cleanContext = {
       action: prompt.action,
@@ -344,6 +353,7 @@ export class EngineService {
           throw new GpuLostError(shortMessage(error));
         }
         finished = [];
+        otherLanguage = 0;
         started();
         i = -1;
         continue;
@@ -352,6 +362,12 @@ export class EngineService {
       if (signal.interrupted) break;
       // Fewer tokens than the budget means the model ended its turn itself.
       const text = cleanOutput(raw, { ...cleanContext, finished: variantTokens < maxNewTokens }, { final: true });
+      const language = text && fieldLanguage ? detectLanguage(text) : null;
+      if (language && language !== fieldLanguage) {
+        // A French paragraph continued in English is no suggestion for it.
+        otherLanguage += 1;
+        continue;
+      }
       if (text && dedupeVariants([...finished, text]).length > finished.length) {
         finished.push(text);
         send({ type: 'variant', requestId: request.requestId, index: finished.length - 1, text, final: true });
@@ -370,7 +386,7 @@ export class EngineService {
       variants: finished.length,
     });
     if (this.recent.length > 20) this.recent.shift();
-    send({ type: 'done', requestId: request.requestId, variants: finished, replace: prompt.replace, model: info, startedAt });
+    send({ type: 'done', requestId: request.requestId, variants: finished, replace: prompt.replace, model: info, startedAt, otherLanguage });
   }
 }
 

@@ -42,7 +42,15 @@ const GenerateServerMessageSchema = v.variant('type', [
    * writes it, so a finished variant can be accepted while the next ones still stream. Sent
    * again (with the new model) if a GPU failure restarts the request on the CPU.
    */
-  v.object({ type: v.literal('started'), requestId: RequestIdSchema, replace: v.object({ start: v.number(), end: v.number() }), model: ModelInfoSchema }),
+  v.object({
+    type: v.literal('started'),
+    requestId: RequestIdSchema,
+    replace: v.object({ start: v.number(), end: v.number() }),
+    model: ModelInfoSchema,
+    /** The field's language (ISO 639-1) when it can be told, and those the model is known to write. */
+    fieldLanguage: v.nullable(v.string()),
+    modelLanguages: v.array(v.string()),
+  }),
   /** The variant's whole text so far (not a delta): idempotent, and variants are short. */
   v.object({ type: v.literal('variant'), requestId: RequestIdSchema, index: v.number(), text: v.string(), final: v.boolean() }),
   v.object({
@@ -53,6 +61,8 @@ const GenerateServerMessageSchema = v.variant('type', [
     replace: v.object({ start: v.number(), end: v.number() }),
     model: ModelInfoSchema,
     startedAt: v.number(),
+    /** Variants left out because they were written in another language than the field's. */
+    otherLanguage: v.number(),
   }),
   v.object({ type: v.literal('error'), requestId: RequestIdSchema, message: v.string(), retryable: v.boolean() }),
 ]);

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { countX } from '../../lib/platforms/counting';
+import { detectLanguage } from '../../lib/text/language';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
@@ -109,8 +110,31 @@ describe.skipIf(!available)('a real model end to end (SmolLM2-135M-Instruct on W
     expectClean(texts, 'continue');
     expect(new Set(texts.map((t) => t.trim())).size, 'variants are distinct').toBe(texts.length);
     for (const text of texts) expect(text.trim(), `continue ends cleanly: ${JSON.stringify(text)}`).toMatch(ENDS_CLEANLY);
+    for (const text of texts) expect([null, 'en'], `continue keeps English: ${JSON.stringify(text)}`).toContain(detectLanguage(text));
     await page.keyboard.press('Tab');
     await expect.poll(() => story.inputValue()).toBe(before + texts[0]);
+  });
+
+  it('a French passage: the panel says the model writes English, and offers nothing in another language than French', async () => {
+    await page.goto(`${demo.origin}/index.html`);
+    const story = page.locator('#story');
+    await story.fill(
+      "Le conseil municipal s'est réuni mardi pour examiner le nouveau budget. Les habitants ont rempli la salle pour assister au vote, qui a duré plus de trois heures.",
+    );
+    await story.click();
+    await page.keyboard.press('Control+End');
+    await runSuggestCommand(browser.worker);
+    await expect.poll(() => page.getByTestId('panel-caveat').textContent(), { timeout: 540_000 }).toMatch(/^This text looks French; this model is made for English\./);
+    // Either variants that are French (or too short to tell), or the panel's word that the model answered otherwise.
+    await expect
+      .poll(async () => (await page.getByTestId('suggestion-panel').textContent()) ?? '', { timeout: 540_000 })
+      .toMatch(/\d+ suggestions?\. Tab accepts|answered in another language than French/);
+    const texts = await variantTexts();
+    for (const text of texts) {
+      expect(text).not.toMatch(LEAKS);
+      expect([null, 'fr'], `keeps French: ${JSON.stringify(text)}`).toContain(detectLanguage(text));
+    }
+    await page.keyboard.press('Escape');
   });
 
   for (const [label, sentence] of [

@@ -391,6 +391,27 @@ describe('EngineService WebGPU fallback', () => {
     expect((await fresh.engine.resolve()).reason).toMatch(/WebGPU failed \(the GPU device was lost\), so the model runs on the CPU.*when the browser restarts/);
   });
 
+  it("keeps the field's language: a variant written in another leaves the list, and the panel hears which languages the model writes", async () => {
+    const answers = [
+      'Les tarifs resteront les mêmes cette année, selon le maire, et le service sera assuré par deux navires.',
+      'The fares will stay the same this year, the mayor said, and the service will be run by two ships.',
+    ];
+    let call = 0;
+    const { engine } = makeEngine({
+      resolved: { modelId: 'HuggingFaceTB/SmolLM2-135M-Instruct' },
+      load: (wanted) => Promise.resolve({ spec: wanted, generate: async () => answers[call++ % answers.length]!, dispose: async () => undefined }),
+    });
+    const text = 'Le conseil municipal a annoncé mardi que les nouveaux horaires du ferry entreront en vigueur en mars et que les tarifs';
+    const r = run(engine, { ...request('tab1|fr', 2), text, selectionStart: text.length, selectionEnd: text.length });
+    await r.finished;
+    const started = r.messages.find((m): m is Extract<GenerateServerMessage, { type: 'started' }> => m.type === 'started')!;
+    expect(started).toMatchObject({ fieldLanguage: 'fr', modelLanguages: ['en'] });
+    const done = r.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>;
+    expect(done.variants).toHaveLength(1);
+    expect(done.variants[0]).toMatch(/^ ?Les tarifs resteront/);
+    expect(done.otherLanguage).toBe(1);
+  });
+
   it('names GPU failures in words, not onnxruntime traces', () => {
     expect(gpuFailureSummary(new Error(ORT_DEVICE_LOST))).toBe('the GPU device was lost');
     expect(gpuFailureSummary(new Error('GPUDevice: out of memory allocating 512 MB'))).toBe('the GPU ran out of memory');
