@@ -22,6 +22,11 @@
  *   first = first variant text in the panel; end = the panel shows the final variant.
  * - Direct: t0 = before apply_chat_template; first = first streamed text; end = generate() returned.
  * - TTFT = first − t0. Tokens/s = (tokens − 1) / (end − first): the decode rate after the first token.
+ * - Cold and warm (the engine keeps the last prompt's keys and values): each measured run first
+ *   writes a text the previous run did not have (the day in its first sentence changes, so only
+ *   the instructions before it are reused: a new paragraph or field), then types a few more words
+ *   in the same field and pauses again (warm: everything up to the new words is reused). The
+ *   direct side has no such cache: it is compared with the cold runs.
  *   Tokens for the full path are counted by the engine (engine.stats), for direct by the streamer.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -48,6 +53,8 @@ interface Sample {
   /** Full path only: request received by the background → model ready (settings, queue, model look-up). */
   engineStartMs?: number;
   engineTokensPerSecond?: number;
+  /** Full path only: prompt tokens the engine did not read again (its kept prefix). */
+  reusedPromptTokens?: number | null;
 }
 
 interface Row {
@@ -55,7 +62,10 @@ interface Row {
   backend: string;
   dtype: string;
   runs: number;
+  /** Cold: a text the previous run did not leave cached. */
   extension: Summary;
+  /** Warm: the same field a few words later (the prompt's prefix reused). */
+  extensionWarm: Summary;
   direct: Summary;
   /** The engine's own generator code run in the extension page (not the service worker): tells code from context. */
   engineInPage: Summary;
@@ -119,7 +129,11 @@ const FOREGROUND_ARGS = ['--disable-renderer-backgrounding', '--disable-backgrou
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_MS ?? 180_000);
 
 const BASE_TEXT = 'The city council met on Tuesday to discuss the new budget.';
+/** Cold runs alternate the day, so no run starts from the text the one before it left cached. */
+const COLD_TEXTS = [BASE_TEXT, BASE_TEXT.replace('Tuesday', 'Monday')];
 const TYPED = ' The mayor said';
+/** What the writer types after the first suggestion, before pausing again (the warm run). */
+const TYPED_MORE = ' that the vote';
 
 /** Watches the panel in the page (open shadow root) and records when it appears, first shows text, and finishes. */
 const PANEL_PROBE = `(() => {
@@ -143,15 +157,16 @@ const PANEL_PROBE = `(() => {
   window.__benchProbe = { marks, reset() { for (const k of Object.keys(marks)) delete marks[k]; } };
 })()`;
 
-async function fullPathRun(page: Page, lab: Page): Promise<{ sample: Sample; text: string }> {
+/** One suggestion through the panel: `base` (or the field as it is, when null) and then `typed`, typed at the end. */
+async function fullPathRun(page: Page, lab: Page, base: string | null = BASE_TEXT, typed = TYPED): Promise<{ sample: Sample; text: string }> {
   await page.evaluate(PANEL_PROBE);
   const story = page.locator('#story');
-  await story.fill(BASE_TEXT);
+  if (base !== null) await story.fill(base);
   await page.keyboard.press('Escape');
   await page.evaluate(() => (window as unknown as { __benchProbe: { reset(): void } }).__benchProbe.reset());
   await story.click();
   await page.keyboard.press('End');
-  await page.keyboard.type(TYPED);
+  await page.keyboard.type(typed);
   await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   const marks = await page.evaluate(
     () => (window as unknown as { __benchProbe: { marks: { panel?: number; first?: number; end?: number } } }).__benchProbe.marks,
@@ -170,6 +185,7 @@ async function fullPathRun(page: Page, lab: Page): Promise<{ sample: Sample; tex
       engineTtftMs: last.firstTokenMs ?? NaN,
       engineStartMs: last.loadMs,
       engineTokensPerSecond: (last.tokens - 1) / ((last.generateMs - (last.firstTokenMs ?? 0)) / 1000),
+      reusedPromptTokens: last.reusedPromptTokens,
     },
     text,
   };
@@ -256,13 +272,15 @@ async function benchModel(options: {
     await fullPathRun(page, lab);
     await callLab<DirectRun>('directRun');
     const extension: Sample[] = [];
+    const extensionWarm: Sample[] = [];
     const directRuns: DirectRun[] = [];
     let extensionText = '';
     for (let i = 0; i < runs; i++) {
       await page.bringToFront();
-      const { sample, text: shown } = await fullPathRun(page, lab);
+      const { sample, text: shown } = await fullPathRun(page, lab, COLD_TEXTS[i % COLD_TEXTS.length]!);
       extension.push(sample);
-      extensionText = shown;
+      if (i % COLD_TEXTS.length === 0) extensionText = shown; // the text the direct side also writes
+      extensionWarm.push((await fullPathRun(page, lab, null, TYPED_MORE)).sample);
       await lab.bringToFront();
       directRuns.push(await callLab<DirectRun>('directRun'));
     }
@@ -286,6 +304,7 @@ async function benchModel(options: {
       dtype: runtime.dtype,
       runs,
       extension: ext,
+      extensionWarm: summarise(extensionWarm),
       direct: dir,
       engineInPage: summarise(asSamples(inPage.runs.slice(1))), // the first run warms up
       ttftRatio: ext.ttftMs / dir.ttftMs,
@@ -306,14 +325,14 @@ function markdown(rows: Row[], meta: Record<string, string>): string {
     '',
     ...Object.entries(meta).map(([k, v]) => `- ${k}: ${v}`),
     '',
-    '| model | backend | dtype | runs | TTFT ext (ms) | TTFT direct (ms) | TTFT ratio (≤ 1.10) | tok/s ext | tok/s direct | tok/s ratio (≥ 0.95) | tokens | background: request → model ready (ms) | background alone: TTFT (ms) / tok/s | engine code in a page: tok/s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| model | backend | dtype | runs | TTFT ext, cold (ms) | TTFT ext, warm (ms) | TTFT direct (ms) | TTFT ratio cold (≤ 1.10) | tok/s ext | tok/s direct | tok/s ratio (≥ 0.95) | tokens | background: request → model ready (ms) | background alone: TTFT (ms) / tok/s | engine code in a page: tok/s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.backend} | ${r.dtype} | ${r.runs} | ${f(r.extension.ttftMs)} | ${f(r.direct.ttftMs)} | ${f(r.ttftRatio, 2)} | ${f(r.extension.tokensPerSecond)} | ${f(r.direct.tokensPerSecond)} | ${f(r.tokensPerSecondRatio, 2)} | ${r.extension.tokens} / ${r.direct.tokens} | ${f(r.extension.engineStartMs ?? NaN)} | ${f(r.extension.engineTtftMs ?? NaN)} / ${f(r.extension.engineTokensPerSecond ?? NaN)} | ${f(r.engineInPage.tokensPerSecond)} |`,
+        `| ${r.model} | ${r.backend} | ${r.dtype} | ${r.runs} | ${f(r.extension.ttftMs)} | ${f(r.extensionWarm.ttftMs)} | ${f(r.direct.ttftMs)} | ${f(r.ttftRatio, 2)} | ${f(r.extension.tokensPerSecond)} | ${f(r.direct.tokensPerSecond)} | ${f(r.tokensPerSecondRatio, 2)} | ${r.extension.tokens} / ${r.direct.tokens} | ${f(r.extension.engineStartMs ?? NaN)} | ${f(r.extension.engineTtftMs ?? NaN)} / ${f(r.extension.engineTokensPerSecond ?? NaN)} | ${f(r.engineInPage.tokensPerSecond)} |`,
     ),
     '',
-    'Medians; every sample is in the JSON. The tiny model generates ~36 tokens in tens of milliseconds, so single runs swing widely on a shared machine: read its ratios as "overhead of a few ms", not as a rate. Extension and direct runs alternate so both see the same load. TTFT: request to first visible text (extension: panel shown → first variant text in the panel; direct: before apply_chat_template → first streamed text). tok/s: (tokens − 1) / (last − first). "Background alone" is the service worker clock (engine.stats, whole milliseconds); "engine code in a page" runs the generator code of the background in the extension page, to tell the cost of the code from the cost of running in the service worker.',
+    'Medians; every sample is in the JSON. The tiny model generates ~36 tokens in tens of milliseconds, so single runs swing widely on a shared machine: read its ratios as "overhead of a few ms", not as a rate. Extension and direct runs alternate so both see the same load. TTFT: request to first visible text (extension: panel shown → first variant text in the panel; direct: before apply_chat_template → first streamed text). Cold: a new text (only the instructions are reused); warm: the same field a few words later (the prompt up to the new words is reused); direct keeps no cache. tok/s: (tokens − 1) / (last − first). "Background alone" is the service worker clock (engine.stats, whole milliseconds); "engine code in a page" runs the generator code of the background in the extension page, to tell the cost of the code from the cost of running in the service worker.',
   ];
   return lines.join('\n');
 }

@@ -304,6 +304,7 @@ export class EngineService {
     let finished: string[] = [];
     let tokens = 0;
     let firstTokenAt: number | null = null;
+    let reusedPromptTokens: number | null = null;
     for (let i = 0; i < plans.length; i++) {
       if (signal.interrupted) break;
       const plan = plans[i]!;
@@ -359,6 +360,7 @@ export class EngineService {
         continue;
       }
       tokens += variantTokens;
+      if (i === 0) reusedPromptTokens = generator.lastReusedTokens ?? null;
       if (signal.interrupted) break;
       // Fewer tokens than the budget means the model ended its turn itself.
       const text = cleanOutput(raw, { ...cleanContext, finished: variantTokens < maxNewTokens }, { final: true });
@@ -384,6 +386,7 @@ export class EngineService {
       generateMs: endedAt - loadedAt,
       tokens,
       variants: finished.length,
+      reusedPromptTokens,
     });
     if (this.recent.length > 20) this.recent.shift();
     send({ type: 'done', requestId: request.requestId, variants: finished, replace: prompt.replace, model: info, startedAt, otherLanguage });

@@ -9,7 +9,10 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
   type ProgressInfo,
+  type DynamicCache,
+  type Tensor,
 } from '@huggingface/transformers';
+import { PromptPrefixCache } from './prompt-prefix-cache';
 import type { ChatMessage } from './prompts';
 import type { EngineTestSeams } from './test-seams';
 
@@ -69,6 +72,8 @@ export interface TextGenerator {
   /** Runs in a context of its own that `dispose()` discards: a GPU failure there does not outlive it. */
   readonly isolatedRuntime?: boolean;
   generate(options: GenerateOptions): Promise<string>;
+  /** Prompt tokens the last `generate` did not read again (a kept prefix was reused); absent where not tracked. */
+  readonly lastReusedTokens?: number;
   dispose(): Promise<void>;
 }
 
@@ -131,6 +136,10 @@ function applyTestSeams(model: PreTrainedModel, spec: ModelSpec, seams: EngineTe
 }
 
 class TransformersGenerator implements TextGenerator {
+  private readonly prefix = new PromptPrefixCache();
+  /** Prompt tokens the last generation did not have to read again (tests and benchmarks). */
+  lastReusedTokens = 0;
+
   constructor(
     readonly spec: ModelSpec,
     private readonly tokenizer: PreTrainedTokenizer,
@@ -158,20 +167,31 @@ class TransformersGenerator implements TextGenerator {
     // so seeding it here makes each variant reproducible.
     random.seed(plan.seed);
     this.seams?.startGeneration();
-    await this.model.generate({
+    const ids = ((inputs.input_ids as Tensor).tolist() as bigint[][])[0]!.map(Number);
+    const past = this.prefix.take(ids);
+    this.lastReusedTokens = past ? past.get_seq_length() : 0;
+    this.prefix.clear(); // until this generation ends well, nothing is known to be reusable
+    const output = (await this.model.generate({
       ...inputs,
       max_new_tokens: maxNewTokens,
       do_sample: plan.do_sample,
       ...(plan.temperature !== undefined ? { temperature: plan.temperature } : {}),
       ...(plan.top_k !== undefined ? { top_k: plan.top_k } : {}),
       ...(plan.top_p !== undefined ? { top_p: plan.top_p } : {}),
+      ...(past ? { past_key_values: past } : {}),
       streamer,
       stopping_criteria: [stopping],
-    } as Parameters<PreTrainedModel['generate']>[0]);
+      return_dict_in_generate: true,
+    } as Parameters<PreTrainedModel['generate']>[0])) as unknown as { sequences: Tensor; past_key_values: DynamicCache };
+    // The returned cache covers every token read: the prompt and all generated tokens but the last.
+    const cache = output.past_key_values;
+    const covered = ((output.sequences.tolist() as bigint[][])[0] ?? []).slice(0, cache.get_seq_length()).map(Number);
+    if (!this.prefix.keep(covered, cache)) await cache.dispose();
     return text;
   }
 
   async dispose(): Promise<void> {
+    this.prefix.clear();
     await this.model.dispose();
   }
 }

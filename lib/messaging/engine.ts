@@ -76,6 +76,8 @@ export interface EngineStats {
   generateMs: number;
   tokens: number;
   variants: number;
+  /** Prompt tokens the first variant did not read again (the kept prefix); null where not tracked. */
+  reusedPromptTokens: number | null;
 }
 
 export interface EngineResponses {
