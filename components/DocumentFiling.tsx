@@ -42,6 +42,10 @@ export function DocumentFiling({ document: doc, documents, entries, moving, onMo
     setChecked(next);
   };
   const label = (d: AuditDocument) => `${d.title || t('auditUntitled')} — ${d.key}`;
+  const groups: [string, AuditDocument[]][] = [
+    [t('auditFilingSamePage'), samePage],
+    [t('auditFilingOtherPages'), elsewhere],
+  ];
 
   if (!entries) return <p>{t('auditFilingLoading')}</p>;
   if (!entries.length) return <p data-testid="audit-filing-empty">{t('auditFilingEmpty')}</p>;
@@ -87,23 +91,16 @@ export function DocumentFiling({ document: doc, documents, entries, moving, onMo
       </fieldset>
       <label for="audit-filing-target">{t('auditFilingTarget')}</label>
       <select id="audit-filing-target" data-testid="audit-filing-target" value={chosen} onChange={(e) => setTarget((e.currentTarget as HTMLSelectElement).value)}>
-        {samePage.length > 0 && (
-          <optgroup label={t('auditFilingSamePage')}>
-            {samePage.map((d) => (
-              <option key={d.key} value={d.key}>
-                {label(d)}
-              </option>
-            ))}
-          </optgroup>
-        )}
-        {elsewhere.length > 0 && (
-          <optgroup label={t('auditFilingOtherPages')}>
-            {elsewhere.map((d) => (
-              <option key={d.key} value={d.key}>
-                {label(d)}
-              </option>
-            ))}
-          </optgroup>
+        {groups.map(([group, list]) =>
+          list.length > 0 ? (
+            <optgroup key={group} label={group}>
+              {list.map((d) => (
+                <option key={d.key} value={d.key}>
+                  {label(d)}
+                </option>
+              ))}
+            </optgroup>
+          ) : null,
         )}
         <option value={NEW}>{t('auditFilingNew')}</option>
       </select>
