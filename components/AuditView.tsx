@@ -3,6 +3,7 @@ import type { ArchiveSummary, AuditAttribution, AuditDocument, AuditDocumentEntr
 import { t } from '@/lib/i18n';
 import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel, tWith } from './AuditSentenceCard';
 import { DocumentFiling, type FilingTarget } from './DocumentFiling';
+import { ReviewForm, type ReviewDecision } from './ReviewForm';
 import './AuditView.css';
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;
@@ -39,6 +40,12 @@ export interface AuditViewProps {
   /** Ledgers earlier "replace" restores archived. */
   archives: ArchiveSummary[];
   onExportArchive: (id: number) => void;
+  /** Changes with every analysis (a new text gets a fresh review form). */
+  analysisId: number;
+  /** The reviewer this browser remembers. */
+  reviewer: { name: string; role: string };
+  reviewing: boolean;
+  onReview: (reviewer: { name: string; role: string }, outcomes: ReviewDecision[], note: string) => void;
   /** The acceptances counting in the selected document (null while loading or none selected). */
   documentEntries: AuditDocumentEntry[] | null;
   moving: boolean;
@@ -47,6 +54,8 @@ export interface AuditViewProps {
   notice: { kind: 'ok' | 'error'; text: string } | null;
   /** The notice answers a move (shown by the filing section, where the writer is). */
   filingNotice: boolean;
+  /** The notice answers a review (shown under the review form). */
+  reviewNotice: boolean;
   error: string | null;
 }
 
@@ -168,6 +177,7 @@ function SentenceTable({ sentences }: { sentences: AuditSentence[] }) {
           <th scope="col">{t('auditColumnAction')}</th>
           <th scope="col">{t('auditColumnAcceptedAt')}</th>
           <th scope="col">{t('auditColumnSentence')}</th>
+          <th scope="col">{t('auditColumnReview')}</th>
         </tr>
       </thead>
       <tbody>
@@ -179,11 +189,20 @@ function SentenceTable({ sentences }: { sentences: AuditSentence[] }) {
             <td>{s.match?.action ?? '—'}</td>
             <td>{s.match ? when(s.match.acceptedAt) : '—'}</td>
             <td>{s.text}</td>
+            <td data-testid="audit-sentence-review">{reviewLabel(s)}</td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+function reviewLabel(s: AuditSentence): string {
+  if (s.kind === 'not-logged') return '—';
+  if (!s.review) return t('auditNotReviewed');
+  const decision = { kept: t('auditReviewKept'), amended: t('auditReviewAmended'), rejected: t('auditReviewRejected') }[s.review.outcome];
+  const who = s.review.reviewer.role ? `${s.review.reviewer.name} (${s.review.reviewer.role})` : s.review.reviewer.name;
+  return t('auditReviewedBy', decision, who, when(s.review.at));
 }
 
 function VerifyLine({ verify }: { verify: AuditVerifyResult | null }) {
@@ -264,6 +283,13 @@ export function AuditView(p: AuditViewProps): JSX.Element {
             <p class="hint">{t('auditHighlightedHint')}</p>
             <Highlighted text={p.text} sentences={p.attribution.sentences} />
             <SentenceTable sentences={p.attribution.sentences} />
+            <h3>{t('auditReviewHeading')}</h3>
+            {p.attribution.documentKey ? (
+              <ReviewForm key={p.analysisId} sentences={p.attribution.sentences} reviewer={p.reviewer} reviewing={p.reviewing} onReview={p.onReview} />
+            ) : (
+              <p>{t('auditReviewSelectDocument')}</p>
+            )}
+            {p.notice && p.reviewNotice && <Notice notice={p.notice} />}
           </div>
         )}
       </section>
@@ -341,7 +367,7 @@ export function AuditView(p: AuditViewProps): JSX.Element {
             </ul>
           </div>
         )}
-        {p.notice && !p.filingNotice && <Notice notice={p.notice} />}
+        {p.notice && !p.filingNotice && !p.reviewNotice && <Notice notice={p.notice} />}
       </section>
     </main>
   );

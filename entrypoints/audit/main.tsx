@@ -23,6 +23,18 @@ function download(file: AuditExportFile): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+const REVIEWER_KEY = 'ledgerline.reviewer';
+
+/** The reviewer named last in this browser (the audit page remembers it, nothing else does). */
+function rememberedReviewer(): { name: string; role: string } {
+  try {
+    const value = JSON.parse(localStorage.getItem(REVIEWER_KEY) ?? 'null') as { name?: unknown; role?: unknown } | null;
+    return { name: typeof value?.name === 'string' ? value.name : '', role: typeof value?.role === 'string' ? value.role : '' };
+  } catch {
+    return { name: '', role: '' };
+  }
+}
+
 const params = new URLSearchParams(location.search);
 const state: Omit<AuditViewProps, `on${string}`> = {
   documents: null,
@@ -38,19 +50,31 @@ const state: Omit<AuditViewProps, `on${string}`> = {
   archives: [],
   documentEntries: null,
   moving: false,
+  analysisId: 0,
+  reviewer: rememberedReviewer(),
+  reviewing: false,
   notice: null,
   filingNotice: false,
+  reviewNotice: false,
   error: null,
 };
 
 function set(patch: Partial<typeof state>): void {
-  // A notice belongs to the section whose action raised it; only a move's is shown by the filing section.
-  Object.assign(state, 'notice' in patch && !('filingNotice' in patch) ? { ...patch, filingNotice: false } : patch);
+  // A notice belongs to the section whose action raised it: a move's and a review's are shown there.
+  Object.assign(state, 'notice' in patch ? { filingNotice: false, reviewNotice: false, ...patch } : patch);
   draw();
 }
 
 /** The backup text waiting for the writer to confirm a "replace". */
 let pendingBackup: string | null = null;
+
+async function analyze(): Promise<void> {
+  set({ analyzing: true, error: null });
+  const r = await send({ type: 'audit.attribute', text: state.text, documentKey: state.selectedKey });
+  if (r.ok) set({ attribution: r.attribution, analyzing: false, analysisId: state.analysisId + 1 });
+  else set({ error: r.error, analyzing: false });
+  void loadDocuments();
+}
 
 async function loadDocumentEntries(): Promise<void> {
   const key = state.selectedKey;
@@ -101,12 +125,15 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
     await loadDocuments();
   },
   onTextChange: (text) => set({ text }),
-  onAnalyze: async () => {
-    set({ analyzing: true, error: null });
-    const r = await send({ type: 'audit.attribute', text: state.text, documentKey: state.selectedKey });
-    if (r.ok) set({ attribution: r.attribution, analyzing: false });
-    else set({ error: r.error, analyzing: false });
-    void loadDocuments();
+  onAnalyze: () => analyze(),
+  onReview: async (reviewer, outcomes, note) => {
+    if (!state.selectedKey) return;
+    localStorage.setItem(REVIEWER_KEY, JSON.stringify(reviewer));
+    set({ reviewing: true, reviewer });
+    const r = await send({ type: 'audit.review', documentKey: state.selectedKey, text: state.text, reviewer, outcomes, note });
+    set({ reviewing: false });
+    await analyze();
+    set({ reviewNotice: true, notice: r.ok ? { kind: 'ok', text: t('auditReviewed', r.seq, r.sentences) } : { kind: 'error', text: r.error } });
   },
   onVerify: async () => {
     set({ verifying: true });

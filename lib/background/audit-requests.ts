@@ -2,6 +2,8 @@ import { REWRITE_ACTIONS } from '../engine/actions';
 import { t } from '../i18n';
 import { LedgerWriteError, type LedgerEntry } from '../ledger';
 import { auditFigures } from '../ledger/audit';
+import { reviewHashOf, reviewsBySentence, reviewsOf } from '../ledger/review';
+import { sha256Hex } from '../text/hash';
 import { archiveFile, backupToJson, exportBackup, inspectBackup, listArchives, restoreBackup, RestoreError } from '../ledger/backup';
 import { buildDocumentReport, disclosureHtml, disclosureMarkdown, reportCsv, reportFileName, ReportError } from '../ledger/report';
 import type { AuditMatch, AuditResponses, AuditSentence, Failure, Request } from '../messaging';
@@ -70,7 +72,19 @@ export async function handleAuditRequest(
             changedRatio: s.kind === 'not-logged' ? null : (s.changedRatio ?? 0),
             estimated: s.estimated === true,
             match: entry && s.match ? matchOf(entry, s.match.i) : null,
+            review: null,
           };
+        });
+        // Reviews are of this document's text; the page may see them (they are its own document's).
+        const reviewed = request.documentKey
+          ? await reviewsOf(
+              result.sentences.map((s) => s.text),
+              reviewsBySentence(await ledger.reviewsIn(request.documentKey)),
+            )
+          : [];
+        result.sentences.forEach((s, i) => {
+          const r = reviewed[i];
+          if (s.kind !== 'not-logged' && r) sentences[i]!.review = { outcome: r.outcome, reviewer: r.reviewer, at: r.at };
         });
         const figures = auditFigures(result.sentences);
         if (request.documentKey) {
@@ -135,6 +149,24 @@ export async function handleAuditRequest(
         const content = await archiveFile(ledger, request.id);
         if (content === null) return { ok: false, code: 'not-found', error: t('auditArchiveMissing') };
         return { ok: true, file: { name: `ledgerline-archive-${request.id}.json`, mime: 'application/json', content } };
+      }
+      case 'audit.review': {
+        const result = await ledger.attribute(request.text, request.documentKey);
+        const ai = result.sentences.filter((s) => s.kind !== 'not-logged');
+        if (ai.length !== request.outcomes.length) {
+          return { ok: false, code: 'refused', error: t('auditReviewStale') };
+        }
+        const entry = await ledger.review(
+          request.documentKey,
+          {
+            reviewer: { name: request.reviewer.name.trim(), role: request.reviewer.role.trim() },
+            textHash: await sha256Hex(request.text),
+            sentences: await Promise.all(ai.map(async (s, i) => ({ hash: await reviewHashOf(s.text), outcome: request.outcomes[i]! }))),
+            note: request.note.trim(),
+          },
+          { extensionVersion: context.extensionVersion },
+        );
+        return { ok: true, seq: entry.seq, sentences: ai.length };
       }
       case 'audit.documentEntries': {
         const entries = await ledger.acceptancesIn(request.documentKey);

@@ -99,6 +99,20 @@ export class ChainVerifier {
         m.entries.every((r) => Number.isInteger(r.seq) && r.seq < entry.seq && typeof r.hash === 'string');
       if (!ok) return 'malformed move';
     }
+    if (entry.review !== undefined) {
+      const r = entry.review;
+      const ok =
+        entry.v === 2 &&
+        entry.withdraws === undefined &&
+        entry.moves === undefined &&
+        entry.sentences.length === 0 &&
+        typeof r.reviewer?.name === 'string' &&
+        typeof r.reviewer.role === 'string' &&
+        typeof r.textHash === 'string' &&
+        Array.isArray(r.sentences) &&
+        r.sentences.every((x) => typeof x.hash === 'string' && (x.outcome === 'kept' || x.outcome === 'amended' || x.outcome === 'rejected'));
+      if (!ok) return 'malformed review';
+    }
     for (const [i, s] of entry.sentences.entries()) {
       if (s.text === null) continue;
       if ((await sha256Hex(normalizeSentence(s.text))) !== s.normalizedHash) return `sentence ${i} text does not match its hash`;

@@ -5,7 +5,7 @@ import { sketchText, sketchToHex } from '../text/similarity';
 import { isActionId } from '../engine/actions';
 import { canonicalJson } from './canonical';
 import { documentKeyOf } from './document-key';
-import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, MoveRef, WithdrawalReason } from './types';
+import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, MoveRef, ReviewRef, WithdrawalReason } from './types';
 
 /** Split inserted text into sentences with their normalised hash and sketch. */
 export async function prepareSentences(insertedText: string, privacy: boolean): Promise<LedgerSentence[]> {
@@ -116,14 +116,15 @@ export async function buildWithdrawalBody(
 }
 
 /**
- * The body of one half of a move (always format 2): filed under `documentKey`, naming the other
- * document and the acceptances moved; no texts and no sentences, so it is never attributed. The
- * action and model are the first moved acceptance's (every entry names one).
+ * The body of an entry that says something about acceptances without being one (always format 2):
+ * one half of a move, or a review. Filed under `documentKey`, no texts and no sentences, so it is
+ * never attributed. The action and model are those of an acceptance it concerns (every entry
+ * names one).
  */
-export async function buildMoveBody(
-  first: LedgerEntry,
-  moves: MoveRef,
-  at: { id: string; seq: number; prevHash: string; documentKey: string; pageTitle: string; movedAt: number; extensionVersion: string },
+export async function buildAnnotationBody(
+  about: LedgerEntry,
+  annotation: { moves: MoveRef } | { review: ReviewRef },
+  at: { id: string; seq: number; prevHash: string; documentKey: string; pageTitle: string; at: number; extensionVersion: string },
 ): Promise<UnhashedEntry> {
   return {
     v: 2,
@@ -131,18 +132,27 @@ export async function buildMoveBody(
     seq: at.seq,
     documentKey: at.documentKey,
     pageTitle: at.pageTitle,
-    action: first.action,
-    model: { ...first.model },
-    suggestedAt: at.movedAt,
-    acceptedAt: at.movedAt,
+    action: about.action,
+    model: { ...about.model },
+    suggestedAt: at.at,
+    acceptedAt: at.at,
     originalText: null,
     suggestedText: null,
     insertedText: null,
-    textHashes: { ...first.textHashes },
-    privacy: first.privacy,
+    textHashes: { ...about.textHashes },
+    privacy: about.privacy,
     sentences: [],
     extensionVersion: at.extensionVersion,
-    moves: { direction: moves.direction, peer: moves.peer, entries: moves.entries.map((r) => ({ seq: r.seq, hash: r.hash })), reason: moves.reason },
+    ...('moves' in annotation
+      ? { moves: { ...annotation.moves, entries: annotation.moves.entries.map((r) => ({ seq: r.seq, hash: r.hash })) } }
+      : {
+          review: {
+            reviewer: { name: annotation.review.reviewer.name, role: annotation.review.reviewer.role },
+            textHash: annotation.review.textHash,
+            sentences: annotation.review.sentences.map((x) => ({ hash: x.hash, outcome: x.outcome })),
+            note: annotation.review.note,
+          },
+        }),
     documentTag: await sha256Hex(at.documentKey),
     prevHash: at.prevHash,
   };

@@ -1,6 +1,6 @@
 import { bandKeys, sketchFromHex } from '../text/similarity';
 import { LedgerDb, DEFAULT_DB_NAME, type KeyRow, type SentenceIndexRow } from './db';
-import { buildEntryBody, buildMoveBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, type UnhashedEntry } from './entry';
+import { buildAnnotationBody, buildEntryBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, type UnhashedEntry } from './entry';
 import { ChainVerifier, GENESIS_ANCHOR, type ChainAnchor } from './chain';
 import { documentDelta, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
 import { documentsTouchedBy, rebuildDocumentRows, storedEntriesOfDocument } from './document-rows';
@@ -24,6 +24,7 @@ import {
   type LedgerEntry,
   type LedgerSettings,
   type MoveReason,
+  type ReviewRef,
   type PublicKeyInfo,
   type SignedCheckpoint,
   type SignedHead,
@@ -75,6 +76,13 @@ export interface Ledger {
    * and 'in', appended together. Throws LedgerWriteError 'refused' when it cannot be.
    */
   move(seqs: readonly number[], to: string, options: { reason: MoveReason; title?: string; extensionVersion: string }): Promise<LedgerEntry[]>;
+  /**
+   * Records an editor's review of a document's AI sentences (they must have something AI to
+   * review). Throws LedgerWriteError 'refused' when it cannot be.
+   */
+  review(documentKey: string, review: ReviewRef, options: { title?: string; extensionVersion: string }): Promise<LedgerEntry>;
+  /** The review entries of a document, oldest first. */
+  reviewsIn(documentKey: string): Promise<LedgerEntry[]>;
   /** The entry at `seq`, or undefined (pruned, or never written). */
   entry(seq: number): Promise<LedgerEntry | undefined>;
   /** The document the entry at `seq` counts in now (after moves), or undefined when absent. */
@@ -288,7 +296,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     }
     if (entry.hash !== target.hash) return 'The ledger entry at that position is a different acceptance.';
     if (entry.withdraws) return 'That entry is itself a withdrawal.';
-    if (entry.moves) return 'That entry is a move between documents, not an acceptance.';
+    if (entry.moves || entry.review) return 'That entry is a move or a review, not an acceptance.';
     const later = await db.entries.where('seq').above(entry.seq).filter((e) => e.withdraws?.seq === entry.seq).count();
     return later > 0 ? 'That acceptance was already withdrawn.' : null;
   }
@@ -356,12 +364,12 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     const fromTitle = rows[0]?.title ?? first.pageTitle;
     const toTitle = opts.title?.trim() || rows[1]?.title || first.pageTitle;
     const half = (direction: 'out' | 'in') => async (at: { seq: number; prevHash: string }) =>
-      buildMoveBody(first, { direction, peer: direction === 'out' ? to : from, entries: refs, reason: opts.reason }, {
+      buildAnnotationBody(first, { moves: { direction, peer: direction === 'out' ? to : from, entries: refs, reason: opts.reason } }, {
         id: globalThis.crypto.randomUUID(),
         ...at,
         documentKey: direction === 'out' ? from : to,
         pageTitle: direction === 'out' ? fromTitle : toTitle,
-        movedAt,
+        at: movedAt,
         extensionVersion: opts.extensionVersion,
       });
     return appendEntries([half('out'), half('in')], async () => {
@@ -369,6 +377,26 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
       const again = await moveCheck(seqs, to);
       if ('refusal' in again) throw new LedgerWriteError('refused', again.refusal);
     });
+  }
+
+  async function review(documentKey: string, reviewed: ReviewRef, opts: { title?: string; extensionVersion: string }): Promise<LedgerEntry> {
+    if (!reviewed.reviewer.name.trim()) throw new LedgerWriteError('refused', 'A review needs the reviewer’s name.');
+    if (!reviewed.sentences.length) throw new LedgerWriteError('refused', 'There is no AI-suggested sentence in this text to review.');
+    const standing = standingAcceptances(await storedEntriesOfDocument(db, documentKey), documentKey);
+    const about = standing[standing.length - 1];
+    if (!about) throw new LedgerWriteError('refused', 'No accepted suggestion counts in this document, so there is nothing to review.');
+    const row = hasDocuments() ? await db.documents.get(documentKey) : undefined;
+    const id = globalThis.crypto.randomUUID();
+    return appendEntry((at) =>
+      buildAnnotationBody(about, { review: reviewed }, {
+        id,
+        ...at,
+        documentKey,
+        pageTitle: opts.title?.trim() || row?.title || about.pageTitle,
+        at: now(),
+        extensionVersion: opts.extensionVersion,
+      }),
+    );
   }
 
   /** Acceptances that stand (withdrawn ones and withdrawals not counted) and their sentences. */
@@ -579,6 +607,8 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     move,
     entry: (seq: number) => db.entries.get(seq),
     documentOf,
+    review,
+    reviewsIn: async (documentKey: string) => (await db.entries.where('documentKey').equals(documentKey).toArray()).filter((e) => !!e.review).sort((a, b) => a.seq - b.seq),
     acceptancesIn: async (documentKey: string) => standingAcceptances(await storedEntriesOfDocument(db, documentKey), documentKey),
     attribute,
     stats,

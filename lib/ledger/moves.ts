@@ -6,8 +6,8 @@ import type { LedgerEntry } from './types';
  * where it counts now. Everything here is pure so the ledger, the report and the verifier agree.
  */
 
-/** An acceptance, as opposed to a withdrawal or a move. */
-export const isAcceptance = (e: LedgerEntry) => !e.withdraws && !e.moves;
+/** An acceptance, as opposed to a withdrawal, a move or a review. */
+export const isAcceptance = (e: LedgerEntry) => !e.withdraws && !e.moves && !e.review;
 
 /** seq → the document a moved acceptance counts in now (only moved ones appear). */
 export function movedTo(entries: Iterable<LedgerEntry>): Map<number, string> {
@@ -48,7 +48,7 @@ export function standingAcceptances(docEntries: readonly LedgerEntry[], document
         if (e.moves.direction === 'out') standing.delete(ref.seq);
         else if (moved && moved.hash === ref.hash) standing.set(ref.seq, moved);
       }
-    } else if (e.documentKey === documentKey) standing.set(e.seq, e);
+    } else if (isAcceptance(e) && e.documentKey === documentKey) standing.set(e.seq, e);
   }
   return [...standing.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -75,6 +75,7 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     };
     exact('report', r, ['format', 'generator', 'generatedAt', 'document', 'text', 'summary', 'actions', 'disclosure', 'chain', 'signature']);
     exact('document', r.document, ['key', 'tag', 'title', 'digitalSourceType']);
+    exact('generator', r.generator, ['name', 'version']);
     exact('chain', chain, ['anchor', 'checkpoint', 'entries', 'head', 'keys']);
     exact('chain.anchor', chain.anchor, ['seq', 'prevHash']);
     if (chain.head !== null) exact('chain.head', chain.head, ['seq', 'hash', 'keyId', 'algorithm', 'signedAt', 'signature']);

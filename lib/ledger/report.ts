@@ -5,8 +5,9 @@ import { auditFigures, KIND_LABELS, percent, round4, type AuditFigures } from '.
 import type { ChainAnchor } from './chain';
 import { isStub, stubOf } from './entry';
 import { entriesOfDocument, standingAcceptances } from './moves';
+import { reviewsBySentence, reviewsOf } from './review';
 import type { Ledger } from './ledger';
-import type { EntryStub, LedgerEntry, MoveReason, PublicKeyInfo, SignedCheckpoint, SignedHead, WithdrawalReason } from './types';
+import type { EntryStub, LedgerEntry, MoveReason, PublicKeyInfo, ReviewOutcome, SignedCheckpoint, SignedHead, WithdrawalReason } from './types';
 
 /**
  * Per-document disclosure report: a JSON file a third party can verify without the extension
@@ -46,6 +47,8 @@ export interface ReportSentence {
   /** The ledger entry and sentence it descends from. */
   entry: number | null;
   entrySentence: number | null;
+  /** For an AI sentence: the latest review that saw it as it is now (null: not reviewed). */
+  review: { outcome: ReviewOutcome; entry: number } | null;
 }
 
 export interface TextRegion {
@@ -92,6 +95,16 @@ export interface ReportMove {
   when: string;
 }
 
+/** An editor's review (a review entry) of this document. */
+export interface ReportReview {
+  entry: number;
+  reviewer: { name: string; role: string };
+  when: string;
+  sentences: number;
+  outcomes: Record<ReviewOutcome, number>;
+  note: string;
+}
+
 export interface ReportSummary {
   /** Acceptances still standing (withdrawn ones are in `withdrawn`). */
   entries: number;
@@ -104,6 +117,9 @@ export interface ReportSummary {
   text: AuditFigures | null;
   withdrawn: ReportWithdrawal[];
   moved: ReportMove[];
+  reviews: ReportReview[];
+  /** AI sentences of the supplied text no review saw as they are now (null without text). */
+  unreviewedAiSentences: number | null;
 }
 
 export interface ReportDerived {
@@ -152,6 +168,8 @@ export async function deriveReport(input: {
   const filed = all.filter((e) => e.documentKey === input.documentKey);
   const withdrawals = filed.filter((e) => e.withdraws);
   const moves = filed.filter((e) => e.moves);
+  const reviewEntries = filed.filter((e) => e.review);
+  const bySentence = reviewsBySentence(reviewEntries);
   // The acceptances that stand (after withdrawals and moves): what the report counts and describes.
   const entries = standingAcceptances(all, input.documentKey);
   const title = input.title ?? filed[filed.length - 1]?.pageTitle ?? '';
@@ -160,6 +178,7 @@ export async function deriveReport(input: {
   for (const e of entries) actionCounts[e.action] = (actionCounts[e.action] ?? 0) + 1;
 
   let text: ReportDerived['text'] = null;
+  let unreviewed: number | null = null;
   let figures: AuditFigures | null = null;
   /** "seq:i" → where that logged sentence sits in the text, and how it changed. */
   const placed = new Map<string, { start: number; end: number; category: AttributionKind; changed: number }[]>();
@@ -167,6 +186,10 @@ export async function deriveReport(input: {
     const index = new MemoryIndex();
     for (const e of entries) await index.addEntry(e);
     const result = await attributeText(input.text, index, { documentKey: input.documentKey });
+    const reviewed = await reviewsOf(
+      result.sentences.map((s) => s.text),
+      bySentence,
+    );
     const sentences: ReportSentence[] = result.sentences.map((s, index) => ({
       index,
       start: s.start,
@@ -177,7 +200,9 @@ export async function deriveReport(input: {
       estimated: s.estimated === true,
       entry: s.match?.seq ?? null,
       entrySentence: s.match?.i ?? null,
+      review: s.kind !== 'not-logged' && reviewed[index] ? { outcome: reviewed[index]!.outcome, entry: reviewed[index]!.entry } : null,
     }));
+    unreviewed = sentences.filter((x) => x.category !== 'not-logged' && x.review === null).length;
     for (const s of sentences) {
       if (s.entry === null) continue;
       const ref = `${s.entry}:${s.entrySentence}`;
@@ -235,6 +260,19 @@ export async function deriveReport(input: {
     lastAcceptedAt: entries.length ? iso(entries[entries.length - 1]!.acceptedAt) : null,
     text: figures,
     withdrawn: withdrawals.map((w) => ({ entry: w.seq, withdraws: w.withdraws!.seq, reason: w.withdraws!.reason, when: iso(w.acceptedAt) })),
+    reviews: reviewEntries.map((r) => ({
+      entry: r.seq,
+      reviewer: { ...r.review!.reviewer },
+      when: iso(r.acceptedAt),
+      sentences: r.review!.sentences.length,
+      outcomes: {
+        kept: r.review!.sentences.filter((x) => x.outcome === 'kept').length,
+        amended: r.review!.sentences.filter((x) => x.outcome === 'amended').length,
+        rejected: r.review!.sentences.filter((x) => x.outcome === 'rejected').length,
+      },
+      note: r.review!.note,
+    })),
+    unreviewedAiSentences: unreviewed,
     moved: moves.map((m) => ({
       entry: m.seq,
       direction: m.moves!.direction,
@@ -253,6 +291,12 @@ export async function deriveReport(input: {
   };
 }
 
+/** Who last reviewed the document's AI text. */
+function reviewWords(summary: ReportSummary): string {
+  const last = summary.reviews[summary.reviews.length - 1];
+  return last ? ` Reviewed by ${last.reviewer.name}${last.reviewer.role ? ` (${last.reviewer.role})` : ''} on ${last.when.slice(0, 10)}.` : '';
+}
+
 /** What the writer refiled: acceptances count in the document they were moved to. */
 function movedWords(moved: readonly ReportMove[]): string {
   const count = (direction: 'in' | 'out') => moved.filter((m) => m.direction === direction).reduce((n, m) => n + m.entries.length, 0);
@@ -265,11 +309,18 @@ function movedWords(moved: readonly ReportMove[]): string {
   return parts.length ? ` The writer corrected where text belongs: ${parts.join('; ')}.` : '';
 }
 
-/** A short publishable statement, generated from the facts only. */
+/** A short publishable statement, generated from the facts only; unreviewed AI text is said first. */
 export function disclosureStatement(summary: ReportSummary, keyId: string | null): string {
+  const unreviewed = summary.unreviewedAiSentences;
+  const warning = unreviewed ? `${plural(unreviewed, 'AI-assisted sentence has', 'AI-assisted sentences have')} not been reviewed by an editor. ` : '';
+  return warning + statementBody(summary, keyId);
+}
+
+function statementBody(summary: ReportSummary, keyId: string | null): string {
   const modelWords = summary.models.length ? ` (${listWords(summary.models)})` : '';
   const withdrawn = summary.withdrawn.length;
   const record =
+    reviewWords(summary) +
     (withdrawn
       ? ` ${plural(withdrawn, 'accepted suggestion was', 'accepted suggestions were')} taken back by the writer right after accepting and ${withdrawn === 1 ? 'is' : 'are'} not counted.`
       : '') +

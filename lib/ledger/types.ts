@@ -54,6 +54,23 @@ export interface MoveRef {
   reason: MoveReason;
 }
 
+/** What an editor decided about one AI sentence in a review. */
+export type ReviewOutcome = 'kept' | 'amended' | 'rejected';
+
+/**
+ * A human review of a document's AI text (EU AI Act Art. 50(4): a deliberate check for accuracy,
+ * plausibility and sources, with the power to amend or reject). It names the exact sentences it
+ * saw by their normalised hash, so a sentence changed afterwards is no longer covered.
+ */
+export interface ReviewRef {
+  reviewer: { name: string; role: string };
+  /** SHA-256 of the whole text the reviewer saw. */
+  textHash: string;
+  /** Every AI sentence of that text, with the reviewer's decision. */
+  sentences: { hash: string; outcome: ReviewOutcome }[];
+  note: string;
+}
+
 export interface ModelInfo {
   id: string;
   revision: string;
@@ -117,6 +134,8 @@ export interface LedgerEntry {
   withdraws?: WithdrawalRef;
   /** Present on a move entry (v2 only, hashed like `withdraws`): no texts, no sentences. */
   moves?: MoveRef;
+  /** Present on a review entry (v2 only, hashed): no texts, no sentences; never an acceptance. */
+  review?: ReviewRef;
   /** v2: SHA-256 hex of documentKey (lets a report prove no entry of the document was left out). */
   documentTag?: string;
   /** v2: SHA-256 hex over the entry's content (see `v`). */

@@ -31,6 +31,15 @@ export const AUDIT_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('audit.archives') }),
   v.object({ type: v.literal('audit.archiveFile'), id: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
   v.object({ type: v.literal('audit.prune'), retentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(36_500)) }),
+  /** An editor's review of the AI sentences of `text` in a document: one outcome per AI sentence, in order. */
+  v.object({
+    type: v.literal('audit.review'),
+    documentKey: DocumentKeySchema,
+    text: v.pipe(v.string(), v.maxLength(MAX_TEXT)),
+    reviewer: v.object({ name: v.pipe(v.string(), v.maxLength(200)), role: v.pipe(v.string(), v.maxLength(200)) }),
+    outcomes: v.pipe(v.array(v.picklist(['kept', 'amended', 'rejected'])), v.maxLength(100_000)),
+    note: v.pipe(v.string(), v.maxLength(5_000)),
+  }),
   /** The acceptances that count in one document (to choose what to move). */
   v.object({ type: v.literal('audit.documentEntries'), documentKey: DocumentKeySchema }),
   /** Refile acceptances under another document (merge, split, or correct the earlier key rule). */
@@ -86,6 +95,8 @@ export interface AuditSentence {
   changedRatio: number | null;
   estimated: boolean;
   match: AuditMatch | null;
+  /** For an AI sentence: the latest review that saw it as it is now (null: not reviewed). */
+  review: { outcome: 'kept' | 'amended' | 'rejected'; reviewer: { name: string; role: string }; at: number } | null;
 }
 
 export interface AuditFiguresMessage {
@@ -127,5 +138,6 @@ export interface AuditResponses {
   'audit.archiveFile': { ok: true; file: AuditExportFile } | Failure;
   'audit.prune': { ok: true; pruned: number; checkpointSeq: number | null } | Failure;
   'audit.documentEntries': { ok: true; entries: AuditDocumentEntry[] } | Failure;
+  'audit.review': { ok: true; seq: number; sentences: number } | Failure;
   'audit.move': { ok: true; moved: number; seqs: number[] } | Failure;
 }

@@ -184,7 +184,7 @@ describe('audit page in Chromium', () => {
     expect(result.problems).toEqual([]);
     expect(report.actions).toHaveLength(2);
     expect(report.document.digitalSourceType).toBe('http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia');
-    expect(await audit.getByTestId('audit-statement').textContent()).toMatch(/^\d+ of \d+ sentences/);
+    expect(await audit.getByTestId('audit-statement').textContent()).toMatch(/^\d+ AI-assisted sentences? (has|have) not been reviewed by an editor\. \d+ of \d+ sentences/);
     const csv = await download(() => audit.getByTestId('audit-export-csv').click());
     expect(csv.split('\r\n')[0]).toContain('category');
     const html = await download(() => audit.getByTestId('audit-export-html').click());

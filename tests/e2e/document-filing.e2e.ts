@@ -11,10 +11,12 @@ import { makeAcceptance } from '../../lib/ledger/testing';
 import { launchExtension, type LaunchedExtension } from './support/browser';
 
 /**
- * Correcting which document a text belongs to (#11), on the audit page: a ledger kept by the
- * earlier key rule filed two WordPress posts under one page-wide document. The page says so;
- * the writer moves one story's acceptance to that story's document with the keyboard; the list,
- * the reports of both stories and the verifier follow, and the chain is appended to, not rewritten.
+ * The audit page as an editor uses it. Correcting which document a text belongs to (#11): a
+ * ledger kept by the earlier key rule filed two WordPress posts under one page-wide document. The
+ * page says so; the writer moves one story's acceptance to that story's document with the
+ * keyboard; the list, the reports of both stories and the verifier follow, and the chain is
+ * appended to, not rewritten. Then an editor records a review of the story (#12), and a sentence
+ * changed afterwards shows as not reviewed.
  */
 const origin = 'https://news.example.com';
 const legacyField = { origin, path: '/wp-admin/post.php', fieldId: 'content' };
@@ -24,7 +26,7 @@ const FERRY = 'The harbour authority approved the new ferry timetable on Monday 
 const FLOODS = 'Residents of the lower town were told to move their cars before the river crested.';
 const GAUGE = 'The gauge at the old bridge read four metres at noon.';
 
-describe('refiling acceptances on the audit page', () => {
+describe('the audit page: refiling acceptances and recording a review', () => {
   let browser: LaunchedExtension;
   let audit: Page;
   let earlierBackup = '';
@@ -106,5 +108,42 @@ describe('refiling acceptances on the audit page', () => {
 
     await audit.getByTestId('audit-verify').click();
     await expect.poll(() => audit.getByTestId('audit-verify-result').textContent()).toMatch(/^Verified: 5 entries, signed head #5/);
+  });
+
+  it("an editor records a review of the story's AI sentences; one changed afterwards shows as not reviewed", async () => {
+    await row(STORY_202).getByRole('button').click();
+    const text = `${FLOODS} ${GAUGE}`;
+    await audit.getByLabel('Paste the document’s current text').fill(text);
+    await audit.getByTestId('audit-analyze').click();
+    await expect.poll(() => audit.getByTestId('audit-sentence-review').allTextContents()).toEqual(['Not reviewed', 'Not reviewed']);
+    const form = audit.getByTestId('audit-review');
+    expect(await form.textContent()).toContain('A spelling check or a skim is not a review.');
+    await audit.getByLabel('Reviewer’s name').fill('Ana Ruiz');
+    await audit.getByLabel('Role (e.g. editor on duty)').fill('editor on duty');
+    await audit.getByLabel('Decision on sentence 2').selectOption('amended');
+    await audit.getByTestId('audit-review-submit').focus();
+    await audit.keyboard.press('Enter');
+    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toMatch(/^Review recorded \(entry #6\) for 2 AI-assisted sentence/);
+    const labels = await audit.getByTestId('audit-sentence-review').allTextContents();
+    expect(labels[0]).toMatch(/^Checked, kept — Ana Ruiz \(editor on duty\), /);
+    expect(labels[1]).toMatch(/^Checked, amended — Ana Ruiz/);
+    const scan = await new AxeBuilder({ page: audit }).include('[data-testid="audit-review"]').analyze();
+    expect(scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
+    // The writer changes one AI sentence after the review.
+    const changed = text.replace('four metres', 'four and a half metres');
+    await audit.getByLabel('Paste the document’s current text').fill(changed);
+    await audit.getByTestId('audit-analyze').click();
+    await expect.poll(async () => (await audit.getByTestId('audit-sentence-review').allTextContents())[1]).toBe('Not reviewed');
+    const report = JSON.parse(await download(() => audit.getByTestId('audit-export-json').click()));
+    expect((await verifyReport(report)).problems).toEqual([]);
+    expect(report.disclosure.statement).toMatch(/^1 AI-assisted sentence has not been reviewed by an editor\. /);
+    expect(report.disclosure.statement).toContain('Reviewed by Ana Ruiz (editor on duty)');
+    // The reviewer is remembered in this browser for the next review.
+    await audit.reload();
+    await row(STORY_202).getByRole('button').click();
+    await audit.getByLabel('Paste the document’s current text').fill(changed);
+    await audit.getByTestId('audit-analyze').click();
+    await expect.poll(() => audit.getByLabel('Reviewer’s name').inputValue()).toBe('Ana Ruiz');
   });
 });
