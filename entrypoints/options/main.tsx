@@ -10,6 +10,8 @@ import type { EngineStatus, Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import '@/assets/page.css';
 
+// The tab's title in the browser's UI language (index.html holds the English one).
+document.title = t('optionsTitle');
 const app = document.getElementById('app')!;
 
 const models: ModelChoice[] = listModels().map((model) => ({

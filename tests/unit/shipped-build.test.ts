@@ -1,7 +1,7 @@
 /**
  * What ships (`npm run build` / `npm run zip`) against what the tests drive (`npm run build:test`):
  * the engine lab page exists only for the benchmark and the end-to-end tests, so the shipped build
- * has every page a writer uses and not the lab, and onnxruntime's files once.
+ * has every page a writer uses and not the lab, onnxruntime's files once, and every UI language.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +33,11 @@ describe('shipped build', () => {
     const manifest = JSON.parse(readFileSync(join(shipped, 'manifest.json'), 'utf8'));
     expect(manifest.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
     expect(manifest.cross_origin_opener_policy).toEqual({ value: 'same-origin' });
+    // Every UI language ships; English is the one the browser falls back to.
+    expect(manifest.default_locale).toBe('en');
+    const locales = readdirSync('public/_locales');
+    expect(locales).toEqual(expect.arrayContaining(['en', 'de', 'fr']));
+    for (const locale of locales) expect(existsSync(join(shipped, '_locales', locale, 'messages.json')), locale).toBe(true);
 
     const tested = build({ LEDGERLINE_ENGINE_LAB: '1' });
     expect(existsSync(join(tested, 'engine-lab.html'))).toBe(true);

@@ -24,6 +24,14 @@ export interface LaunchOptions {
   extraArgs?: string[];
   /** Another build than the tested one in .output (e.g. the shipped build). */
   extensionDir?: string;
+  /**
+   * The writer's language (e.g. 'de'). Measured in this headless Chromium: `--lang` is what picks
+   * the extension's `_locales/<lang>` (chrome.i18n.getMessage); the LANGUAGE, LANG and LC_ALL
+   * environment variables change nothing. Playwright emulates its own locale (en-US unless told)
+   * in pages, which is what navigator.language and chrome.i18n.getUILanguage() report there, so
+   * both are set.
+   */
+  locale?: string;
 }
 
 /**
@@ -39,7 +47,8 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Laun
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...extensionBrowserArgs(options), `--log-net-log=${netLog}`],
+    ...(options.locale ? { locale: options.locale } : {}),
+    args: [...extensionBrowserArgs(options), ...(options.locale ? [`--lang=${options.locale}`] : []), `--log-net-log=${netLog}`],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
