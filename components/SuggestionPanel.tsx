@@ -144,6 +144,10 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
   return (
     <div
       class="panel"
+      // The panel speaks the extension's language and direction, not the page's (a Hebrew page
+      // would otherwise reorder English strings; a screen reader would pronounce them as Hebrew).
+      lang={t('uiLanguage')}
+      dir="ltr"
       role="dialog"
       aria-label={t('panelLabel')}
       data-testid="suggestion-panel"

@@ -20,3 +20,9 @@ export function t(key: MessageKey, ...substitutions: (string | number)[]): strin
   if (fromBrowser) return fromBrowser;
   return english[key].message.replace(/\$(\d)/g, (_match, digit: string) => values[Number(digit) - 1] ?? '');
 }
+
+/** An extension page in the strings' language: `lang` (so screen readers pronounce it right) and its tab title. */
+export function localizePage(doc: Document, titleKey?: MessageKey): void {
+  doc.documentElement.lang = t('uiLanguage');
+  if (titleKey) doc.title = t(titleKey);
+}

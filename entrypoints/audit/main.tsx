@@ -1,9 +1,11 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { AuditView, type AuditViewProps, type ExportKind } from '@/components/AuditView';
-import { t } from '@/lib/i18n';
+import { localizePage, t } from '@/lib/i18n';
 import { isPageWideKey, pageOfKey } from '@/lib/ledger/document-key';
 import type { AuditExportFile, Request, Response } from '@/lib/messaging';
+
+localizePage(document, 'auditTitle');
 
 /** The audit page: state and messaging only; the view is components/AuditView. */
 const app = document.getElementById('app')!;

@@ -2,10 +2,13 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { OnboardingView } from '@/components/OnboardingView';
 import type { EngineRuntime, EngineStatus, Response } from '@/lib/messaging';
+import { localizePage } from '@/lib/i18n';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { SuggestionController } from '../content/suggestion-controller';
 import '@/assets/page.css';
 import './style.css';
+
+localizePage(document, 'onboardingTitle');
 
 const app = document.getElementById('app')!;
 let runtime: EngineRuntime | null = null;

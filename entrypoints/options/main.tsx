@@ -5,13 +5,13 @@ import { formatBytes } from '@/components/PopupView';
 import { availableDtypes, CATALOGUE, downloadBytes, listModels } from '@/lib/engine/catalogue';
 import { filesFromInput, importModel, planImport } from '@/lib/engine/model-import';
 import { openModelFileCache } from '@/lib/engine/model-file-cache';
-import { t } from '@/lib/i18n';
+import { localizePage, t } from '@/lib/i18n';
 import type { EngineStatus, Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import '@/assets/page.css';
 
 // The tab's title in the browser's UI language (index.html holds the English one).
-document.title = t('optionsTitle');
+localizePage(document, 'optionsTitle');
 const app = document.getElementById('app')!;
 
 const models: ModelChoice[] = listModels().map((model) => ({

@@ -6,6 +6,9 @@ import type { Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import { webHostOf, withSiteEnabled } from '@/lib/site-settings';
 import './style.css';
+import { localizePage } from '@/lib/i18n';
+
+localizePage(document);
 
 const app = document.getElementById('app')!;
 
