@@ -66,6 +66,8 @@ export async function handleAuditRequest(
             changedRatio: s.kind === 'not-logged' ? null : (s.changedRatio ?? 0),
             estimated: s.estimated === true,
             match: entry && s.match ? matchOf(entry, s.match.i) : null,
+            aiSpans: s.aiSpans,
+            aiCharacters: s.aiCharacters,
           };
         });
         const figures = auditFigures(result.sentences);

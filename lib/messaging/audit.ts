@@ -63,6 +63,10 @@ export interface AuditSentence {
   changedRatio: number | null;
   estimated: boolean;
   match: AuditMatch | null;
+  /** The AI's words as spans of the audited text (empty when not logged; the whole sentence when estimated). */
+  aiSpans: { start: number; end: number }[];
+  /** Characters (code points) of the sentence that are the AI's. */
+  aiCharacters: number;
 }
 
 export interface AuditFiguresMessage {
