@@ -108,7 +108,7 @@ export interface SentenceAttribution {
 export interface AttributionResult {
   sentences: SentenceAttribution[];
   counts: Record<AttributionKind, number>;
-  /** Number of word alignments done (for scale checks): at most sentences × diffsPerSentence. */
+  /** Number of word alignments done (for scale checks): at most sentences × diffsPerSentence, plus (for sentences without a match) what their two neighbours matched. */
   scored: number;
 }
 

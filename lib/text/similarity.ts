@@ -8,7 +8,10 @@ import { fnv1a } from '../seeded';
  *   unigrams ∪ word bigrams. Unigrams keep short or heavily edited sentences
  *   findable; bigrams penalise unrelated sentences that merely share vocabulary.
  * - `bandKeys(sketch)`: LSH bands (R rows each) used as index keys for candidate lookup.
- * - `wordEditRatio(a, b)`: word-level Levenshtein distance / max(len): the share of words changed.
+ * - `alignWords(a, b)`: which draft word comes from which logged word, moved clauses included
+ *   (attribution's changed shares and the AI's character spans come from it).
+ * - `keptWordsBySketch(words, sketch)`: the same, as far as a privacy-mode sketch can tell.
+ * - `wordEditRatio(a, b)`: word-level Levenshtein distance / max(len) (the calibration's yardstick).
  */
 export const SKETCH_SIZE = 64;
 export const BAND_ROWS = 2;
@@ -325,13 +328,6 @@ export function sketchCardinality(sketch: Uint32Array): number {
 /** Distinct shingles of `words` (what a sketch summarises). */
 export function shingleCount(words: readonly string[]): number {
   return shinglesOf(words).length;
-}
-
-/** The sketch of the union of the shingle sets (element-wise minimum). */
-export function sketchUnion(sketches: readonly Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(SKETCH_SIZE).fill(0xffffffff);
-  for (const s of sketches) for (let k = 0; k < SKETCH_SIZE; k++) if ((s[k] as number) < (out[k] as number)) out[k] = s[k] as number;
-  return out;
 }
 
 /** False when the sketch proves the shingle (by its FNV base hash) absent. */
