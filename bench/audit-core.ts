@@ -6,7 +6,7 @@ import { sketchText } from '../lib/text/similarity';
 
 /**
  * The audit benchmark, runnable in Node and in a browser page: attribute a long document against
- * a large ledger through the in-memory candidate index (MinHash LSH bands → top-K → word diff).
+ * a large ledger through the in-memory candidate index (MinHash LSH bands → top-K → word alignment → passage).
  * Same-topic synthetic sentences (one shared news vocabulary) make band collisions realistic.
  */
 export interface AuditBenchOptions {
@@ -29,7 +29,7 @@ export interface AuditBenchResult {
   medianMs: number;
   minMs: number;
   counts: Record<string, number>;
-  /** Candidate scorings (word diffs) per run: bounded by sentences × K, never sentences × ledger. */
+  /** Word alignments per run: bounded by sentences × K (plus neighbours of split pieces), never sentences × ledger. */
   scored: number;
   heapUsedMB: number | null;
   /** Mean milliseconds per phase over the measured runs. */

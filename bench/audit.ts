@@ -66,7 +66,7 @@ function table(results: AuditBenchResult[]): string {
     '',
     `Attribution of a ${options.documentSentences.toLocaleString('en')}-sentence document against a ${options.entries.toLocaleString('en')}-entry ledger through the in-memory LSH index (target ≤ ${TARGET_MS} ms in Chromium). Median of ${options.runs} runs after one warm-up; ${cpus().length} CPU cores shared with other work.`,
     '',
-    '| Environment | Ledger | Document sentences | Median | Best | First run | Index build (once) | Word diffs scored | JS heap |',
+    '| Environment | Ledger | Document sentences | Median | Best | First run | Index build (once) | Word alignments | JS heap |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',

@@ -1,12 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import type { AuditKind, AuditSentence } from '@/lib/messaging';
 import { t, type MessageKey } from '@/lib/i18n';
+import { charCount, percent as pct } from '@/lib/ledger/audit';
 
 /**
- * One attributed sentence's label and its card (category, model, action, time, the original
- * suggestion). Shared by the audit page and, later, the in-page audit overlay.
+ * One attributed sentence's label, its text with the AI's words marked, and its card (category,
+ * the AI's part, model, action, time, the original suggestion). Shared by the audit page and the
+ * in-page audit overlay.
  */
-const pct = (share: number) => `${Math.round(share * 100)}%`;
 const when = (ms: number) => new Date(ms).toLocaleString();
 
 /** A private-use character standing in for an element inside a translated message. */
@@ -49,6 +50,49 @@ export function sentenceLabel(s: Pick<AuditSentence, 'kind' | 'changedRatio' | '
   return KIND_TEXT[s.kind];
 }
 
+/** The sentence's text as the AI's parts and the writer's, in order (offsets are the audited text's). */
+export function sentenceParts(s: Pick<AuditSentence, 'text' | 'start' | 'kind' | 'aiSpans'>): { text: string; ai: boolean }[] {
+  if (s.kind === 'not-logged') return [{ text: s.text, ai: false }];
+  const parts: { text: string; ai: boolean }[] = [];
+  let at = 0;
+  for (const span of s.aiSpans) {
+    const from = Math.max(at, span.start - s.start);
+    const to = Math.min(s.text.length, span.end - s.start);
+    if (to <= from) continue;
+    if (from > at) parts.push({ text: s.text.slice(at, from), ai: false });
+    parts.push({ text: s.text.slice(from, to), ai: true });
+    at = to;
+  }
+  if (at < s.text.length) parts.push({ text: s.text.slice(at), ai: false });
+  return parts;
+}
+
+/** The sentence with the AI's words in `.ai-part` and the writer's in `.writer-part`. */
+export function SentenceText({ s }: { s: AuditSentence }) {
+  return (
+    <>
+      {sentenceParts(s).map((part, i) => (
+        <span key={i} class={part.ai ? 'ai-part' : 'writer-part'}>
+          {part.text}
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** "The AI's words: “…” (62% of the sentence)" — for a sentence that is only partly the AI's. */
+function AiPartRow({ s }: { s: AuditSentence }) {
+  const parts = sentenceParts(s);
+  if (s.kind === 'not-logged' || parts.every((p) => p.ai)) return null;
+  const ai = parts.filter((p) => p.ai).map((p) => p.text).join(' … ');
+  const share = pct(s.aiCharacters / Math.max(1, charCount(s.text)));
+  return (
+    <span class="card-row" data-testid="card-ai-part">
+      {tWith(s.estimated ? 'auditCardAiPartEstimated' : 'auditCardAiPart', <q>{ai}</q>)} {t('auditCardAiShare', share)}
+    </span>
+  );
+}
+
 export function AuditSentenceCard({ s, id }: { s: AuditSentence; id: string }) {
   const m = s.match;
   return (
@@ -56,6 +100,7 @@ export function AuditSentenceCard({ s, id }: { s: AuditSentence; id: string }) {
       <strong class="card-kind">{sentenceLabel(s)}</strong>
       {m ? (
         <>
+          <AiPartRow s={s} />
           <span class="card-row">{t('auditCardModel', m.model.id, m.model.revision, m.model.dtype, m.model.backend)}</span>
           <span class="card-row">{t('auditCardAction', m.action)}</span>
           <span class="card-row">{t('auditCardAccepted', when(m.acceptedAt))}</span>

@@ -1,12 +1,14 @@
 import type { JSX } from 'preact';
 import type { ArchiveSummary, AuditAttribution, AuditDocument, AuditDocumentEntry, AuditKind, AuditSentence, AuditVerifyResult, BackupInspection } from '@/lib/messaging';
 import { t } from '@/lib/i18n';
-import { AuditSentenceCard as Card, KIND_TEXT, sentenceLabel, tWith } from './AuditSentenceCard';
+import { percent } from '@/lib/ledger/audit';
+import { AuditSentenceCard as Card, KIND_TEXT, SentenceText, sentenceLabel, tWith } from './AuditSentenceCard';
 import { DocumentFiling, type FilingTarget } from './DocumentFiling';
 import { ReviewForm, type ReviewDecision } from './ReviewForm';
 import './AuditView.css';
 
-const pct = (share: number) => `${Math.round(share * 100)}%`;
+/** Shares that add up to 1 show as percentages that add up to 100. */
+const pct = percent;
 const when = (ms: number) => new Date(ms).toLocaleString();
 
 /**
@@ -127,7 +129,7 @@ function Highlighted({ text, sentences }: { text: string; sentences: AuditSenten
         aria-describedby={cardId}
       >
         <span class="visually-hidden">[{sentenceLabel(s)}] </span>
-        {text.slice(s.start, s.end)}
+        <SentenceText s={s} />
         <Card s={s} id={cardId} />
       </span>,
     );

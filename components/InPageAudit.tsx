@@ -1,10 +1,11 @@
 import type { JSX } from 'preact';
 import type { AuditFiguresMessage, AuditKind, AuditSentence } from '@/lib/messaging';
 import { t } from '@/lib/i18n';
+import { percent } from '@/lib/ledger/audit';
 import { AuditSentenceCard, KIND_TEXT, sentenceLabel } from './AuditSentenceCard';
 
 /**
- * The in-page audit overlay (#5): boxes over the AI sentences of a field (drawn over the page's
+ * The in-page audit overlay (#5): boxes over the AI's words in the sentences of a field (drawn over the page's
  * text, never in it), each sentence's card on hover or focus, and a legend with the figures.
  * Pure view: geometry comes in as viewport rectangles, the host positions and re-renders it.
  */
@@ -26,7 +27,8 @@ export interface InPageAuditProps {
   onClose: () => void;
 }
 
-const pct = (share: number) => `${Math.round(share * 100)}%`;
+/** Shares that add up to 1 show as percentages that add up to 100. */
+const pct = percent;
 const px = (n: number) => `${Math.round(n)}px`;
 const CARD_WIDTH = 420;
 const LEGEND_WIDTH = 300;

@@ -190,9 +190,12 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
       <section aria-labelledby="privacy-heading">
         <h2 id="privacy-heading">{t('optionsPrivacyHeading')}</h2>
         <label class="check">
-          <input type="checkbox" checked={settings.privacyMode} data-testid="privacy-mode" onChange={(event) => onChange({ privacyMode: (event.currentTarget as HTMLInputElement).checked })} />
+          <input type="checkbox" checked={settings.privacyMode} data-testid="privacy-mode" aria-describedby="privacy-cost" onChange={(event) => onChange({ privacyMode: (event.currentTarget as HTMLInputElement).checked })} />
           {t('optionsPrivacyLabel')}
         </label>
+        <p class="hint" id="privacy-cost" data-testid="privacy-cost">
+          {t('optionsPrivacyCost')}
+        </p>
         <label>
           {t('optionsRetentionLabel')}
           <input type="number" min={0} value={settings.retentionDays} onChange={(event) => onChange({ retentionDays: Number(value(event)) })} />

@@ -159,7 +159,11 @@ export class InPageAuditHost {
       return;
     }
     const clip = visibleTextBox(field);
-    shown.rects = rangeRects(field, shown.sentences).map((rects) => rects.flatMap((rect) => clipTo(rect, clip)));
+    // Boxes over the AI's words of each sentence (all of it when verbatim), not what the writer added.
+    const spans = shown.sentences.map((s) => (s.aiSpans.length ? s.aiSpans : [s]));
+    const boxes = rangeRects(field, spans.flat());
+    let at = 0;
+    shown.rects = spans.map((list) => list.flatMap(() => boxes[at++] ?? []).flatMap((rect) => clipTo(rect, clip)));
     this.render(shown);
   }
 

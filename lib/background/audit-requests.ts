@@ -73,6 +73,8 @@ export async function handleAuditRequest(
             estimated: s.estimated === true,
             match: entry && s.match ? matchOf(entry, s.match.i) : null,
             review: null,
+            aiSpans: s.aiSpans,
+            aiCharacters: s.aiCharacters,
           };
         });
         // Reviews are of this document's text; the page may see them (they are its own document's).

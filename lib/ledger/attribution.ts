@@ -2,40 +2,72 @@ import { REWRITE_ACTIONS, type ActionId } from '../engine/actions';
 import { normalizeSentence } from '../text/normalize';
 import { sha256HexSync } from '../text/hash';
 import { segmentSentences } from '../text/segment';
-import { tokenizeWords } from '../text/tokenize';
-import { BAND_COUNT, SKETCH_SIZE, bandHashes, bandHashesInto, sketchFromHex, sketchOf, sketchSimilarity, wordEditRatio } from '../text/similarity';
+import { hasStockPhrase } from '../text/stock-phrases';
+import { tokenizeWords, tokenizeWordSpans, type WordSpans } from '../text/tokenize';
+import {
+  BAND_COUNT,
+  SKETCH_SIZE,
+  alignWords,
+  bandHashes,
+  bandHashesInto,
+  keptWordsBySketch,
+  shingleCount,
+  sketchMayHoldWord,
+  sketchCardinality,
+  sketchFromHex,
+  sketchOf,
+  sketchSimilarity,
+} from '../text/similarity';
+import { charCount } from './audit';
 import type { LedgerEntry, ModelInfo } from './types';
 
 /**
- * Attribution: which sentences of a text descend from accepted AI suggestions.
+ * Attribution: which parts of a text descend from accepted AI suggestions.
  *
  * 1. exact: sha256(normalizeSentence(s)) against the logged sentence hashes;
- * 2. candidates: LSH band keys of the MinHash sketch (word unigrams+bigrams), top-K by shared bands;
- * 3. score: word-level edit ratio against the logged sentence text (or, in privacy
- *    mode where no text is kept, 1 - estimated Jaccard, flagged `estimated`).
- * Work is O(sentences × K) candidate scorings, never sentences × entries.
+ * 2. candidates: LSH band keys of the MinHash sketch (word unigrams+bigrams), top-K by shared
+ *    bands, the closest few (MinHash estimate) aligned word by word;
+ * 3. alignment (`alignWords`): common runs in any order, so a moved clause is not a change;
+ * 4. passage level: every logged word is claimed by at most one draft sentence, best match
+ *    first, so a sentence split in two gives each half its part, a merged one takes words from
+ *    two logged sentences, and a second sentence reusing the AI's frame with new facts gets only
+ *    what the first left. A logged word no draft sentence kept counts as deleted from the
+ *    sentence nearest to it. Changed share = max(words added, words deleted) / max(lengths);
+ * 5. bars: against this document, at most `maxChangedRatio` changed, or a run of
+ *    `minPartialRun` AI words in a sentence the writer completed; against another document only
+ *    nearly verbatim (`crossDocumentMaxChanged`): stock phrases and frames recur across stories.
+ *    Without a document key every logged sentence is judged by the first bar.
+ * Privacy-mode entries keep no text: their changed share is estimated from the sketches
+ * (`estimated`), and which words are the AI's cannot be shown (the whole sentence is marked).
+ * Work is O(sentences × K) candidate alignments, never sentences × entries.
  *
  * 'not-logged' is not proof of human writing: text pasted from elsewhere is never seen.
  */
 export type AttributionKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'not-logged';
 
 export interface AttributionThresholds {
-  /** Highest share of words changed still counted as descending from a logged sentence. */
+  /** Highest share of words changed still counted as descending from a logged sentence of this document. */
   maxChangedRatio: number;
+  /** The same against a sentence logged in another document (stock phrases, reused frames). */
+  crossDocumentMaxChanged: number;
   /** Sentences shorter than this (in words) only match exactly. */
   minWordsForFuzzy: number;
   /** Candidates fetched per sentence (highest number of shared LSH bands first). */
   candidatesPerSentence: number;
-  /** Of those, how many (most similar by MinHash estimate) get the exact word-level diff. */
+  /** Of those, how many (most similar by MinHash estimate) get the word alignment. */
   diffsPerSentence: number;
+  /** AI words in a row (from this document) that make a sentence the writer completed partly AI. */
+  minPartialRun: number;
 }
 
-/** Calibrated with lib/ledger/calibration.ts (`npx tsx scripts/calibrate-attribution.ts`): at 0.5, unrelated same-topic sentences are attributed ~1% of the time on the synthetic set, recall ≥ 97% up to ~30% of words changed. */
+/** Calibrated with lib/ledger/calibration.ts and calibration-newsroom.ts (`npm run calibrate`; README). */
 export const DEFAULT_THRESHOLDS: AttributionThresholds = {
   maxChangedRatio: 0.5,
+  crossDocumentMaxChanged: 0.05,
   minWordsForFuzzy: 4,
   candidatesPerSentence: 8,
   diffsPerSentence: 3,
+  minPartialRun: 6,
 };
 
 export interface LoggedSentence {
@@ -51,22 +83,32 @@ export interface LoggedSentence {
   sketch: Uint32Array;
 }
 
+/** UTF-16 offsets into the attributed text. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
 export interface SentenceAttribution {
   text: string;
   start: number;
   end: number;
   kind: AttributionKind;
-  /** Share of words changed relative to the logged sentence (0 for a verbatim match). */
+  /** Share of words changed relative to the logged passage (0 for a verbatim match). */
   changedRatio?: number;
   /** True when the logged sentence has no text (privacy mode): the ratio is estimated from sketches. */
   estimated?: boolean;
   match?: Omit<LoggedSentence, 'sketch' | 'text'>;
+  /** The AI's words in this sentence as spans of the text (the whole sentence when estimated); empty when not logged. */
+  aiSpans: TextSpan[];
+  /** Characters (code points) of the sentence that are the AI's; the rest are the writer's. */
+  aiCharacters: number;
 }
 
 export interface AttributionResult {
   sentences: SentenceAttribution[];
   counts: Record<AttributionKind, number>;
-  /** Number of word-level diffs done (for scale checks): at most sentences × diffsPerSentence. */
+  /** Number of word alignments done (for scale checks): at most sentences × diffsPerSentence, plus (for sentences without a match) what their two neighbours matched. */
   scored: number;
 }
 
@@ -83,8 +125,12 @@ export interface CandidateSource {
 
 const refOf = (seq: number, i: number) => `${seq}:${i}`;
 
-/** Candidates whose MinHash estimate is below this are not diffed (see attributeText). */
+/** Candidates whose MinHash estimate is below this are not aligned (see attributeText). */
 const MIN_SKETCH_SIMILARITY = 4 / 64;
+/** A privacy-mode logged sentence this much inside one draft sentence is that sentence's alone. */
+const PRIVACY_OWNED = 0.8;
+/** Privacy mode: share of a logged sentence lost above which new names and numbers make a reused frame. */
+const PRIVACY_FRAME_LOSS = 0.15;
 
 function kindFor(action: ActionId, edited: boolean): AttributionKind {
   if (REWRITE_ACTIONS.has(action)) return 'ai-rewrite';
@@ -105,6 +151,117 @@ function matchInfo(l: LoggedSentence): Omit<LoggedSentence, 'sketch' | 'text'> {
   return { seq: l.seq, i: l.i, documentKey: l.documentKey, action: l.action, acceptedAt: l.acceptedAt, model: l.model };
 }
 
+/** One draft sentence aligned with one logged sentence. */
+interface Pair {
+  idx: number;
+  ref: string;
+  l: LoggedSentence;
+  /** Other document than the query's (strict bar). */
+  cross: boolean;
+  /** Text mode: draft word → logged word (-1 none), and the logged sentence's length. */
+  map?: Int32Array;
+  srcLen: number;
+  /** Draft words from this logged sentence (estimated in privacy mode). */
+  covered: number;
+  /** Privacy mode: draft words the logged sketch probably holds (`keptWordsBySketch`); `srcLen` is estimated. */
+  kept?: Uint8Array;
+}
+
+/** Words added (draft words not aligned), the aligned logged words' extent, and the longest aligned run. */
+function alignmentStats(map: Int32Array) {
+  let covered = 0;
+  let lo = Infinity;
+  let hi = -1;
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < map.length; i++) {
+    const j = map[i]!;
+    if (j < 0) {
+      run = 0;
+      continue;
+    }
+    covered++;
+    if (j < lo) lo = j;
+    if (j > hi) hi = j;
+    run = i > 0 && map[i - 1] === j - 1 ? run + 1 : 1;
+    if (run > longest) longest = run;
+  }
+  return { covered, added: map.length - covered, region: hi >= lo ? hi - lo + 1 : 0, longest };
+}
+
+/** Whether a (possibly partly claimed) alignment clears its bar, judged on its own: its aligned words, or 0. */
+function clearsBar(p: Pair, map: Int32Array, t: AttributionThresholds): number {
+  const s = alignmentStats(map);
+  if (s.covered === 0) return 0;
+  if (p.cross) {
+    const deleted = p.srcLen - s.covered;
+    return Math.max(s.added, deleted) / Math.max(map.length, p.srcLen) <= t.crossDocumentMaxChanged ? s.covered : 0;
+  }
+  // Logged words outside the aligned extent may sit in another draft sentence (a split): only the
+  // gaps inside it count here; the passage step charges the rest.
+  const deletedInside = s.region - s.covered;
+  if (Math.max(s.added, deletedInside) / Math.max(map.length, s.region) <= t.maxChangedRatio) return s.covered;
+  return s.longest >= t.minPartialRun && deletedInside <= 0.25 * s.region ? s.covered : 0;
+}
+
+/** Kept words, the longest run of them and how many runs (in draft order). */
+function keptStats(kept: Uint8Array) {
+  let covered = 0;
+  let longest = 0;
+  let runs = 0;
+  let run = 0;
+  for (let i = 0; i < kept.length; i++) {
+    if (!kept[i]) {
+      run = 0;
+      continue;
+    }
+    covered++;
+    if (run === 0) runs++;
+    run++;
+    if (run > longest) longest = run;
+  }
+  return { covered, longest, runs };
+}
+
+/**
+ * Privacy mode: the draft words a logged sketch holds, and how long the logged sentence was.
+ * Its shingle count is the mean of two estimates: from the sketch's minima
+ * (`sketchCardinality`), and from the Jaccard estimate with the shingles both share.
+ */
+function privacyPair(words: readonly string[], sketch: Uint32Array, similarity: number) {
+  const kept = keptWordsBySketch(words, sketch);
+  const k = keptStats(kept);
+  const byMinima = sketchCardinality(sketch);
+  let shingles = byMinima;
+  // From the Jaccard estimate only when it is large: small ones are too noisy to subtract from.
+  if (similarity >= 0.5) {
+    const shared = new Set(keptShingles(words, kept)).size;
+    shingles = (byMinima + Math.max(shared, (shared * (1 + similarity)) / similarity - shingleCount(words))) / 2;
+  }
+  return { kept, ...k, srcWords: Math.max(1, (shingles + 1) / 2) };
+}
+
+/** Privacy mode: the shingles of the kept words, per word (its bigrams with kept neighbours, or itself alone). */
+function keptShingles(words: readonly string[], kept: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (!kept[i]) continue;
+    out.push(`1:${words[i]}`);
+    if (kept[i + 1]) out.push(`2:${words[i]} ${words[i + 1]}`);
+  }
+  return out;
+}
+
+/** Privacy mode: whether kept words (`stats`) of a draft sentence of `words` words clear the bar. */
+function privacyClears(stats: ReturnType<typeof keptStats>, words: number, srcWords: number, cross: boolean, t: AttributionThresholds): boolean {
+  if (stats.covered === 0) return false;
+  const added = words - stats.covered;
+  if (cross) return Math.max(added, srcWords - stats.covered) / Math.max(words, srcWords) <= t.crossDocumentMaxChanged;
+  // Most of the sentence from it (the rest of it may be in another sentence: a split), or a run
+  // of AI words holding most of it (a sentence the writer completed).
+  return added / words <= t.maxChangedRatio || (stats.longest >= t.minPartialRun && stats.covered / srcWords >= 0.75);
+}
+
 export async function attributeText(
   text: string,
   source: CandidateSource,
@@ -119,7 +276,8 @@ export async function attributeText(
   } = {},
 ): Promise<AttributionResult> {
   const t = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
-  const allowed = (l: LoggedSentence | undefined): l is LoggedSentence => !!l && (!options.onlyDocument || l.documentKey === options.documentKey);
+  const documentKey = options.documentKey;
+  const allowed = (l: LoggedSentence | undefined): l is LoggedSentence => !!l && (!options.onlyDocument || l.documentKey === documentKey);
   let clock = performance.now();
   const lap = (phase: string) => {
     if (!options.timings) return;
@@ -131,90 +289,345 @@ export async function attributeText(
   lap('segment');
   const prepared = spans.map((s) => ({ ...s, hash: sha256HexSync(normalizeSentence(s.text)), words: tokenizeWords(s.text) }));
   lap('hash+tokenize');
-  const out: SentenceAttribution[] = prepared.map((p) => ({ text: p.text, start: p.start, end: p.end, kind: 'not-logged' }));
+  const out: SentenceAttribution[] = prepared.map((p) => ({ text: p.text, start: p.start, end: p.end, kind: 'not-logged', aiSpans: [], aiCharacters: 0 }));
   let scored = 0;
 
-  // 1. Exact matches.
+  // 1. Exact matches: the whole sentence is the AI's, and the logged sentence is used up.
   const byHash = await source.byHash([...new Set(prepared.map((p) => p.hash))]);
   const exactRefs = [...new Set([...byHash.values()].flat())];
   const exactLoaded = await source.load(exactRefs);
   const pending: number[] = [];
+  const exactOwner = new Map<string, number>();
   prepared.forEach((p, idx) => {
-    let best: LoggedSentence | undefined;
+    let best: { ref: string; l: LoggedSentence } | undefined;
     for (const ref of byHash.get(p.hash) ?? []) {
       const l = exactLoaded.get(ref);
-      if (allowed(l) && (!best || better(l, best, options.documentKey))) best = l;
+      if (allowed(l) && (!best || better(l, best.l, documentKey))) best = { ref, l };
     }
-    if (best) out[idx] = { ...out[idx]!, kind: kindFor(best.action, false), changedRatio: 0, match: matchInfo(best) };
-    else if (p.words.length >= t.minWordsForFuzzy) pending.push(idx);
+    if (best) {
+      out[idx] = { ...out[idx]!, kind: kindFor(best.l.action, false), changedRatio: 0, match: matchInfo(best.l), aiSpans: [{ start: p.start, end: p.end }], aiCharacters: charCount(p.text) };
+      if (!exactOwner.has(best.ref)) exactOwner.set(best.ref, idx);
+    } else if (p.words.length >= t.minWordsForFuzzy) pending.push(idx);
   });
   lap('exact');
+  if (!pending.length) return finish(out, scored);
 
-  // 2. Candidates by shared LSH bands, top-K per sentence. Only sentences without an exact match need a sketch.
-  if (pending.length) {
-    const sketches = pending.map((idx) => sketchOf(prepared[idx]!.words));
-    lap('sketch');
-    const chosen = await source.byBands(sketches, t.candidatesPerSentence);
-    lap('bands');
-    const loaded = await source.load([...new Set(chosen.flat())]);
-    lap('load');
+  // 2. Candidates by shared LSH bands, top-K per sentence; the closest few by MinHash estimate.
+  const sketches = pending.map((idx) => sketchOf(prepared[idx]!.words));
+  lap('sketch');
+  const chosen = await source.byBands(sketches, t.candidatesPerSentence);
+  lap('bands');
+  const loaded = await source.load([...new Set(chosen.flat())]);
+  lap('load');
 
-    // 3. Rank by the MinHash estimate (cheap), then score the closest few with the word-level edit ratio.
-    const ranked: { ref: string; l: LoggedSentence; similarity: number }[] = [];
-    pending.forEach((idx, k) => {
-      const p = prepared[idx]!;
-      let best: { l: LoggedSentence; ratio: number; estimated: boolean } | undefined;
-      ranked.length = 0;
-      for (const ref of chosen[k] ?? []) {
-        const l = loaded.get(ref);
-        if (!allowed(l)) continue;
-        const similarity = sketchSimilarity(sketches[k]!, l.sketch);
-        // Below ~4 of 64 agreeing MinHash values the shingle sets are near-disjoint: a sentence with at
-        // most half its words changed keeps far more (estimated Jaccard ≈ 0.2 at 50%), so skip the diff.
-        if (similarity < MIN_SKETCH_SIMILARITY) continue;
-        // Keep the `diffsPerSentence` most similar, most similar first (ties: band order).
-        let at = ranked.length;
-        while (at > 0 && ranked[at - 1]!.similarity < similarity) at--;
-        if (at >= t.diffsPerSentence) continue;
-        ranked.splice(at, 0, { ref, l, similarity });
-        if (ranked.length > t.diffsPerSentence) ranked.pop();
+  // 3. Align each with its closest candidates (words as interned numbers).
+  const ids = new Map<string, number>();
+  const intern = (words: readonly string[]) => {
+    const a = new Int32Array(words.length);
+    for (let k = 0; k < words.length; k++) {
+      let id = ids.get(words[k]!);
+      if (id === undefined) ids.set(words[k]!, (id = ids.size));
+      a[k] = id;
+    }
+    return a;
+  };
+  const sketchOfIdx = new Map<number, Uint32Array>();
+  pending.forEach((idx, k) => sketchOfIdx.set(idx, sketches[k]!));
+  const draftIds = new Map<number, Int32Array>();
+  const sourceIds = new Map<string, Int32Array>();
+  const pairsOf = new Map<number, Pair[]>();
+  /** Refs aligned with each draft sentence so far. */
+  const tried = new Map<number, string[]>();
+  /** Align draft sentence `idx` with one logged sentence; keep the pair when it clears its bar on its own. */
+  const tryPair = (idx: number, ref: string, l: LoggedSentence, similarity: number) => {
+    const done = tried.get(idx);
+    if (done?.includes(ref)) return;
+    if (done) done.push(ref);
+    else tried.set(idx, [ref]);
+    const p = prepared[idx]!;
+    const cross = documentKey !== undefined && l.documentKey !== documentKey;
+    let pair: Pair;
+    if (l.text === null) {
+      const e = privacyPair(p.words, l.sketch, similarity);
+      if (!privacyClears(e, p.words.length, e.srcWords, cross, t)) return;
+      pair = { idx, ref, l, cross, srcLen: e.srcWords, covered: e.covered, kept: e.kept };
+    } else {
+      let ids = draftIds.get(idx);
+      if (!ids) draftIds.set(idx, (ids = intern(p.words)));
+      let src = sourceIds.get(ref);
+      if (!src) sourceIds.set(ref, (src = intern(source.words?.(ref, l) ?? tokenizeWords(l.text))));
+      const map = alignWords(ids, src);
+      scored++;
+      pair = { idx, ref, l, cross, map, srcLen: src.length, covered: 0 };
+      const covered = clearsBar(pair, map, t);
+      if (!covered) return;
+      pair.covered = covered;
+    }
+    pairs.push(pair);
+    const list = pairsOf.get(idx);
+    if (list) list.push(pair);
+    else pairsOf.set(idx, [pair]);
+  };
+  const pairs: Pair[] = [];
+  const ranked: { ref: string; l: LoggedSentence; similarity: number }[] = [];
+  pending.forEach((idx, k) => {
+    ranked.length = 0;
+    for (const ref of chosen[k] ?? []) {
+      const l = loaded.get(ref);
+      if (!allowed(l)) continue;
+      const similarity = sketchSimilarity(sketches[k]!, l.sketch);
+      // Below ~4 of 64 agreeing MinHash values the shingle sets are near-disjoint: even half of
+      // a split sentence keeps far more (estimated Jaccard ≈ 0.4), so skip the alignment.
+      if (similarity < MIN_SKETCH_SIMILARITY) continue;
+      let at = ranked.length;
+      while (at > 0 && ranked[at - 1]!.similarity < similarity) at--;
+      if (at >= t.diffsPerSentence) continue;
+      ranked.splice(at, 0, { ref, l, similarity });
+      if (ranked.length > t.diffsPerSentence) ranked.pop();
+    }
+    for (const { ref, l, similarity } of ranked) tryPair(idx, ref, l, similarity);
+  });
+  // A short piece of a split sentence can miss the band index: try what its neighbours matched.
+  const firstPass = new Map([...pairsOf].map(([idx, list]) => [idx, [...list]]));
+  for (const idx of pending) {
+    if (firstPass.has(idx)) continue;
+    for (const n of [idx - 1, idx + 1]) {
+      for (const np of firstPass.get(n) ?? []) {
+        const similarity = sketchSimilarity(sketchOfIdx.get(idx)!, np.l.sketch);
+        if (similarity >= MIN_SKETCH_SIMILARITY) tryPair(idx, np.ref, np.l, similarity);
       }
-      for (const { ref, l, similarity } of ranked) {
-        const estimated = l.text === null;
-        let ratio: number;
-        if (estimated) ratio = 1 - similarity;
-        else {
-          const words = source.words?.(ref, l) ?? tokenizeWords(l.text!);
-          // The edit distance is at least the length difference: skip diffs that cannot pass.
-          const longest = Math.max(words.length, p.words.length);
-          if (longest && Math.abs(words.length - p.words.length) / longest > t.maxChangedRatio) continue;
-          scored++;
-          ratio = wordEditRatio(p.words, words, t.maxChangedRatio);
-        }
-        if (
-          !best ||
-          ratio < best.ratio - 1e-9 ||
-          (Math.abs(ratio - best.ratio) <= 1e-9 && better(l, best.l, options.documentKey))
-        ) {
-          best = { l, ratio, estimated };
-        }
-      }
-      if (best && best.ratio <= t.maxChangedRatio) {
-        out[idx] = {
-          ...out[idx]!,
-          kind: kindFor(best.l.action, true),
-          changedRatio: best.ratio,
-          ...(best.estimated ? { estimated: true } : {}),
-          match: matchInfo(best.l),
-        };
-      }
+    }
+  }
+  lap('align');
+
+  // 4. Passage level: best alignments claim their logged words first.
+  pairs.sort((a, b) => b.covered - a.covered || (better(a.l, b.l, documentKey) ? -1 : 1));
+  const claims = new Map<string, Int32Array>();
+  const claimOf = (pair: Pair) => {
+    let c = claims.get(pair.ref);
+    if (!c) {
+      c = new Int32Array(pair.srcLen).fill(exactOwner.get(pair.ref) ?? -1);
+      claims.set(pair.ref, c);
+    }
+    return c;
+  };
+  const draftCovered = new Map<number, Uint8Array>();
+  const accepted = new Map<number, Pair[]>();
+  const privacyClaims = new Map<string, Pair[]>();
+  const privacyTaken = new Map<string, Set<string>>();
+  for (const pair of pairs) {
+    const mine = accepted.get(pair.idx);
+    if (!pair.map) {
+      // Privacy mode: the logged words' places are unknown, so a logged sentence is shared by
+      // the draft sentences it matches (a split) unless one holds almost all of it (or it
+      // matched exactly); each draft word still counts once.
+      if (mine?.some((m) => m.map) || exactOwner.has(pair.ref)) continue;
+      const others = privacyClaims.get(pair.ref) ?? [];
+      if (others.some((o) => o.covered / o.srcLen >= PRIVACY_OWNED)) continue;
+      // The logged words another sentence took, known by their shingles (a word with its kept neighbours).
+      const taken = privacyTaken.get(pair.ref) ?? new Set<string>();
+      const words = prepared[pair.idx]!.words;
+      const covered = draftCovered.get(pair.idx) ?? new Uint8Array(words.length);
+      const free = pair.kept!.map((k, i) => {
+        if (!k || covered[i]) return 0;
+        const alone = !pair.kept![i - 1] && !pair.kept![i + 1];
+        const fresh =
+          (alone && !taken.has(`1:${words[i]}`)) ||
+          (!!pair.kept![i - 1] && !taken.has(`2:${words[i - 1]} ${words[i]}`)) ||
+          (!!pair.kept![i + 1] && !taken.has(`2:${words[i]} ${words[i + 1]}`));
+        return fresh ? 1 : 0;
+      });
+      const stats = keptStats(free);
+      // A second source of a merged sentence brings a run of its own.
+      if (mine?.length ? stats.covered < 3 || stats.longest < 3 : !privacyClears(stats, words.length, pair.srcLen, pair.cross, t)) continue;
+      free.forEach((k, i) => k && (covered[i] = 1));
+      for (const sh of keptShingles(words, free)) taken.add(sh);
+      privacyTaken.set(pair.ref, taken);
+      draftCovered.set(pair.idx, covered);
+      const kept = { ...pair, kept: free, covered: stats.covered };
+      privacyClaims.set(pair.ref, [...others, kept]);
+      accepted.set(pair.idx, [...(mine ?? []), kept]);
+      continue;
+    }
+    if (mine?.some((m) => !m.map)) continue;
+    const claimed = claimOf(pair);
+    const covered = draftCovered.get(pair.idx) ?? new Uint8Array(pair.map.length);
+    const free = pair.map.map((j, i) => (j >= 0 && claimed[j] === -1 && covered[i] === 0 ? j : -1));
+    const freeCovered = clearsBar(pair, free, t);
+    if (!freeCovered) continue;
+    free.forEach((j, i) => {
+      if (j < 0) return;
+      claimed[j] = pair.idx;
+      covered[i] = 1;
     });
-    lap('score');
+    draftCovered.set(pair.idx, covered);
+    accepted.set(pair.idx, [...(mine ?? []), { ...pair, map: free, covered: freeCovered }]);
   }
 
+  // Logged words no sentence kept: deleted from the sentence that claimed the nearest word.
+  const deleted = new Map<number, number>();
+  const claimedCount = new Map<number, number>();
+  /** Per logged sentence: which draft sentence each of its words went to, kept or deleted. */
+  const ownerOf = new Map<string, Int32Array>();
+  for (const [ref, claimed] of claims) {
+    const owners = new Int32Array(claimed.length);
+    for (let j = 0; j < claimed.length; j++) {
+      let owner = claimed[j]!;
+      if (owner >= 0) {
+        claimedCount.set(owner, (claimedCount.get(owner) ?? 0) + 1);
+        owners[j] = owner;
+        continue;
+      }
+      for (let d = 1; owner < 0 && (j - d >= 0 || j + d < claimed.length); d++) {
+        if (j - d >= 0 && claimed[j - d]! >= 0) owner = claimed[j - d]!;
+        else if (j + d < claimed.length && claimed[j + d]! >= 0) owner = claimed[j + d]!;
+      }
+      owners[j] = owner;
+      if (owner >= 0) deleted.set(owner, (deleted.get(owner) ?? 0) + 1);
+    }
+    ownerOf.set(ref, owners);
+  }
+  // Privacy mode: what of the logged sentence all its claimants together did not keep.
+  // "ref|idx" → the words lost and the share of the logged sentence that go to that draft sentence.
+  const privacyShare = new Map<string, { deleted: number; srcWords: number }>();
+  for (const [ref, group] of privacyClaims) {
+    const srcWords = group.reduce((n, g) => Math.max(n, g.srcLen), 0);
+    const kept = group.reduce((n, g) => n + g.covered, 0);
+    const lost = Math.max(0, srcWords - kept);
+    for (const g of group) privacyShare.set(`${ref}|${g.idx}`, { deleted: (lost * g.covered) / kept, srcWords: (srcWords * g.covered) / kept });
+  }
+
+  // 5. Each sentence's changed share, bar and AI spans.
+  for (const [idx, list] of accepted) {
+    const p = prepared[idx]!;
+    const primary = list.reduce((a, b) => (b.covered > a.covered ? b : a));
+    const sameDocument = list.some((x) => !x.cross);
+    const estimated = !primary.map;
+    let changed: number;
+    let partial = false;
+    const covered = draftCovered.get(idx)!;
+    const wordSpans = tokenizeWordSpans(p.text);
+    let coveredCount = 0;
+    for (const c of covered) coveredCount += c;
+    if (estimated) {
+      let del = 0;
+      let srcWords = 0;
+      for (const x of list) {
+        const share = privacyShare.get(`${x.ref}|${idx}`)!;
+        del += share.deleted;
+        srcWords += share.srcWords;
+      }
+      changed = Math.max(p.words.length - coveredCount, del) / Math.max(p.words.length, srcWords);
+      partial = list.some((x) => !x.cross && keptStats(x.kept!).longest >= t.minPartialRun && x.covered / x.srcLen >= 0.75);
+      const lostShare = del / Math.max(1, srcWords);
+      if (changed > 0 && hasStockPhrase(p.words) && lostShare > t.crossDocumentMaxChanged) continue;
+      // A frame loses words (its old facts); AI words the writer only added to do not.
+      if (changed > 0 && lostShare > PRIVACY_FRAME_LOSS && newFactsByDraft(p.text, wordSpans, list)) continue;
+    } else {
+      const del = deleted.get(idx) ?? 0;
+      const srcWords = (claimedCount.get(idx) ?? 0) + del;
+      changed = Math.max(p.words.length - coveredCount, del) / Math.max(p.words.length, srcWords);
+      partial = list.some((x) => !x.cross && alignmentStats(x.map!).longest >= t.minPartialRun);
+      // A stock phrase counts only with the logged sentence nearly whole (see stock-phrases.ts).
+      const stock = list.some((x) => hasStockPhrase(source.words?.(x.ref, x.l) ?? tokenizeWords(x.l.text!)));
+      if (changed > 0 && stock && del / Math.max(1, srcWords) > t.crossDocumentMaxChanged) continue;
+      if (changed > 0 && newFactsInOldFrame(p.text, wordSpans, covered, list, idx, claims, ownerOf)) continue;
+    }
+    const bar = sameDocument ? t.maxChangedRatio : t.crossDocumentMaxChanged;
+    if (changed > bar && !partial) continue;
+    const base = { ...out[idx]!, kind: kindFor(primary.l.action, true), changedRatio: Math.min(1, changed), match: matchInfo(primary.l) };
+    const aiSpans = spansOf(p, covered, wordSpans);
+    out[idx] = {
+      ...base,
+      ...(estimated ? { estimated: true } : {}),
+      aiSpans,
+      aiCharacters: aiSpans.reduce((n, span) => n + charCount(text.slice(span.start, span.end)), 0),
+    };
+  }
+  lap('passage');
+  return finish(out, scored);
+}
+
+/** A name or a number: capitalised past the first word, or with a digit. */
+function factFlags(text: string, w: WordSpans = tokenizeWordSpans(text)): boolean[] {
+  return w.starts.map((start, k) => /\p{N}/u.test(w.words[k]!) || (k > 0 && /^\p{Lu}/u.test(text.slice(start, w.ends[k]))));
+}
+
+/**
+ * The AI's sentence pattern reused with new facts ("The council voted 7-2 on Tuesday to approve
+ * the budget" → "The board voted 5-4 on Monday to approve the contract", "X did not immediately
+ * respond to a request for comment"): the logged sentence's names and numbers that went to this
+ * sentence are mostly gone, and new ones came in. An edit keeps the facts; a frame replaces them.
+ */
+function newFactsInOldFrame(
+  text: string,
+  spans: WordSpans,
+  covered: Uint8Array,
+  list: readonly Pair[],
+  idx: number,
+  claims: Map<string, Int32Array>,
+  ownerOf: Map<string, Int32Array>,
+): boolean {
+  // Facts compared as words: a name or number the writer only moved is neither new nor lost.
+  const draftFacts = factFlags(text, spans);
+  if (!draftFacts.some((fact, i) => fact && !covered[i])) return false;
+  const draftWords = spans.words;
+  const sourceWords = new Set(list.flatMap((x) => tokenizeWords(x.l.text!)));
+  let added = 0;
+  for (let i = 0; i < covered.length; i++) if (!covered[i] && draftFacts[i] && !sourceWords.has(draftWords[i]!)) added++;
+  if (added === 0) return false;
+  const inDraft = new Set(draftWords);
+  let kept = 0;
+  let lost = 0;
+  for (const x of list) {
+    const facts = factFlags(x.l.text!);
+    const words = tokenizeWords(x.l.text!);
+    const claimed = claims.get(x.ref)!;
+    const owners = ownerOf.get(x.ref)!;
+    for (let j = 0; j < facts.length; j++) {
+      if (!facts[j] || owners[j] !== idx) continue;
+      if (claimed[j] === idx || inDraft.has(words[j]!)) kept++;
+      else lost++;
+    }
+  }
+  return lost > 0 && lost >= kept;
+}
+
+/**
+ * Privacy mode's view of a reused frame: the logged sentence's facts are unknown, but new ones
+ * are not (a fact word the sketch proves absent). As many new as kept: a frame.
+ */
+function newFactsByDraft(text: string, spans: WordSpans, list: readonly Pair[]): boolean {
+  const words = spans.words;
+  const facts = factFlags(text, spans);
+  let added = 0;
+  let still = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (!facts[i]) continue;
+    // New only where no matched sketch may hold it (a moved name is not a new one).
+    if (list.some((x) => sketchMayHoldWord(x.l.sketch, words[i]!))) still++;
+    else added++;
+  }
+  return added > 0 && added >= still;
+}
+
+/** Covered words as character spans (runs of covered words with what lies between them; a covered first or last word reaches the sentence's edge, so its punctuation goes with it). */
+function spansOf(p: { text: string; start: number; end: number }, covered: Uint8Array, w: WordSpans): TextSpan[] {
+  const out: TextSpan[] = [];
+  for (let i = 0; i < covered.length; i++) {
+    if (!covered[i]) continue;
+    let j = i;
+    while (j + 1 < covered.length && covered[j + 1]) j++;
+    out.push({ start: p.start + (i === 0 ? 0 : w.starts[i]!), end: p.start + (j === covered.length - 1 ? p.text.length : w.ends[j]!) });
+    i = j;
+  }
+  return out;
+}
+
+function finish(sentences: SentenceAttribution[], scored: number): AttributionResult {
   const counts: Record<AttributionKind, number> = { 'ai-verbatim': 0, 'ai-edited': 0, 'ai-rewrite': 0, 'not-logged': 0 };
-  for (const s of out) counts[s.kind]++;
-  return { sentences: out, counts, scored };
+  for (const s of sentences) counts[s.kind]++;
+  return { sentences, counts, scored };
 }
 
 function loggedFromEntry(e: LedgerEntry, i: number): LoggedSentence | undefined {

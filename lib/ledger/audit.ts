@@ -2,11 +2,12 @@ import type { AttributionKind, SentenceAttribution } from './attribution';
 
 /**
  * Figures an editor reads off an attributed text.
- *  - AI share: sentences (and characters) in the AI categories (verbatim, edited, rewrite).
- *  - Human touch: share of characters written or changed by the human =
- *    (characters of not-logged sentences + Σ characters × share of words changed, over AI sentences)
- *    / all sentence characters. "Not logged" counts as human-written here only in the sense that
- *    no AI suggestion was recorded for it: it is not proof of human writing.
+ *  - AI share: sentences in the AI categories (verbatim, edited, rewrite); characters that are
+ *    the AI's own words (`aiCharacters` of each sentence: all of a verbatim one, the kept words
+ *    of an edited one, the AI part of a sentence the writer completed).
+ *  - Human touch: every other character of the sentences, so the two character shares add up
+ *    to 100 % (and `percent` shows them adding up). "Not logged" counts as the writer's only in
+ *    the sense that no AI suggestion was recorded for it: it is not proof of human writing.
  */
 export const KINDS: readonly AttributionKind[] = ['ai-verbatim', 'ai-edited', 'ai-rewrite', 'not-logged'];
 
@@ -43,19 +44,20 @@ export const charCount = (s: string) => {
   return n;
 };
 
-export function auditFigures(sentences: readonly Pick<SentenceAttribution, 'text' | 'kind' | 'changedRatio'>[]): AuditFigures {
+export function auditFigures(sentences: readonly Pick<SentenceAttribution, 'text' | 'kind' | 'aiCharacters'>[]): AuditFigures {
   const kinds = Object.fromEntries(KINDS.map((k) => [k, { sentences: 0, characters: 0 }])) as Record<AttributionKind, KindFigures>;
   let characters = 0;
-  let human = 0;
+  let aiCharacters = 0;
   for (const s of sentences) {
     const c = charCount(s.text);
     characters += c;
     kinds[s.kind].sentences++;
     kinds[s.kind].characters += c;
-    human += s.kind === 'not-logged' ? c : c * Math.min(1, Math.max(0, s.changedRatio ?? 0));
+    if (s.kind !== 'not-logged') aiCharacters += Math.min(c, Math.max(0, s.aiCharacters));
   }
   const aiSentences = sentences.length - kinds['not-logged'].sentences;
-  const aiCharacters = characters - kinds['not-logged'].characters;
+  // In basis points, so the writer's share is exactly what the AI's leaves.
+  const aiPoints = characters ? Math.round((aiCharacters / characters) * 10_000) : 0;
   return {
     sentences: sentences.length,
     characters,
@@ -63,9 +65,18 @@ export function auditFigures(sentences: readonly Pick<SentenceAttribution, 'text
     aiSentences,
     aiCharacters,
     aiSentenceShare: sentences.length ? round4(aiSentences / sentences.length) : 0,
-    aiCharacterShare: characters ? round4(aiCharacters / characters) : 0,
-    humanTouch: characters ? round4(human / characters) : 0,
+    aiCharacterShare: aiPoints / 10_000,
+    humanTouch: characters ? (10_000 - aiPoints) / 10_000 : 0,
   };
 }
 
-export const percent = (share: number) => `${Math.round(share * 100)}%`;
+/**
+ * Whole percent, ties to even: two shares that add up to 1 (to 4 decimals) show as two
+ * percentages that add up to 100 (48.5 % and 51.5 % show as 48 % and 52 %).
+ */
+export const percent = (share: number) => {
+  const points = Math.round(share * 10_000);
+  const whole = Math.floor(points / 100);
+  const rest = points - whole * 100;
+  return `${rest > 50 || (rest === 50 && whole % 2 === 1) ? whole + 1 : whole}%`;
+};

@@ -79,6 +79,8 @@ export interface CalibrationRow {
   rate: number;
   /** Mean measured word edit ratio of the edited sentences. */
   meanChanged: number;
+  /** Mean changed share the audit reports for the true positives (estimated in privacy mode). */
+  meanReported: number | null;
   positives: number;
   /** Attributed to the right logged sentence. */
   truePositives: number;
@@ -91,6 +93,7 @@ export interface CalibrationRow {
 
 export interface CalibrationReport {
   thresholds: AttributionThresholds;
+  privacy: boolean;
   logged: number;
   unrelated: number;
   /** Share of unrelated same-topic sentences attributed to the AI. */
@@ -98,7 +101,8 @@ export interface CalibrationReport {
   rows: CalibrationRow[];
 }
 
-export async function buildIndex(sentences: readonly string[]): Promise<MemoryIndex> {
+/** `privacy`: log the sentences as privacy mode does (sketch and hash, no text). */
+export async function buildIndex(sentences: readonly string[], privacy = false): Promise<MemoryIndex> {
   const index = new MemoryIndex();
   for (const [seq0, text] of sentences.entries()) {
     const l: LoggedSentence = {
@@ -108,7 +112,7 @@ export async function buildIndex(sentences: readonly string[]): Promise<MemoryIn
       action: 'continue',
       acceptedAt: seq0,
       model: { id: 'synthetic', revision: '0', dtype: 'none', backend: 'wasm' },
-      text,
+      text: privacy ? null : text,
       sketch: sketchText(text),
     };
     index.addSentence(l, await sha256Hex(normalizeSentence(text)));
@@ -125,6 +129,8 @@ export async function runCalibration(
     kinds?: readonly EditKind[];
     seed?: number;
     thresholds?: Partial<AttributionThresholds>;
+    /** Log in privacy mode (no sentence text): changed shares are estimated from sketches. */
+    privacy?: boolean;
   } = {},
 ): Promise<CalibrationReport> {
   const r = rng(options.seed ?? 42);
@@ -146,7 +152,7 @@ export async function runCalibration(
     }
   };
   const logged = Array.from({ length: loggedN }, fresh);
-  const index = await buildIndex(logged);
+  const index = await buildIndex(logged, options.privacy === true);
 
   const attributeAll = async (sentences: string[]) => {
     const res = await attributeText(sentences.join(' '), index, { thresholds });
@@ -162,45 +168,52 @@ export async function runCalibration(
   for (const kind of kinds) {
     for (const rate of rates) {
       if (rate === 0 && kind !== kinds[0]) continue; // rate 0 is the same for every kind
-      const picks = Array.from({ length: perCell }, () => Math.floor(r() * loggedN));
+      // Distinct sources: a draft holds each AI sentence once (a second copy would be a reuse).
+      const picked = new Set<number>();
+      while (picked.size < Math.min(perCell, loggedN)) picked.add(Math.floor(r() * loggedN));
+      const picks = [...picked];
       const edited = picks.map((p) => editSentence(logged[p]!, kind, rate, r));
-      const meanChanged = edited.reduce((sum, e, k) => sum + wordEditRatio(e, logged[picks[k]!]!), 0) / perCell;
+      const meanChanged = edited.reduce((sum, e, k) => sum + wordEditRatio(e, logged[picks[k]!]!), 0) / picks.length;
       const results = await attributeAll(edited);
       let tp = 0;
       let wrong = 0;
+      let reported = 0;
       results.forEach((res, k) => {
         if (res.kind === 'not-logged') return;
-        if (res.match?.seq === picks[k]! + 1) tp++;
-        else wrong++;
+        if (res.match?.seq === picks[k]! + 1) {
+          tp++;
+          reported += res.changedRatio ?? 0;
+        } else wrong++;
       });
-      const fp = fpRate * perCell;
+      const fp = fpRate * picks.length;
       rows.push({
         kind: rate === 0 ? 'substitute' : kind,
         rate,
         meanChanged,
-        positives: perCell,
+        meanReported: tp ? reported / tp : null,
+        positives: picks.length,
         truePositives: tp,
         wrongMatches: wrong,
-        recall: tp / perCell,
+        recall: tp / picks.length,
         precision: tp + wrong + fp === 0 ? 1 : tp / (tp + wrong + fp),
       });
     }
   }
-  return { thresholds, logged: loggedN, unrelated: unrelatedN, falsePositiveRate: fpRate, rows };
+  return { thresholds, privacy: options.privacy === true, logged: loggedN, unrelated: unrelatedN, falsePositiveRate: fpRate, rows };
 }
 
 export function formatCalibration(report: CalibrationReport): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const lines = [
-    `Attribution calibration: ${report.logged} logged sentences, ${report.unrelated} unrelated same-topic sentences`,
-    `thresholds: maxChangedRatio=${report.thresholds.maxChangedRatio}, minWordsForFuzzy=${report.thresholds.minWordsForFuzzy}, candidatesPerSentence=${report.thresholds.candidatesPerSentence}, diffsPerSentence=${report.thresholds.diffsPerSentence}`,
+    `Attribution calibration (synthetic${report.privacy ? ', privacy mode' : ''}): ${report.logged} logged sentences, ${report.unrelated} unrelated same-topic sentences`,
+    `thresholds: ${Object.entries(report.thresholds).map(([k, v]) => `${k}=${v}`).join(', ')}`,
     `false-positive rate on unrelated sentences: ${pct(report.falsePositiveRate)}`,
     '',
-    '| edit | rate | words changed (mean) | recall | precision | wrong match |',
-    '|---|---|---|---|---|---|',
+    '| edit | rate | words changed (mean) | changed shown (mean) | recall | precision | wrong match |',
+    '|---|---|---|---|---|---|---|',
     ...report.rows.map(
       (row) =>
-        `| ${row.rate === 0 ? 'none' : row.kind} | ${row.rate.toFixed(1)} | ${pct(row.meanChanged)} | ${pct(row.recall)} | ${pct(row.precision)} | ${row.wrongMatches} |`,
+        `| ${row.rate === 0 ? 'none' : row.kind} | ${row.rate.toFixed(1)} | ${pct(row.meanChanged)} | ${row.meanReported === null ? '–' : pct(row.meanReported)} | ${pct(row.recall)} | ${pct(row.precision)} | ${row.wrongMatches} |`,
     ),
   ];
   return lines.join('\n');

@@ -49,6 +49,10 @@ export interface ReportSentence {
   entrySentence: number | null;
   /** For an AI sentence: the latest review that saw it as it is now (null: not reviewed). */
   review: { outcome: ReviewOutcome; entry: number } | null;
+  /** The AI's words as spans of the text (empty when not logged). */
+  aiSpans: { start: number; end: number }[];
+  /** Characters (code points) of the sentence that are the AI's; the rest are the writer's. */
+  aiCharacters: number;
 }
 
 export interface TextRegion {
@@ -181,7 +185,7 @@ export async function deriveReport(input: {
   let unreviewed: number | null = null;
   let figures: AuditFigures | null = null;
   /** "seq:i" → where that logged sentence sits in the text, and how it changed. */
-  const placed = new Map<string, { start: number; end: number; category: AttributionKind; changed: number }[]>();
+  const placed = new Map<string, { spans: { start: number; end: number }[]; category: AttributionKind; changed: number }[]>();
   if (input.text !== null) {
     const index = new MemoryIndex();
     for (const e of entries) await index.addEntry(e);
@@ -201,13 +205,15 @@ export async function deriveReport(input: {
       entry: s.match?.seq ?? null,
       entrySentence: s.match?.i ?? null,
       review: s.kind !== 'not-logged' && reviewed[index] ? { outcome: reviewed[index]!.outcome, entry: reviewed[index]!.entry } : null,
+      aiSpans: s.aiSpans,
+      aiCharacters: s.aiCharacters,
     }));
     unreviewed = sentences.filter((x) => x.category !== 'not-logged' && x.review === null).length;
     for (const s of sentences) {
       if (s.entry === null) continue;
       const ref = `${s.entry}:${s.entrySentence}`;
       const list = placed.get(ref) ?? [];
-      list.push({ start: s.start, end: s.end, category: s.category, changed: s.changedPercent ?? 0 });
+      list.push({ spans: s.aiSpans, category: s.category, changed: s.changedPercent ?? 0 });
       placed.set(ref, list);
     }
     figures = auditFigures(result.sentences);
@@ -237,7 +243,8 @@ export async function deriveReport(input: {
         description: `sentence ${i + 1}: ${where
           .map((w) => (w.changed > 0 ? `edited by the writer (${Math.round(w.changed)}% of words changed)` : 'kept as suggested'))
           .join('; ')}`,
-        region: where.map((w) => ({ type: 'textual' as const, text: { selectors: [{ selector: { start: w.start, end: w.end } }] } })),
+        // The AI's words only: what the writer added to the sentence is not part of the AI's change.
+        region: where.map((w) => ({ type: 'textual' as const, text: { selectors: w.spans.map((span) => ({ selector: { start: span.start, end: span.end } })) } })),
       };
     }),
   }));

@@ -97,6 +97,10 @@ export interface AuditSentence {
   match: AuditMatch | null;
   /** For an AI sentence: the latest review that saw it as it is now (null: not reviewed). */
   review: { outcome: 'kept' | 'amended' | 'rejected'; reviewer: { name: string; role: string }; at: number } | null;
+  /** The AI's words as spans of the audited text (empty when not logged; the whole sentence when estimated). */
+  aiSpans: { start: number; end: number }[];
+  /** Characters (code points) of the sentence that are the AI's. */
+  aiCharacters: number;
 }
 
 export interface AuditFiguresMessage {

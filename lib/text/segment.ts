@@ -60,7 +60,12 @@ const isLowerOrDigit = (ch: string) => /^[\p{Ll}\p{N}]/u.test(ch);
 
 /** Decide whether the boundary between `left` and `right` is a false break. */
 export function shouldJoin(left: string, right: string): boolean {
-  // A line break between them is a real boundary (paragraphs, list items).
+  // A hard line break inside a sentence (pasted from a PDF, an email, a wire feed): one line
+  // break, no sentence-ending punctuation before it, a lower-case word or a number after it.
+  if (/[^\s]\s*\n[ \t]*$/u.test(left) && !/\n[ \t]*\n[ \t]*$/u.test(left) && !/[.!?…:;。！？]["'”’»)\]]*\s*$/u.test(left) && /^[ \t]*[\p{Ll}\p{N}]/u.test(right)) {
+    return true;
+  }
+  // Any other line break between them is a real boundary (paragraphs, list items, headings).
   if (/\n\s*$/u.test(left) || /^\s*\n/u.test(right)) return false;
   const token = lastToken(left);
   if (!token.endsWith('.')) return false;

@@ -8,7 +8,10 @@ import { fnv1a } from '../seeded';
  *   unigrams ∪ word bigrams. Unigrams keep short or heavily edited sentences
  *   findable; bigrams penalise unrelated sentences that merely share vocabulary.
  * - `bandKeys(sketch)`: LSH bands (R rows each) used as index keys for candidate lookup.
- * - `wordEditRatio(a, b)`: word-level Levenshtein distance / max(len): the share of words changed.
+ * - `alignWords(a, b)`: which draft word comes from which logged word, moved clauses included
+ *   (attribution's changed shares and the AI's character spans come from it).
+ * - `keptWordsBySketch(words, sketch)`: the same, as far as a privacy-mode sketch can tell.
+ * - `wordEditRatio(a, b)`: word-level Levenshtein distance / max(len) (the calibration's yardstick).
  */
 export const SKETCH_SIZE = 64;
 export const BAND_ROWS = 2;
@@ -197,4 +200,165 @@ export function wordEditRatio(a: string | readonly string[], b: string | readonl
   const limit = maxRatio === undefined ? Infinity : Math.floor(maxRatio * longest);
   const d = wordEditDistance(wa, wb, limit);
   return d > limit ? Math.max(d, limit + 1) / longest : d / longest;
+}
+
+/**
+ * Word alignment that tolerates moved clauses: which word of `a` (the draft) comes from which
+ * word of `b` (the logged sentence), as `a`'s index → `b`'s index (-1: not from `b`).
+ *
+ * Greedy tiling: maximal common runs of at least `minRun` words, longest first, each word used
+ * once on either side, in any order when 3 words or more ("While X, Y." and "Y, while X." align
+ * completely); then
+ * single equal words inside a gap between two tiles that keep their order on both sides (a
+ * word kept between two changed ones). Words are interned numbers. O(|a|·|b|).
+ */
+/** Shortest run that may align out of order (a moved clause). */
+const MIN_MOVED_RUN = 3;
+
+/** Whether aligning a[i] with b[j] keeps the order of every pair aligned so far. */
+function inOrder(map: Int32Array, i: number, j: number): boolean {
+  for (let k = 0; k < map.length; k++) {
+    const m = map[k]!;
+    if (m >= 0 && k < i !== m < j) return false;
+  }
+  return true;
+}
+
+// Scratch for alignWords (runs as i, j, length triples; which logged words are used).
+let runScratch = new Int32Array(192);
+let usedScratch = new Uint8Array(64);
+
+export function alignWords(a: ArrayLike<number>, b: ArrayLike<number>, minRun = 2): Int32Array {
+  const map = new Int32Array(a.length).fill(-1);
+  if (!a.length || !b.length) return map;
+  if (usedScratch.length < b.length) usedScratch = new Uint8Array(b.length * 2);
+  const usedB = usedScratch;
+  usedB.fill(0, 0, b.length);
+  let runCount = 0;
+  for (let i = 0; i < a.length; i++) {
+    const ai = a[i];
+    for (let j = 0; j < b.length; j++) {
+      if (b[j] !== ai || (i > 0 && j > 0 && a[i - 1] === b[j - 1])) continue;
+      let n = 1;
+      while (i + n < a.length && j + n < b.length && a[i + n] === b[j + n]) n++;
+      if (n < minRun) continue;
+      if ((runCount + 1) * 3 > runScratch.length) {
+        const grown = new Int32Array(runScratch.length * 2);
+        grown.set(runScratch);
+        runScratch = grown;
+      }
+      runScratch[runCount * 3] = i;
+      runScratch[runCount * 3 + 1] = j;
+      runScratch[runCount * 3 + 2] = n;
+      runCount++;
+    }
+  }
+  const runs = runScratch;
+  // Longest first; ties: the one nearer the diagonal (words in place before moved ones). One
+  // numeric key per run (length, distance from the diagonal, index) sorts without a comparator.
+  const order = new Float64Array(runCount);
+  for (let k = 0; k < runCount; k++) {
+    const long = 4095 - Math.min(4095, runs[k * 3 + 2]!);
+    const diagonal = Math.min(4095, Math.abs(runs[k * 3]! - runs[k * 3 + 1]!));
+    order[k] = (long * 4096 + diagonal) * 65536 + k;
+  }
+  order.sort();
+  for (let o = 0; o < runCount; o++) {
+    const k = order[o]! % 65536;
+    const i = runs[k * 3]!;
+    const j = runs[k * 3 + 1]!;
+    const n = runs[k * 3 + 2]!;
+    // The longest stretch of this run still free on both sides.
+    let bestAt = 0;
+    let bestLen = 0;
+    let at = 0;
+    for (let d = 0; d <= n; d++) {
+      const free = d < n && map[i + d] === -1 && usedB[j + d] === 0;
+      if (free) continue;
+      if (d - at > bestLen) {
+        bestLen = d - at;
+        bestAt = at;
+      }
+      at = d + 1;
+    }
+    if (bestLen < minRun) continue;
+    // A short run out of order with what is aligned already is chance, not a moved clause.
+    if (bestLen < MIN_MOVED_RUN && !inOrder(map, i + bestAt, j + bestAt)) continue;
+    for (let d = bestAt; d < bestAt + bestLen; d++) {
+      map[i + d] = j + d;
+      usedB[j + d] = 1;
+    }
+  }
+  // Single words in gaps: between the nearest aligned neighbours, in order on both sides.
+  let left = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (map[i] !== -1) {
+      left = i;
+      continue;
+    }
+    let right = i + 1;
+    while (right < a.length && map[right] === -1) right++;
+    const lo = left >= 0 ? map[left]! + 1 : right < a.length ? Math.max(0, map[right]! - (right - i)) : -1;
+    const hi = right < a.length ? map[right]! : left >= 0 ? Math.min(b.length, map[left]! + (i - left) + 1) : -1;
+    if (lo < 0 || hi <= lo) continue;
+    for (let j = lo; j < hi; j++) {
+      if (usedB[j] === 0 && b[j] === a[i]) {
+        map[i] = j;
+        usedB[j] = 1;
+        left = i;
+        break;
+      }
+    }
+  }
+  return map;
+}
+
+/**
+ * Estimated number of distinct shingles behind a sketch, from its minima (each of the K values
+ * is the least of n uniform 32-bit hashes, mean 2³²/(n+1)): (K−1)/Σ(vₖ/2³²), about ±13 % at K=64.
+ * Privacy mode keeps no text, so this is how big the logged sentence was.
+ */
+export function sketchCardinality(sketch: Uint32Array): number {
+  if (sketch[0] === 0xffffffff) return 0;
+  let sum = 0;
+  for (let k = 0; k < SKETCH_SIZE; k++) sum += (sketch[k] as number) / 4294967296;
+  return sum > 0 ? (SKETCH_SIZE - 1) / sum : 0;
+}
+
+/** Distinct shingles of `words` (what a sketch summarises). */
+export function shingleCount(words: readonly string[]): number {
+  return shinglesOf(words).length;
+}
+
+/** False when the sketch proves the shingle (by its FNV base hash) absent. */
+function sketchMayHold(sketch: Uint32Array, base: number): boolean {
+  for (let k = 0; k < SKETCH_SIZE; k++) if (fmix32(base ^ (SEEDS[k] as number)) < (sketch[k] as number)) return false;
+  return true;
+}
+
+/** Whether the sketch's sentence may hold `word` anywhere (false: certainly not). */
+export function sketchMayHoldWord(sketch: Uint32Array, word: string): boolean {
+  return sketch[0] !== 0xffffffff && sketchMayHold(sketch, fnvMore(FNV_UNI, word));
+}
+
+/**
+ * Which of `words` a logged sentence kept only as a sketch (privacy mode) probably contains.
+ *
+ * A shingle x of the logged sentence hashes at or above the sketch's value under every seed (the
+ * sketch holds the minima), so one seed where h(x) is below it proves x absent. A shingle that
+ * is absent passes all 64 tests with probability Π(1 − vₖ/2³²), about e^(−64/n) for n
+ * shingles (~0.2 for a 20-word sentence). A word counts as kept when its unigram passes and so
+ * does a bigram with a neighbour: an absent word then slips through with about that squared.
+ * Uses nothing but what the sketch already holds.
+ */
+export function keptWordsBySketch(words: readonly string[], sketch: Uint32Array): Uint8Array {
+  const kept = new Uint8Array(words.length);
+  if (sketch[0] === 0xffffffff || !words.length) return kept;
+  const passes = (base: number) => sketchMayHold(sketch, base);
+  const uni = words.map((w) => passes(fnvMore(FNV_UNI, w)));
+  const bi = words.map((w, i) => i + 1 < words.length && passes(fnvMore(Math.imul(fnvMore(FNV_BI, w) ^ SPACE, 0x01000193) >>> 0, words[i + 1] as string)));
+  for (let i = 0; i < words.length; i++) {
+    kept[i] = uni[i] && (words.length === 1 || bi[i] || (i > 0 && bi[i - 1])) ? 1 : 0;
+  }
+  return kept;
 }

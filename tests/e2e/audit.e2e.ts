@@ -147,8 +147,17 @@ describe('audit page in Chromium', () => {
     );
     const figures = auditFigures(expected.sentences);
     expect(await audit.getByTestId('audit-share').textContent()).toContain(`${figures.aiSentences} of ${figures.sentences} sentences`);
-    expect(await audit.getByTestId('audit-human-touch').textContent()).toContain(`${Math.round(figures.humanTouch * 100)}%`);
+    // The AI's share of characters and the writer's add up to 100 %.
+    const aiShare = Number(/, (\d+)% of characters/.exec((await audit.getByTestId('audit-share').textContent()) ?? '')![1]);
+    expect(await audit.getByTestId('audit-human-touch').textContent()).toContain(`${100 - aiShare}%`);
     expect(await audit.getByTestId('audit-caveat').textContent()).toContain('not proof of human writing');
+    // The word the writer typed into the AI's sentence is marked as the writer's, the rest as the AI's.
+    const editedSentence = audit.locator('[data-testid="audit-sentence"][data-kind="ai-edited"]').first();
+    expect((await editedSentence.locator('.writer-part').allTextContents()).join('')).toContain('really');
+    expect((await editedSentence.locator('.ai-part').allTextContents()).join('')).not.toContain('really');
+    await editedSentence.focus();
+    await expect.poll(() => editedSentence.getByTestId('card-ai-part').isVisible()).toBe(true);
+    expect(await editedSentence.getByTestId('card-ai-part').textContent()).toMatch(/^The AI's words: .+ \(\d+% of the sentence's characters; the rest is the writer's\)$/);
 
     // Keyboard: tabbing to a highlighted sentence shows its card (model, action, original suggestion).
     const firstAi = audit.locator('[data-testid="audit-sentence"][data-kind="ai-verbatim"]').first();

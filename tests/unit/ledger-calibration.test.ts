@@ -35,6 +35,18 @@ describe('calibration set', () => {
     }
     expect(rep.rows.every((x) => x.wrongMatches <= 2)).toBe(true);
   });
+
+  it('privacy mode (sketches only): recall and shown changed shares close to the text mode on light edits', async () => {
+    const options = { logged: 500, perCell: 60, unrelated: 300, rates: [0.1, 0.2], seed: 1 };
+    const text = await runCalibration(options);
+    const privacy = await runCalibration({ ...options, privacy: true });
+    expect(privacy.falsePositiveRate).toBeLessThan(0.06);
+    privacy.rows.forEach((row, k) => {
+      const same = text.rows[k]!;
+      expect(row.recall, `${row.kind} ${row.rate}`).toBeGreaterThanOrEqual(same.recall - 0.05);
+      expect(Math.abs(row.meanReported! - same.meanReported!), `${row.kind} ${row.rate}`).toBeLessThan(0.06);
+    });
+  });
 });
 
 describe('attribution at scale', () => {

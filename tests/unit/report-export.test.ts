@@ -86,7 +86,13 @@ describe('per-document report', () => {
     ]);
     const t = report.summary.text!;
     expect(t).toMatchObject({ sentences: 4, aiSentences: 3, aiSentenceShare: 0.75 });
-    expect(t.humanTouch).toBeCloseTo((OWN.length + EDITED.length / 12) / (OWN.length + S1.length + EDITED.length + REWRITE.length), 3);
+    // The writer's characters: their own sentence and the word they put into the AI's.
+    const edited = report.text!.sentences[2]!;
+    expect(edited.aiSpans.map((span) => TEXT.slice(span.start, span.end))).toEqual(['Critics said the plan ignores cyclists and', 'in the northern districts.']);
+    expect(t.humanTouch).toBeCloseTo((OWN.length + ' walkers '.length) / (OWN.length + S1.length + EDITED.length + REWRITE.length), 3);
+    expect(t.aiCharacterShare + t.humanTouch).toBe(1);
+    const [ai, human] = [...report.disclosure.statement.matchAll(/(\d+)% of the/g)].map((m) => Number(m[1]));
+    expect(ai! + human!).toBe(100);
     expect(report.disclosure.statement).toMatch(
       /^3 AI-assisted sentences have not been reviewed by an editor\. 3 of 4 sentences \(\d+% of the characters\) were drafted with on-device AI assistance \(onnx-community\/Qwen2\.5-0\.5B-Instruct\): 1 kept as suggested, 1 edited by the author and 1 is an AI rewrite of the author's own text\. The author wrote or changed \d+% of the text\. Sentences not in the ledger are not proof of human writing/,
     );
