@@ -12,10 +12,10 @@ import { acceptFromList, norm, waitForSuggestion } from './support/suggest';
  * Editors nobody named that keep their own undo history and cancel the browser's undo
  * (tests/fixtures/editors/src/history-*.ts), end to end with the built extension and the tiny
  * model. The writer types a sentence (the last word still in the editor's pending step, or the
- * whole sentence inside its merge window), pauses, accepts the suggestion from the panel, and
- * presses Ctrl+Z once: the field holds exactly what the writer typed, the ledger has the
- * acceptance withdrawn, and no panel opens after the undo. A redo brings the suggestion back and
- * records it again, again without a panel.
+ * whole sentence inside its merge window), maybe selects the line, pauses, accepts the suggestion
+ * (a continuation or a rewrite) from the panel and presses Ctrl+Z once: the field holds exactly
+ * what the writer typed, the ledger has the acceptance withdrawn, and no panel opens after the
+ * undo. A redo brings the suggestion back and records it again, again without a panel.
  */
 
 const PAUSE_MS = 600;
@@ -30,6 +30,8 @@ const FIELDS = [
   { selector: '#history-textarea', kind: 'textarea' },
   { selector: '#history-editable', kind: 'contenteditable' },
 ] as const;
+/** A continuation at the caret, or a rewrite of the line the writer selected (Shift+Home) before the pause. */
+const EDITS = ['continuation', 'rewrite'] as const;
 
 describe('editors with their own undo history (built extension, tiny model)', () => {
   let pages: StaticServer;
@@ -70,49 +72,53 @@ describe('editors with their own undo history (built extension, tiny model)', ()
 
   for (const { page: name, history } of CASES) {
     for (const { selector, kind } of FIELDS) {
-      it(`${name} ${kind} (${history}): one Ctrl+Z takes back exactly the suggestion and withdraws it; no panel after undo or redo`, async () => {
-        await page.goto(`${pages.origin}/${name}.html`);
-        await page.bringToFront();
-        await page.waitForFunction(() => document.body.dataset.ready === 'true');
-        const field = page.locator(selector);
-        const text = () => (kind === 'textarea' ? field.inputValue() : field.innerText()).then(norm);
-        await field.click();
-        await page.keyboard.press('Control+End');
-        // Words with spaces, as a writer types them: the last word is still in the editor's pending step.
-        await page.keyboard.type(' The mayor spoke', { delay: 30 });
-        const before = await text();
-        expect(before).toBe(`${FIRST} The mayor spoke`);
-        const start = await chainLength();
+      for (const edit of EDITS) {
+        it(`${name} ${kind}, ${edit} (${history}): one Ctrl+Z takes back exactly the suggestion and withdraws it; no panel after undo or redo`, async () => {
+          await page.goto(`${pages.origin}/${name}.html`);
+          await page.bringToFront();
+          await page.waitForFunction(() => document.body.dataset.ready === 'true');
+          const field = page.locator(selector);
+          const text = () => (kind === 'textarea' ? field.inputValue() : field.innerText()).then(norm);
+          await field.click();
+          await page.keyboard.press('Control+End');
+          // Words with spaces, as a writer types them: the last word is still in the editor's pending step.
+          await page.keyboard.type(' The mayor spoke', { delay: 30 });
+          // Selected before the pause ends: the pause then asks for a rewrite of the selection.
+          if (edit === 'rewrite') await page.keyboard.press('Shift+Home');
+          const before = await text();
+          expect(before).toBe(`${FIRST} The mayor spoke`);
+          const start = await chainLength();
 
-        const suggestion = await waitForSuggestion(page);
-        expect(suggestion.trim().length).toBeGreaterThan(0);
-        await acceptFromList(page);
-        const accepted = norm(before + suggestion);
-        await expect.poll(text, { timeout: 10_000 }).toBe(accepted);
-        await expect.poll(panelCount).toBe(0);
-        await expect.poll(chainLength).toBe(start + 1);
+          const suggestion = await waitForSuggestion(page);
+          expect(suggestion.trim().length).toBeGreaterThan(0);
+          await acceptFromList(page);
+          const accepted = norm(edit === 'rewrite' ? suggestion : before + suggestion);
+          await expect.poll(text, { timeout: 10_000 }).toBe(accepted);
+          await expect.poll(panelCount).toBe(0);
+          await expect.poll(chainLength).toBe(start + 1);
 
-        await page.keyboard.press('Control+z');
-        await expect.poll(text, { timeout: 5_000 }).toBe(before);
-        await expect.poll(chainLength).toBe(start + 2);
-        const [withdrawal, acceptance] = await latest(2);
-        expect(acceptance!.documentKey.endsWith(selector)).toBe(true);
-        expect(withdrawal!.withdraws).toEqual({ seq: acceptance!.seq, reason: 'undone' });
-        // An undo is not the writer typing: no panel opens after it.
-        await page.waitForTimeout(QUIET_MS);
-        expect(await panelCount()).toBe(0);
-        expect(await text()).toBe(before);
+          await page.keyboard.press('Control+z');
+          await expect.poll(text, { timeout: 5_000 }).toBe(before);
+          await expect.poll(chainLength).toBe(start + 2);
+          const [withdrawal, acceptance] = await latest(2);
+          expect(acceptance!.documentKey.endsWith(selector)).toBe(true);
+          expect(withdrawal!.withdraws).toEqual({ seq: acceptance!.seq, reason: 'undone' });
+          // An undo is not the writer typing: no panel opens after it.
+          await page.waitForTimeout(QUIET_MS);
+          expect(await panelCount()).toBe(0);
+          expect(await text()).toBe(before);
 
-        // The page's redo brings the suggestion back: accepted again, recorded again, no panel.
-        await page.keyboard.press('Control+Shift+z');
-        await expect.poll(text, { timeout: 5_000 }).toBe(accepted);
-        await expect.poll(chainLength).toBe(start + 3);
-        const [again] = await latest(1);
-        expect(again!.withdraws).toBeNull();
-        expect(again!.documentKey).toBe(acceptance!.documentKey);
-        await page.waitForTimeout(QUIET_MS);
-        expect(await panelCount()).toBe(0);
-      });
+          // The page's redo brings the suggestion back: accepted again, recorded again, no panel.
+          await page.keyboard.press('Control+Shift+z');
+          await expect.poll(text, { timeout: 5_000 }).toBe(accepted);
+          await expect.poll(chainLength).toBe(start + 3);
+          const [again] = await latest(1);
+          expect(again!.withdraws).toBeNull();
+          expect(again!.documentKey).toBe(acceptance!.documentKey);
+          await page.waitForTimeout(QUIET_MS);
+          expect(await panelCount()).toBe(0);
+        });
+      }
     }
   }
 });
