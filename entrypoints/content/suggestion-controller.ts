@@ -76,7 +76,8 @@ const WITHOUT_SELECTION: readonly ActionId[] = ['continue', 'rephrase', 'shorten
 
 /**
  * Watches the focused field, opens the panel on a pause or the shortcut, streams suggestions
- * into it and inserts the accepted one. Per keystroke it only resets one timer.
+ * into it and inserts the accepted one. Per keystroke it only resets one timer and notes the
+ * time and whether the key was an undo or redo.
  */
 export class SuggestionController {
   private field: ActiveField | null = null;
@@ -89,6 +90,14 @@ export class SuggestionController {
   private accepting = false;
   private watched: WatchedInsertion | null = null;
   private watchCheck: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The undo or redo chord last pressed in the field, until another key: editors that handle it
+   * themselves rewrite the field with plain input events (not historyUndo), which are that undo
+   * or redo at work, not the writer typing.
+   */
+  private historyKey: 'undo' | 'redo' | null = null;
+  /** When the writer last edited the field (performance.now()): an insertion waits out the editor's merge window after it. */
+  private lastEditAt = 0;
   /** The writer's caret when they moved into the panel, restored on Esc. */
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
@@ -114,6 +123,8 @@ export class SuggestionController {
     if (root && root === this.field?.element) return;
     this.close();
     this.field = null;
+    this.historyKey = null;
+    this.lastEditAt = 0;
     // Moving to another field is moving on: the last acceptance stands as it is.
     this.watched = null;
     if (!root || refusalReason(root) !== null) return;
@@ -134,9 +145,11 @@ export class SuggestionController {
     if (!this.field || event.target !== this.field.eventTarget || this.inserting) return;
     if (this.view) this.close();
     clearTimeout(this.pauseTimer);
+    this.lastEditAt = performance.now();
     const inputType = (event as InputEvent).inputType ?? '';
-    if (this.watched) this.watchEdit(inputType === 'historyUndo' ? 'undo' : inputType === 'historyRedo' ? 'redo' : inputType.startsWith('delete') ? 'delete' : 'type');
-    if (inputType === 'historyUndo' || inputType === 'historyRedo') return;
+    const history = inputType === 'historyUndo' ? 'undo' : inputType === 'historyRedo' ? 'redo' : this.historyKey;
+    if (this.watched) this.watchEdit(history ?? (inputType.startsWith('delete') ? 'delete' : 'type'));
+    if (history) return;
     if (this.settings.pauseDelayMs > 0 && opensOnPause(this.field.element)) {
       this.pauseTimer = setTimeout(() => this.suggest(null, 'pause'), this.settings.pauseDelayMs);
     }
@@ -189,6 +202,11 @@ export class SuggestionController {
    * panel's own.
    */
   handleKeyDown(event: KeyboardEvent): void {
+    if (!MODIFIER_KEYS.has(event.key)) {
+      this.historyKey = this.field && event.target === this.field.eventTarget ? historyChordOf(event) : null;
+      // An undo is not a pause in writing: a panel due on the last keystroke's pause does not open.
+      if (this.historyKey) clearTimeout(this.pauseTimer);
+    }
     if (this.watched && !event.isComposing) this.watchKey(event);
     if (!this.view || event.isComposing || this.panel.isHost(event.target)) return;
     const { selected, variants } = this.view;
@@ -210,10 +228,8 @@ export class SuggestionController {
    */
   private watchKey(event: KeyboardEvent): void {
     if (this.watched?.field !== this.field || this.panel.isHost(event.target)) return;
-    const mod = event.ctrlKey || event.metaKey;
-    const key = event.key.toLowerCase();
-    if (mod && key === 'z') this.watchEdit(event.shiftKey ? 'redo' : 'undo');
-    else if (mod && key === 'y') this.watchEdit('redo');
+    const chord = historyChordOf(event);
+    if (chord) this.watchEdit(chord);
     else if (event.key === 'Backspace' || event.key === 'Delete') this.watchEdit('delete');
   }
 
@@ -451,8 +467,18 @@ export class SuggestionController {
     }
     const { start, end } = request.replace;
     const text = sentence === null ? variant.text : sentenceToInsert(variant, sentence, request.action, snapshot.text.slice(0, start));
+    // The writer typed (which cancels the request), or the field changed or left, meanwhile.
+    const changed = () => this.request !== request || !element.isConnected || !isUsableField(element) || adapter.read(element).text !== snapshot.text;
     this.accepting = true;
     try {
+      // An editor whose history merges changes by time would fold the insertion into the words
+      // the writer just typed: it waits until the writer has been still that long.
+      const wait = this.lastEditAt + (adapter.historyMergeMs ?? 0) - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (changed()) {
+        if (this.request === request) this.setView({ notice: t('noticeTextChanged') });
+        return;
+      }
       const acceptance = this.acceptanceOf(request, variant.text, text, snapshot.text.slice(start, end));
       const recorded = await this.send(acceptance);
       if (!recorded.ok) {
@@ -460,8 +486,7 @@ export class SuggestionController {
         return;
       }
       const watched: WatchedInsertion = { field: request.field, entry: { seq: recorded.seq, hash: recorded.hash }, acceptance, before: snapshot.text, inserted: text, withdrawn: false };
-      // The writer typed, or the field changed or left, while the record was written.
-      if (this.request !== request || !element.isConnected || !isUsableField(element) || adapter.read(element).text !== snapshot.text) {
+      if (changed()) {
         void this.withdraw(watched, 'not-inserted');
         if (this.request === request) this.setView({ notice: t('noticeTextChanged') });
         return;
@@ -530,6 +555,16 @@ export class SuggestionController {
       },
     };
   }
+}
+
+const MODIFIER_KEYS = new Set(['Control', 'Meta', 'Shift', 'Alt', 'AltGraph']);
+
+/** Ctrl/⌘+Z is undo; Ctrl/⌘+Shift+Z and Ctrl/⌘+Y are redo. */
+function historyChordOf(event: KeyboardEvent): 'undo' | 'redo' | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  const key = event.key.toLowerCase();
+  if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
+  return key === 'y' ? 'redo' : null;
 }
 
 /** One sentence of a variant; a continuation is spaced to follow the text before the caret. */

@@ -13,6 +13,11 @@ export type InsertOutcome =
 export interface FieldAdapter {
   /** The editor this adapter serves ('prosemirror', 'lexical', … 'contenteditable', 'text-control'). */
   readonly kind: string;
+  /**
+   * How long after the writer's last edit the editor's own history may still fold a new change
+   * into the writer's undo step; an insertion waits that long after the last edit.
+   */
+  readonly historyMergeMs?: number;
   read(element: HTMLElement): FieldSnapshot;
   /**
    * Replaces [start, end) of the field's text with `text` so that the page's own model sees it

@@ -4,11 +4,35 @@
  * editor settle, re-read the text. A method that changed nothing is followed by the next one; a
  * method that changed the text is never followed by another (no insertion happens twice).
  */
-import { settle, type InsertOutcome } from './field-snapshot';
+import { nextMacrotask, settle, type InsertOutcome } from './field-snapshot';
 import { selectRange, selectionRangeIn } from './selection';
 import { flattenEditable, rangeForOffsets } from './text-model';
 
 export type InsertMethodName = 'execCommand' | 'beforeinput' | 'paste' | 'dom';
+
+/**
+ * How long an editor we do not know may go on folding changes into the writer's undo step after
+ * their last edit: longer than the merge windows of the editors we know of (ProseMirror 0.5 s,
+ * Quill 1 s, CodeMirror 1.25 s, Ace 2 s). An insertion into such a field waits this long after
+ * the writer's last edit, so an editor that merges by time alone sees it as a step of its own.
+ */
+export const UNKNOWN_EDITOR_MERGE_MS = 2500;
+
+/**
+ * Ends the writer's pending undo step in an editor that keeps its own history and takes a step on
+ * word-boundary keys (space, Enter, Backspace, as Summernote-like CMS editors do): the keydown and
+ * keyup of a space, where the writer's keyboard would send them (the focused field), then a task
+ * for editors that take the step after the event. A key event made by a script has no default
+ * action, so the browser types nothing. False when the page took it as an edit (the text changed).
+ */
+export async function endWriterStep(field: HTMLElement, read: () => string): Promise<boolean> {
+  const before = read();
+  const space = { key: ' ', code: 'Space', keyCode: 32, which: 32, bubbles: true, cancelable: true, composed: true };
+  field.dispatchEvent(new KeyboardEvent('keydown', space));
+  field.dispatchEvent(new KeyboardEvent('keyup', space));
+  await nextMacrotask();
+  return read() === before;
+}
 
 export interface InsertContext {
   root: HTMLElement;
@@ -115,7 +139,8 @@ function selectionSettled(doc: Document): Promise<void> {
 }
 
 /**
- * Replaces [start, end) of the root's flattened text with `text`, trying `methods` in order.
+ * Replaces [start, end) of the root's flattened text with `text`, trying `methods` in order. With
+ * `endStep` (an editor whose history we do not know), the writer's pending undo step is ended first.
  */
 export async function insertWithFallback(
   root: HTMLElement,
@@ -123,9 +148,14 @@ export async function insertWithFallback(
   end: number,
   text: string,
   methods: readonly InsertMethodName[],
+  endStep = false,
 ): Promise<InsertOutcome> {
   const initial = flattenEditable(root);
   if (start < 0 || end < start || end > initial.text.length) return { ok: false, reason: 'The range to replace is outside the text.' };
+  if (endStep) {
+    root.focus({ preventScroll: true });
+    if (!(await endWriterStep(root, () => readText(root)))) return { ok: false, reason: 'The page took a word-boundary key as an edit; nothing was inserted.' };
+  }
   const wanted = initial.text.slice(0, start) + text + initial.text.slice(end);
   const tried: string[] = [];
   for (const name of methods) {

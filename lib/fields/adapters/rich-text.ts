@@ -1,5 +1,5 @@
 import { type FieldAdapter, type FieldSnapshot, type InsertOutcome } from '../field-snapshot';
-import { insertWithFallback, type InsertMethodName } from '../insert-methods';
+import { insertWithFallback, UNKNOWN_EDITOR_MERGE_MS, type InsertMethodName } from '../insert-methods';
 import { selectionRangeIn } from '../selection';
 import { domPointToOffset, flattenEditable, rangeForOffsets } from '../text-model';
 
@@ -11,6 +11,11 @@ export interface RichTextAdapterSpec {
   methods(text: string, collapsed: boolean): InsertMethodName[];
   /** Rewrites the edit before it is applied (same resulting text), e.g. to start a new undo step. */
   widen?(text: string, start: number, end: number, insert: string): { start: number; end: number; insert: string };
+  /**
+   * An editor we do not know, whose own undo history (if any) we cannot see: the writer's pending
+   * step is ended before inserting, and the insertion waits out UNKNOWN_EDITOR_MERGE_MS.
+   */
+  unknownHistory?: boolean;
 }
 
 export interface RichTextAdapter extends FieldAdapter {
@@ -22,6 +27,7 @@ export function richTextAdapter(spec: RichTextAdapterSpec): RichTextAdapter {
   return {
     kind: spec.kind,
     detect: spec.detect,
+    ...(spec.unknownHistory ? { historyMergeMs: UNKNOWN_EDITOR_MERGE_MS } : {}),
 
     read(element): FieldSnapshot {
       const flat = flattenEditable(element);
@@ -34,7 +40,7 @@ export function richTextAdapter(spec: RichTextAdapterSpec): RichTextAdapter {
 
     replace(element, start, end, text): Promise<InsertOutcome> {
       const edit = spec.widen ? spec.widen(flattenEditable(element).text, start, end, text) : { start, end, insert: text };
-      return insertWithFallback(element, edit.start, edit.end, edit.insert, spec.methods(text, start === end));
+      return insertWithFallback(element, edit.start, edit.end, edit.insert, spec.methods(text, start === end), spec.unknownHistory === true);
     },
 
     rangeFor(element, start, end): Range {

@@ -1,5 +1,6 @@
 import getCaretCoordinates from 'textarea-caret';
 import { nextMacrotask, type FieldAdapter, type FieldSnapshot, type InsertOutcome } from '../field-snapshot';
+import { endWriterStep, UNKNOWN_EDITOR_MERGE_MS } from '../insert-methods';
 
 type TextControl = HTMLTextAreaElement | HTMLInputElement;
 
@@ -21,6 +22,8 @@ function hasSelectionApi(control: TextControl): boolean {
 
 export const textControlAdapter: FieldAdapter = {
   kind: 'text-control',
+  // The page may keep an undo history of its own for the field (CMS editors built on a textarea).
+  historyMergeMs: UNKNOWN_EDITOR_MERGE_MS,
 
   read(element): FieldSnapshot {
     const control = element as TextControl;
@@ -40,6 +43,11 @@ export const textControlAdapter: FieldAdapter = {
     const wanted = before.slice(0, start) + text + before.slice(end);
     const doc = control.ownerDocument;
     control.focus({ preventScroll: true });
+    // A textarea's page may keep an undo history of its own. Not a single-line input: tag fields
+    // there turn the word before a space into a tag.
+    if (control instanceof (doc.defaultView ?? window).HTMLTextAreaElement && !(await endWriterStep(control, () => control.value))) {
+      return { ok: false, reason: 'The page took a word-boundary key as an edit; nothing was inserted.' };
+    }
     // execCommand goes through the browser's editing pipeline: trusted input events for the
     // page's framework and one entry on the native undo stack.
     let inserted = false;

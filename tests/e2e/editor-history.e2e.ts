@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startModelHost } from '../../scripts/model-host';
+import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
+import { startStaticServer, type StaticServer } from '../../scripts/static-server';
+import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
+import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { FIRST } from './support/editors';
+import { acceptFromList, norm, waitForSuggestion } from './support/suggest';
+
+/**
+ * Editors nobody named that keep their own undo history and cancel the browser's undo
+ * (tests/fixtures/editors/src/history-*.ts), end to end with the built extension and the tiny
+ * model. The writer types a sentence (the last word still in the editor's pending step, or the
+ * whole sentence inside its merge window), maybe selects the line, pauses, accepts the suggestion
+ * (a continuation or a rewrite) from the panel and presses Ctrl+Z once: the field holds exactly
+ * what the writer typed, the ledger has the acceptance withdrawn, and no panel opens after the
+ * undo. A redo brings the suggestion back and records it again, again without a panel.
+ */
+
+const PAUSE_MS = 600;
+/** Long enough for a pause to open the panel if it were going to (its generation takes ~0.1 s here). */
+const QUIET_MS = PAUSE_MS + 1500;
+
+const CASES = [
+  { page: 'history-keystep', history: 'a step on each space, Enter or Backspace; undo rewrites the field silently' },
+  { page: 'history-timewindow', history: 'changes less than 2 s apart merged; undo rewrites the field through editing commands' },
+] as const;
+const FIELDS = [
+  { selector: '#history-textarea', kind: 'textarea' },
+  { selector: '#history-editable', kind: 'contenteditable' },
+] as const;
+/** A continuation at the caret, or a rewrite of the line the writer selected (Shift+Home) before the pause. */
+const EDITS = ['continuation', 'rewrite'] as const;
+
+describe('editors with their own undo history (built extension, tiny model)', () => {
+  let pages: StaticServer;
+  let host: Awaited<ReturnType<typeof startModelHost>>;
+  let browser: LaunchedExtension;
+  let page: Page;
+  let ext: Page;
+
+  beforeAll(async () => {
+    pages = await startStaticServer(await buildEditorFixtures());
+    host = await startModelHost({ root: TINY_MODEL_ROOT });
+    browser = await launchExtension();
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1 });
+    ext = await browser.context.newPage();
+    await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    page = await browser.context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await pages?.close();
+  });
+
+  /** A request from an extension page (what the audit page and the popup ask the background). */
+  const ask = (message: object): Promise<any> =>
+    ext.evaluate(async (m) => {
+      const answer = await (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<any> } } }).chrome.runtime.sendMessage(m);
+      if (!answer.ok) throw new Error(answer.error);
+      return answer;
+    }, message);
+  /** Entries in the hash chain: acceptances and withdrawals. */
+  const chainLength = async () => ((await ask({ type: 'audit.verify' })) as { result: { entries: number } }).result.entries;
+  /** The latest ledger entries, newest first. */
+  const latest = async (limit: number) =>
+    ((await ask({ type: 'ledger.summary', limit })) as { summary: { recent: { seq: number; documentKey: string; withdraws: { seq: number; reason: string } | null }[] } }).summary.recent;
+  const panelCount = () => page.getByTestId('suggestion-panel').count();
+
+  for (const { page: name, history } of CASES) {
+    for (const { selector, kind } of FIELDS) {
+      for (const edit of EDITS) {
+        it(`${name} ${kind}, ${edit} (${history}): one Ctrl+Z takes back exactly the suggestion and withdraws it; no panel after undo or redo`, async () => {
+          await page.goto(`${pages.origin}/${name}.html`);
+          await page.bringToFront();
+          await page.waitForFunction(() => document.body.dataset.ready === 'true');
+          const field = page.locator(selector);
+          const text = () => (kind === 'textarea' ? field.inputValue() : field.innerText()).then(norm);
+          await field.click();
+          await page.keyboard.press('Control+End');
+          // Words with spaces, as a writer types them: the last word is still in the editor's pending step.
+          await page.keyboard.type(' The mayor spoke', { delay: 30 });
+          // Selected before the pause ends: the pause then asks for a rewrite of the selection.
+          if (edit === 'rewrite') await page.keyboard.press('Shift+Home');
+          const before = await text();
+          expect(before).toBe(`${FIRST} The mayor spoke`);
+          const start = await chainLength();
+
+          const suggestion = await waitForSuggestion(page);
+          expect(suggestion.trim().length).toBeGreaterThan(0);
+          await acceptFromList(page);
+          const accepted = norm(edit === 'rewrite' ? suggestion : before + suggestion);
+          await expect.poll(text, { timeout: 10_000 }).toBe(accepted);
+          await expect.poll(panelCount).toBe(0);
+          await expect.poll(chainLength).toBe(start + 1);
+
+          await page.keyboard.press('Control+z');
+          await expect.poll(text, { timeout: 5_000 }).toBe(before);
+          await expect.poll(chainLength).toBe(start + 2);
+          const [withdrawal, acceptance] = await latest(2);
+          expect(acceptance!.documentKey.endsWith(selector)).toBe(true);
+          expect(withdrawal!.withdraws).toEqual({ seq: acceptance!.seq, reason: 'undone' });
+          // An undo is not the writer typing: no panel opens after it.
+          await page.waitForTimeout(QUIET_MS);
+          expect(await panelCount()).toBe(0);
+          expect(await text()).toBe(before);
+
+          // The page's redo brings the suggestion back: accepted again, recorded again, no panel.
+          await page.keyboard.press('Control+Shift+z');
+          await expect.poll(text, { timeout: 5_000 }).toBe(accepted);
+          await expect.poll(chainLength).toBe(start + 3);
+          const [again] = await latest(1);
+          expect(again!.withdraws).toBeNull();
+          expect(again!.documentKey).toBe(acceptance!.documentKey);
+          await page.waitForTimeout(QUIET_MS);
+          expect(await panelCount()).toBe(0);
+        });
+      }
+    }
+  }
+});
