@@ -9,4 +9,6 @@ export const proseMirrorAdapter = richTextAdapter({
   kind: 'prosemirror',
   detect: (root) => root.classList.contains('ProseMirror'),
   methods: (text) => (text.includes('\n') ? ['paste', 'execCommand'] : ['execCommand', 'paste']),
+  // prosemirror-history groups adjacent changes made within `newGroupDelay` (500 ms by default).
+  historyMergeMs: 600,
 });

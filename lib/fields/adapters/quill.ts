@@ -11,4 +11,6 @@ export const quillAdapter = richTextAdapter({
     if (text.includes('\n')) return ['paste', 'execCommand'];
     return collapsed ? ['execCommand', 'paste'] : ['beforeinput', 'execCommand', 'paste'];
   },
+  // Quill's history module merges changes within `delay` (1,000 ms by default).
+  historyMergeMs: 1100,
 });

@@ -16,6 +16,11 @@ export interface RichTextAdapterSpec {
    * step is ended before inserting, and the insertion waits out UNKNOWN_EDITOR_MERGE_MS.
    */
   unknownHistory?: boolean;
+  /**
+   * A known editor's own window for merging changes into one undo step: the insertion waits this
+   * long after the writer's last edit, so one Ctrl+Z takes back only the suggestion.
+   */
+  historyMergeMs?: number;
 }
 
 export interface RichTextAdapter extends FieldAdapter {
@@ -27,7 +32,7 @@ export function richTextAdapter(spec: RichTextAdapterSpec): RichTextAdapter {
   return {
     kind: spec.kind,
     detect: spec.detect,
-    ...(spec.unknownHistory ? { historyMergeMs: UNKNOWN_EDITOR_MERGE_MS } : {}),
+    ...(spec.historyMergeMs !== undefined || spec.unknownHistory ? { historyMergeMs: spec.historyMergeMs ?? UNKNOWN_EDITOR_MERGE_MS } : {}),
 
     read(element): FieldSnapshot {
       const flat = flattenEditable(element);
