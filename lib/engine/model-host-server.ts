@@ -125,7 +125,13 @@ export function createModelHost(load: HostLoader, options: { now?: () => number;
                 if (reportedText === '' || now() - reportedAt >= STREAM_INTERVAL_MS) report();
               },
             });
-            send({ type: 'generated', id: request.id, tokens, text: final });
+            send({
+              type: 'generated',
+              id: request.id,
+              tokens,
+              text: final,
+              ...(generator.lastReusedTokens !== undefined ? { reusedTokens: generator.lastReusedTokens } : {}),
+            });
           } catch (error) {
             send({ type: 'generateFailed', id: request.id, ...failure(error) });
           } finally {

@@ -86,6 +86,9 @@ export class RemoteGenerator implements TextGenerator {
     return done;
   }
 
+  /** What the model host said its kept prompt prefix spared on the last generation. */
+  lastReusedTokens: number | undefined;
+
   async generate({ messages, plan, maxNewTokens, onText, onToken, onInterrupt }: GenerateOptions): Promise<string> {
     if (this.closed) throw new Error('The model host closed.');
     const id = `g${++this.nextId}`;
@@ -95,7 +98,10 @@ export class RemoteGenerator implements TextGenerator {
       if ((event.type !== 'step' && event.type !== 'generated' && event.type !== 'generateFailed') || event.id !== id) return;
       if (event.type === 'generateFailed') return settle(hostError(event));
       for (; tokens < event.tokens; tokens++) onToken?.();
-      if (event.type === 'generated') return settle(event.text);
+      if (event.type === 'generated') {
+        this.lastReusedTokens = event.reusedTokens;
+        return settle(event.text);
+      }
       if (event.text !== undefined) onText?.(event.text);
     });
     const removeHook = onInterrupt?.(() => {

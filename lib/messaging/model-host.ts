@@ -66,7 +66,8 @@ const ModelHostEventSchema = v.variant('type', [
   v.object({ type: v.literal('loadFailed'), ...FailureFields }),
   /** Tokens generated so far and, when it changed, the decoded text so far (sent at most every few tens of ms). */
   v.object({ type: v.literal('step'), id: GenerationIdSchema, tokens: v.number(), text: v.optional(Text(2_000_000)) }),
-  v.object({ type: v.literal('generated'), id: GenerationIdSchema, tokens: v.number(), text: Text(2_000_000) }),
+  /** `reusedTokens`: prompt tokens the host's kept prefix spared (lib/engine/prompt-prefix-cache.ts). */
+  v.object({ type: v.literal('generated'), id: GenerationIdSchema, tokens: v.number(), text: Text(2_000_000), reusedTokens: v.optional(v.number()) }),
   v.object({ type: v.literal('generateFailed'), id: GenerationIdSchema, ...FailureFields }),
 ]);
 export type ModelHostEvent = v.InferOutput<typeof ModelHostEventSchema>;

@@ -134,6 +134,10 @@ describe('model host ↔ RemoteGenerator (tiny model, Node)', () => {
     expect(loads).toHaveLength(1);
     const text = await second.generate({ messages: prompt.messages, plan: greedy, maxNewTokens: 8, stopping: new InterruptableStoppingCriteria() });
     expect(text.length).toBeGreaterThan(0);
+    expect(second.lastReusedTokens).toBe(0);
+    // The same prompt again (the next variant): the host's kept prefix spares all but its last token, and says so.
+    expect(await second.generate({ messages: prompt.messages, plan: greedy, maxNewTokens: 8, stopping: new InterruptableStoppingCriteria() })).toBe(text);
+    expect(second.lastReusedTokens).toBeGreaterThan(10);
     await second.dispose();
     expect(released()).toBe(1);
     const third = await loadRemoteGenerator({ ...spec, host: hub.origin }, () => undefined, access);
