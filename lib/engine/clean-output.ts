@@ -176,7 +176,9 @@ function dropLoops(text: string): string {
     if (end <= from) continue;
     const piece = out.slice(from, end);
     const key = piece.toLocaleLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    if (key.split(' ').length < REPEAT_MIN_WORDS || !seen.has(key)) kept += piece;
+    // The last piece may be a sentence said again and cut by the token cap: the start of one already said.
+    const restarted = end === out.length && [...seen].some((s) => s.startsWith(key) && key.length > 0);
+    if (!restarted && (key.split(' ').length < REPEAT_MIN_WORDS || !seen.has(key))) kept += piece;
     seen.add(key);
     from = end;
   }
@@ -427,7 +429,9 @@ function keepSentenceCount(out: string, source: string): string {
   if (!endsSentence(trimmed)) return out;
   const wanted = sentenceEnds(trimmed, 0, trimmed.length, true).length;
   const ends = sentenceEnds(out, 0, out.length, true);
-  return wanted > 0 && ends.length > wanted ? out.slice(0, ends[wanted - 1]).trimEnd() : out;
+  const last = ends[wanted - 1];
+  // Anything after the passage's last sentence goes, a fragment too ("…families. The mayor have").
+  return wanted > 0 && last !== undefined && out.slice(last).trim().length > 0 ? out.slice(0, last).trimEnd() : out;
 }
 
 function cleanRewrite(text: string, opts: CleanOptions): string {

@@ -298,3 +298,23 @@ describe('cleanOutput: commentary around the answer (seen with SmolLM2-135M)', (
     expect(cleanOutput(raw, { action: 'headline', sourceText: 'text', contextBefore: '' })).toBe('A small earthquake shook the valley early on Thursday but the damage');
   });
 });
+
+describe('cleanOutput: a sentence restarted at the token cap', () => {
+  it('drops the restarted fragment', () => {
+    const raw = 'She could have won the race if she had started faster.\nShe could have won the race if she had started faster.\nShe could have won';
+    expect(cleanOutput(raw, rewrite('grammar', 'She could of won the race if she had started faster.'))).toBe(
+      'She could have won the race if she had started faster.',
+    );
+  });
+
+  it('a correction drops a fragment after the passage’s last sentence', () => {
+    expect(cleanOutput('The mayor has said the budget is good. The mayor', rewrite('grammar', 'The mayor have said the budget are good.'))).toBe(
+      'The mayor has said the budget is good.',
+    );
+  });
+
+  it('keeps a last fragment that starts something new', () => {
+    expect(cleanOutput('The fire was out by noon. Investigators arrived', cont('A fire broke out.'))).toBe(' The fire was out by noon.');
+    expect(cleanOutput('We met. We met again at noon', rewrite('rephrase', 'We met and met again at noon'))).toBe('We met. We met again at noon');
+  });
+});
