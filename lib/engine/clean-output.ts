@@ -5,6 +5,7 @@
  */
 import { REWRITE_ACTIONS, type ActionId } from './actions';
 import { HEADLINE_MAX_CHARS, PROMPT_LABELS, endsSentence, isWhitespace, sentenceEnds } from './prompts';
+import { wordOverlap } from './variants';
 
 export interface CleanOptions {
   action: ActionId;
@@ -128,12 +129,25 @@ function stripEchoedLabels(text: string): string {
 const PREAMBLE_TOPIC_RE =
   /\b(?:version|text|sentence|passage|paragraph|headline|title|continuation|rewrite|rephras\w*|option|suggestion|result|correct\w*|edit\w*|it|you go|fassung|texte?|versión|versione|versão)\b/iu;
 
+/**
+ * A first line that only announces the answer and ends with a colon: "The passage can be
+ * rephrased to:", "The corrected sentence is:" (no "Here is" for PREAMBLE_COLON_RE to catch).
+ */
+const ANSWER_TOPIC = String.raw`(?:passage|text(?: so far)?|sentence|paragraph|headline|title|standfirst|summary|version|continuation|rephras\w*|rewrit\w*|reworked|correct\w*)`;
+/** Commentary before it on the same line goes too: "The passage is now 353 characters long. A rewritten version:". */
+const LEAD_IN_LINE_RE = new RegExp(String.raw`^\s*[^\n]{0,300}?\b${ANSWER_TOPIC}\b[^\n.!?:]{0,80}:[ \t]*(?:\n|$)`, 'iu');
+/** The same kind of line later in the reply: what follows is an echo of the prompt or another try ("…\n\nThe text so far is:"). */
+const LATER_LEAD_IN_RE = new RegExp(String.raw`\n[^\n]{0,120}?\b${ANSWER_TOPIC}\b[^\n.!?:]{0,80}:[ \t]*(?:\n|$)`, 'iu');
+/** A reply that talks to the writer instead of answering ("I'm ready to help you edit your text."). */
+const CHATTER_RE = /^\s*(?:i['’]?m (?:ready|happy|glad|here) to help|i(?:['’]d| would) be (?:happy|glad) to|please (?:provide|share|send)|go ahead and (?:provide|share))/iu;
+
 function stripPreambles(text: string): string {
   let out = text;
   for (let pass = 0; pass < 3; pass++) {
     const before = out;
     const lead = PREAMBLE_COLON_RE.exec(out);
     if (lead && (lead[0].endsWith('\n') || PREAMBLE_TOPIC_RE.test(lead[0]))) out = out.slice(lead[0].length);
+    out = out.replace(LEAD_IN_LINE_RE, '');
     out = out.replace(PREAMBLE_LINE_RE, '');
     out = out.replace(LABEL_RE, '');
     if (out === before) break;
@@ -141,9 +155,44 @@ function stripPreambles(text: string): string {
   return out;
 }
 
+/** A word said four times in a row: the model is in a loop, and nothing from there on is text. */
+const WORD_LOOP_RE = /(?<![\p{L}\p{N}])([\p{L}\p{N}]+)(?:[\s,]+\1(?![\p{L}\p{N}])){3,}/iu;
+/** Sentences shorter than this may repeat on purpose ("Yes. Yes."). */
+const REPEAT_MIN_WORDS = 4;
+
+/**
+ * Cuts a small model's loops: the text from a word repeated four times in a row on, and every
+ * sentence (of four words or more) that the reply already said.
+ */
+function dropLoops(text: string): string {
+  const run = WORD_LOOP_RE.exec(text);
+  let out = run ? text.slice(0, run.index).trimEnd() : text;
+  const ends = sentenceEnds(out, 0, out.length, true);
+  if (ends.length < 2) return out;
+  const seen = new Set<string>();
+  let kept = '';
+  let from = 0;
+  for (const end of [...ends, out.length]) {
+    if (end <= from) continue;
+    const piece = out.slice(from, end);
+    const key = piece.toLocaleLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    // The last piece may be a sentence said again and cut by the token cap: the start of one already said.
+    const restarted = end === out.length && [...seen].some((s) => s.startsWith(key) && key.length > 0);
+    if (!restarted && (key.split(' ').length < REPEAT_MIN_WORDS || !seen.has(key))) kept += piece;
+    seen.add(key);
+    from = end;
+  }
+  return kept;
+}
+
 function cutTrailers(text: string): string {
-  const m = TRAILER_RE.exec(text);
-  return m && m.index > 0 ? text.slice(0, m.index) : text;
+  if (CHATTER_RE.test(text)) return '';
+  let out = text;
+  for (const re of [TRAILER_RE, LATER_LEAD_IN_RE]) {
+    const m = re.exec(out);
+    if (m && m.index > 0) out = out.slice(0, m.index);
+  }
+  return out;
 }
 
 function stripWrappingQuotes(text: string, source: string): string {
@@ -251,10 +300,24 @@ export function cutToLimit(text: string, limit: number): string {
   const lastEnd = ends[ends.length - 1];
   if (lastEnd !== undefined && lastEnd >= prefix.length * 0.5) return prefix.slice(0, lastEnd).trimEnd();
   const nextIsSpace = isWhitespace(chars[limit]);
-  if (nextIsSpace) return prefix.trimEnd().replace(/[\s,;:\u2013\u2014-]+$/u, '');
   const space = prefix.search(/\s\S*$/u);
-  const cut = space > 0 ? prefix.slice(0, space) : prefix;
-  return cut.trimEnd().replace(/[\s,;:\u2013\u2014-]+$/u, '');
+  const cut = nextIsSpace || space <= 0 ? prefix : prefix.slice(0, space);
+  return withoutDanglingEnd(cut);
+}
+
+/** Words a cut phrase must not end on ("…adding bus routes to"): it reads as broken off. */
+const DANGLING_WORDS = new Set(
+  'the a an of to and or but for with in on at by from as that its their his her our is are was were will not be has have after before into than'.split(' '),
+);
+
+/** Drops trailing punctuation that joins to nothing and the dangling words before it (never the whole text). */
+function withoutDanglingEnd(text: string): string {
+  let out = text.trimEnd().replace(/[\s,;:\u2013\u2014-]+$/u, '');
+  for (;;) {
+    const m = /\s+([\p{L}']+)$/u.exec(out);
+    if (!m || !DANGLING_WORDS.has(m[1]!.toLowerCase())) return out;
+    out = out.slice(0, m.index).replace(/[\s,;:\u2013\u2014-]+$/u, '');
+  }
 }
 
 /**
@@ -270,6 +333,32 @@ export function stopAtSentenceBoundary(text: string, finished = false): number {
 
 // --- main -------------------------------------------------------------------------------------
 
+/** Word overlap at which a continuation's sentence only says again what a sentence before the caret said. */
+const RESTATEMENT_OVERLAP = 0.8;
+
+function sentencesOf(text: string): string[] {
+  const pieces: string[] = [];
+  let from = 0;
+  for (const end of [...sentenceEnds(text, 0, text.length, true), text.length]) {
+    if (end > from) pieces.push(text.slice(from, end));
+    from = end;
+  }
+  return pieces;
+}
+
+/**
+ * Drops the continuation's leading sentences that restate a sentence of the text before the caret
+ * (a small model told "do not repeat" still rewrites the last sentence in nearly the same words).
+ */
+function dropRestatements(out: string, before: string): string {
+  const previous = sentencesOf(before).filter((s) => /[\p{L}\p{N}]/u.test(s));
+  if (previous.length === 0) return out;
+  const pieces = sentencesOf(out);
+  let drop = 0;
+  while (drop < pieces.length && previous.some((p) => wordOverlap(p, pieces[drop]!) >= RESTATEMENT_OVERLAP)) drop++;
+  return drop === 0 ? out : pieces.slice(drop).join('');
+}
+
 function cleanContinuation(text: string, opts: CleanOptions): string {
   const before = opts.contextBefore;
   let out = text.replace(/^[ \t]*\n+/, '');
@@ -282,6 +371,8 @@ function cleanContinuation(text: string, opts: CleanOptions): string {
     out = out.slice(lead + overlap);
   }
   out = out.replace(/\s+/gu, (ws) => (ws.includes('\n') ? ws.replace(/[ \t]+/g, '') : ' '));
+  out = dropRestatements(out, before);
+  if (!/[\p{L}\p{N}]/u.test(out)) return '';
 
   // At most two sentences, and no trailing fragment after a complete one, even when the model
   // stopped on its own there (a real model ends a turn mid-sentence: "…fostering a sense of
@@ -328,6 +419,21 @@ function firstAlternative(text: string, source: string): string {
   return next ? rest.slice(0, next.index) : rest;
 }
 
+/**
+ * A correction has as many sentences as the passage: a small model that goes on writing after
+ * the corrected sentence ("…families, but they also mentioned…" is cut at the sentence end) adds
+ * text the writer did not ask for. Only when the passage ends a sentence, so the counts compare.
+ */
+function keepSentenceCount(out: string, source: string): string {
+  const trimmed = source.trim();
+  if (!endsSentence(trimmed)) return out;
+  const wanted = sentenceEnds(trimmed, 0, trimmed.length, true).length;
+  const ends = sentenceEnds(out, 0, out.length, true);
+  const last = ends[wanted - 1];
+  // Anything after the passage's last sentence goes, a fragment too ("…families. The mayor have").
+  return wanted > 0 && last !== undefined && out.slice(last).trim().length > 0 ? out.slice(0, last).trimEnd() : out;
+}
+
 function cleanRewrite(text: string, opts: CleanOptions): string {
   const source = opts.sourceText;
   let out = firstAlternative(text, source).trim();
@@ -340,6 +446,7 @@ function cleanRewrite(text: string, opts: CleanOptions): string {
   }
   out = stripWrappingQuotes(out, source);
   if (out.length === 0) return '';
+  if (opts.action === 'grammar') out = keepSentenceCount(out, source);
 
   // Case of the first letter follows the writer's passage.
   const srcFirst = firstLetterIndex(source);
@@ -398,6 +505,7 @@ export function cleanOutput(raw: string, options: CleanOptions, stream?: { final
   text = stripPreambles(text);
   text = cutTrailers(text);
   text = stripEchoedLabels(text);
+  text = dropLoops(text);
 
   const source = opts.action === 'continue' ? opts.contextBefore : opts.sourceText;
   if (opts.action !== 'continue') text = stripWrappingQuotes(text, source);

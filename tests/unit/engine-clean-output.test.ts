@@ -199,3 +199,122 @@ describe('cutToLimit', () => {
     expect(cutToLimit(text, limit)).toBe(expected);
   });
 });
+
+describe('cutToLimit: no dangling end', () => {
+  it.each([
+    ['The city council approved a new transit budget, adding bus routes to the north', 70, 'The city council approved a new transit budget, adding bus routes'],
+    ['Council backs the plan and the vote', 30, 'Council backs the plan'],
+    ['Council backs plan for new homes', 22, 'Council backs plan'],
+  ])('%j to %i → %j', (text, limit, expected) => {
+    expect(cutToLimit(text, limit)).toBe(expected);
+  });
+
+  it('never cuts a text down to nothing for it', () => {
+    expect(cutToLimit('The the the the', 8)).toBe('The');
+  });
+});
+
+describe('cleanOutput: lead-in lines and loops (seen with SmolLM2-135M)', () => {
+  it.each([
+    ['The passage can be rephrased to:\nThe pool reopens in June.', 'The pool reopens in June.'],
+    ['The corrected sentence is:\n\nThe pool reopens in June.', 'The pool reopens in June.'],
+    ['Rephrased version of the passage:\nThe pool reopens in June.', 'The pool reopens in June.'],
+  ])('drops the lead-in line of %j', (raw, expected) => {
+    expect(cleanOutput(raw, rewrite('rephrase', 'The pool will reopen in June.'))).toBe(expected);
+  });
+
+  it('a reply that is only a lead-in is no suggestion', () => {
+    expect(cleanOutput('The passage can be rephrased to:', rewrite('rephrase', 'The pool will reopen in June.'))).toBe('');
+  });
+
+  it('keeps a colon that is part of the text', () => {
+    expect(cleanOutput('Voters: the pool reopens in June.', rewrite('rephrase', 'Voters, the pool will reopen in June.'))).toBe('Voters: the pool reopens in June.');
+  });
+
+  it('a word repeated four times in a row ends the text there', () => {
+    expect(cleanOutput('Justice Justice Justice Justice Justice.', rewrite('rephrase', 'Justice was done.'))).toBe('');
+    expect(cleanOutput('The fire spread. Fast fast fast fast fast', cont('A fire broke out.', true))).toBe(' The fire spread.');
+  });
+
+  it('a sentence said twice is kept once', () => {
+    const raw = 'What a comeback from two goals down! Silva scores the winner. What a comeback from two goals down!';
+    expect(cleanOutput(raw, rewrite('shorten', 'A long post about the match.'))).toBe('What a comeback from two goals down! Silva scores the winner.');
+  });
+
+  it('short sentences may repeat', () => {
+    expect(cleanOutput('Yes. Yes. We will.', rewrite('rephrase', 'We will, yes.'))).toBe('Yes. Yes. We will.');
+  });
+});
+
+describe('cleanOutput: a correction keeps the passage’s sentences', () => {
+  it('cuts what the model wrote after the corrected sentence', () => {
+    const source = 'The mayor have said the budget are good.';
+    expect(cleanOutput('The mayor has said the budget is good. This highlights the need for balance.', rewrite('grammar', source))).toBe(
+      'The mayor has said the budget is good.',
+    );
+  });
+
+  it('keeps two corrected sentences of a two-sentence passage', () => {
+    const source = 'Their going home. The the team won.';
+    expect(cleanOutput("They're going home. The team won. What a day.", rewrite('grammar', source))).toBe("They're going home. The team won.");
+  });
+
+  it('leaves a fragment’s correction alone', () => {
+    expect(cleanOutput('The team won. Then it rained', rewrite('grammar', 'The team winned, then it rained'))).toBe('The team won. Then it rained');
+  });
+});
+
+describe('cleanOutput: commentary around the answer (seen with SmolLM2-135M)', () => {
+  it('drops a first line of commentary that ends by announcing the answer', () => {
+    const raw = 'The passage is now 353 characters long. A rewritten version:\n\nThe council voted to close the pool.';
+    expect(cleanOutput(raw, rewrite('fit', 'The council has voted to close the pool.'))).toBe('The council voted to close the pool.');
+  });
+
+  it('cuts a continuation where it announces the prompt again', () => {
+    const before = 'The marathon drew a record 18,000 runners, and organisers said the cool weather';
+    expect(cleanOutput(' helped.\n\nThe text so far is:\nThe marathon drew', cont(before))).toBe(' helped.');
+    expect(cleanOutput('.\n\nThe text so far is:', cont(before))).toBe('');
+  });
+
+  it('drops continuation sentences that restate the text before the caret', () => {
+    const before = 'The governor signed the housing bill on Thursday. The law lets cities build taller blocks near stations.';
+    expect(cleanOutput('The governor signed the housing bill on Thursday. Critics said it goes too far.', cont(before, true))).toBe(
+      ' Critics said it goes too far.',
+    );
+    expect(cleanOutput('The law lets cities build taller blocks near train stations.', cont(before, true))).toBe('');
+  });
+
+  it('keeps a continuation that only shares some words', () => {
+    const before = 'Firefighters were called to a warehouse on Mill Road on Sunday.';
+    expect(cleanOutput('The fire at the warehouse was out by noon.', cont(before, true))).toBe(' The fire at the warehouse was out by noon.');
+  });
+
+  it('a reply that talks to the writer is no suggestion', () => {
+    expect(cleanOutput("I'm ready to help you edit your text. Go ahead and provide it.", { action: 'headline', sourceText: 'text', contextBefore: '' })).toBe('');
+  });
+
+  it('a headline cut at the limit does not end on "not"', () => {
+    const raw = 'A small earthquake shook the valley early on Thursday but the damage was not serious at all';
+    expect(cleanOutput(raw, { action: 'headline', sourceText: 'text', contextBefore: '' })).toBe('A small earthquake shook the valley early on Thursday but the damage');
+  });
+});
+
+describe('cleanOutput: a sentence restarted at the token cap', () => {
+  it('drops the restarted fragment', () => {
+    const raw = 'She could have won the race if she had started faster.\nShe could have won the race if she had started faster.\nShe could have won';
+    expect(cleanOutput(raw, rewrite('grammar', 'She could of won the race if she had started faster.'))).toBe(
+      'She could have won the race if she had started faster.',
+    );
+  });
+
+  it('a correction drops a fragment after the passage’s last sentence', () => {
+    expect(cleanOutput('The mayor has said the budget is good. The mayor', rewrite('grammar', 'The mayor have said the budget are good.'))).toBe(
+      'The mayor has said the budget is good.',
+    );
+  });
+
+  it('keeps a last fragment that starts something new', () => {
+    expect(cleanOutput('The fire was out by noon. Investigators arrived', cont('A fire broke out.'))).toBe(' The fire was out by noon.');
+    expect(cleanOutput('We met. We met again at noon', rewrite('rephrase', 'We met and met again at noon'))).toBe('We met. We met again at noon');
+  });
+});
