@@ -33,6 +33,13 @@ describe('shipped build', () => {
     const manifest = JSON.parse(readFileSync(join(shipped, 'manifest.json'), 'utf8'));
     expect(manifest.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
     expect(manifest.cross_origin_opener_policy).toEqual({ value: 'same-origin' });
+    // No host access at install and no activeTab: the content script's matches put it in pages,
+    // and a model mirror's origin is asked for (optional) when the writer sets it.
+    expect(manifest.permissions).toEqual(['storage', 'unlimitedStorage', 'offscreen']);
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
+    expect(manifest.content_scripts.map((script: { matches: string[] }) => script.matches)).toEqual([['<all_urls>']]);
+    expect(JSON.stringify({ ...manifest, content_scripts: undefined })).not.toContain('<all_urls>');
 
     const tested = build({ LEDGERLINE_ENGINE_LAB: '1' });
     expect(existsSync(join(tested, 'engine-lab.html'))).toBe(true);
