@@ -47,11 +47,11 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // No activeTab: the host access below already covers the focused tab.
+    // No host permissions and no activeTab: the content script's matches put it in every page;
+    // the popup asks it which site it is; the default hub sends CORS headers. A model mirror that
+    // sends none needs its own origin, asked for when the writer sets it (lib/model-host-access.ts).
     permissions: ['storage', 'unlimitedStorage'],
-    // The content script already runs on every site; host access also lets the popup know which
-    // site it is about and lets the background download from a model mirror that sends no CORS headers.
-    host_permissions: ['<all_urls>'],
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
     commands: {
       suggest: {
         suggested_key: { default: 'Alt+Shift+S' },

@@ -26,7 +26,11 @@ export interface OptionsViewProps {
   status: string | null;
   storage: EngineStorage | null;
   importStatus: string | null;
+  /** A custom model host's origin pattern and whether the browser granted access to it; null for the default hub. */
+  hostAccess: { pattern: string; granted: boolean } | null;
   onChange: (patch: Partial<Settings>) => void;
+  /** The writer clicked "Use this host": runs in that click, which a permission request needs. */
+  onSetModelHost: (modelHost: string) => void;
   onImport: (files: FileList) => void;
   onDeleteModel: (modelId: string) => void;
   onOpenShortcuts: () => void;
@@ -84,10 +88,26 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
             <input type="text" value={settings.modelId} spellcheck={false} onChange={(event) => onChange({ modelId: value(event).trim() })} />
           </label>
         )}
-        <label>
-          {t('optionsHostLabel')}
-          <input type="url" value={settings.modelHost} spellcheck={false} onChange={(event) => onChange({ modelHost: value(event).trim() })} />
-        </label>
+        <form
+          class="field-with-button"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const input = (event.currentTarget as HTMLFormElement).elements.namedItem('modelHost') as HTMLInputElement;
+            props.onSetModelHost(input.value.trim());
+          }}
+        >
+          <label>
+            {t('optionsHostLabel')}
+            {/* Keyed by the saved value: an unsaved draft is replaced when the setting changes. */}
+            <input key={settings.modelHost} name="modelHost" type="url" defaultValue={settings.modelHost} spellcheck={false} data-testid="model-host" />
+          </label>
+          <button type="submit">{t('optionsHostSet')}</button>
+        </form>
+        {props.hostAccess && (
+          <p class="muted" data-testid="model-host-access">
+            {props.hostAccess.granted ? t('optionsHostAccessGranted', props.hostAccess.pattern) : t('optionsHostAccessMissing', props.hostAccess.pattern)}
+          </p>
+        )}
         <div class="row">
           <label>
             {t('optionsDeviceLabel')}

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { deepActiveElement, isSiteDisabled } from '@/lib/fields';
 import { parseContentCommand } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
+import { webHostOf } from '@/lib/site-settings';
 import { InPageAuditHost } from './in-page-audit';
 import { SuggestionController } from './suggestion-controller';
 
@@ -73,6 +74,8 @@ export default defineContentScript({
         const documentKey = inPageAudit.focusedDocumentKey();
         if (documentKey) return Promise.resolve({ documentKey });
       }
+      // The top frame names the page's site; frames stay silent even when the message reaches them.
+      if (command?.type === 'page.site' && window === window.top) return Promise.resolve({ host: webHostOf(location.href) });
       return undefined;
     });
   },

@@ -7,6 +7,7 @@ import { filesFromInput, importModel, planImport } from '@/lib/engine/model-impo
 import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { localizePage, t } from '@/lib/i18n';
 import type { EngineStatus, Response } from '@/lib/messaging';
+import { hostAccessChange, hostAccessPattern } from '@/lib/model-host-access';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import '@/assets/page.css';
 
@@ -33,6 +34,9 @@ const models: ModelChoice[] = listModels().map((model) => ({
 
 let status: string | null = null;
 let importStatus: string | null = null;
+const PATTERN_SYNTAX = { ports: !import.meta.env.FIREFOX };
+/** The settings last shown: the host button's click must ask for access before anything is awaited. */
+let shown: Settings | null = null;
 
 /** Offline import: the files go straight into the model cache the background reads. */
 async function importFolder(files: FileList): Promise<void> {
@@ -66,14 +70,40 @@ async function save(patch: Partial<Settings>): Promise<void> {
   await refresh();
 }
 
+/**
+ * "Use this host": asks for access to a custom host's origin in the click itself (a permission
+ * request needs the writer's gesture; Firefox only accepts one made before any await), saves the
+ * host whatever the answer (a mirror that sends CORS headers needs no access; the page then says
+ * what a refusal means) and withdraws the access the previous host was given.
+ */
+function setModelHost(modelHost: string): void {
+  const change = hostAccessChange(shown?.modelHost ?? '', modelHost, PATTERN_SYNTAX);
+  const asked = change.request ? browser.permissions.request({ origins: [change.request] }).catch(() => false) : Promise.resolve(true);
+  void save({ modelHost }).then(async () => {
+    const saved = await readSettings();
+    // Not saved (an invalid URL): the previous host is still used, and keeps its access.
+    if (change.release && saved.modelHost === modelHost) await browser.permissions.remove({ origins: [change.release] }).catch(() => false);
+    await asked;
+    await refresh();
+  });
+}
+
+/** Whether the configured host's origin was granted (null: the default hub needs nothing). */
+async function hostAccessOf(settings: Settings): Promise<{ pattern: string; granted: boolean } | null> {
+  const pattern = hostAccessPattern(settings.modelHost, PATTERN_SYNTAX);
+  return pattern ? { pattern, granted: await browser.permissions.contains({ origins: [pattern] }) } : null;
+}
+
 async function refresh(): Promise<void> {
-  const [settings, engine, commands, storage, runtime] = await Promise.all([
-    readSettings(),
+  const settings = await readSettings();
+  const [hostAccess, engine, commands, storage, runtime] = await Promise.all([
+    hostAccessOf(settings),
     browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null) as Promise<EngineStatus | null>,
     browser.commands.getAll(),
     browser.runtime.sendMessage({ type: 'engine.storage' }).catch(() => null) as Promise<Response<'engine.storage'> | null>,
     browser.runtime.sendMessage({ type: 'engine.runtime' }).catch(() => null) as Promise<Response<'engine.runtime'> | null>,
   ]);
+  shown = settings;
   const shortcut = commands.find((command) => command.name === 'suggest')?.shortcut || null;
   render(
     <OptionsView
@@ -86,7 +116,9 @@ async function refresh(): Promise<void> {
       status={status}
       storage={storage?.ok ? storage : null}
       importStatus={importStatus}
+      hostAccess={hostAccess}
       onChange={(patch) => void save(patch)}
+      onSetModelHost={setModelHost}
       onImport={(files) => void importFolder(files)}
       onDeleteModel={(modelId) =>
         void browser.runtime.sendMessage({ type: 'engine.deleteModel', modelId }).finally(() => void refresh())

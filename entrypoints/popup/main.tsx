@@ -4,7 +4,7 @@ import { PopupView, type PopupViewProps } from '@/components/PopupView';
 import { t } from '@/lib/i18n';
 import type { Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
-import { webHostOf, withSiteEnabled } from '@/lib/site-settings';
+import { withSiteEnabled } from '@/lib/site-settings';
 import './style.css';
 import { localizePage } from '@/lib/i18n';
 
@@ -16,16 +16,30 @@ async function readSettings(): Promise<Settings> {
   return parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
 }
 
-/** The web page the popup is about: the active tab, or (popup opened as a tab) the last used web tab. */
-async function targetTab(): Promise<Browser.tabs.Tab | undefined> {
-  const [active] = await browser.tabs.query({ active: true, currentWindow: true });
-  if (webHostOf(active?.url)) return active;
-  const tabs = await browser.tabs.query({});
-  return tabs.filter((tab) => webHostOf(tab.url)).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+/** The site a tab's page is, as its content script tells (the browser gives no tab URLs without host permissions). */
+async function siteOf(tab: Browser.tabs.Tab): Promise<string | null> {
+  if (tab.id === undefined) return null;
+  try {
+    const answer = (await browser.tabs.sendMessage(tab.id, { type: 'page.site' }, { frameId: 0 })) as { host?: unknown } | undefined;
+    return typeof answer?.host === 'string' ? answer.host : null;
+  } catch {
+    return null; // no content script there: a browser or extension page, or a page loaded before the extension
+  }
 }
 
-async function targetHost(): Promise<string | null> {
-  return webHostOf((await targetTab())?.url);
+/** The web page the popup is about: the active tab, or (popup opened as a tab) the last used web tab. */
+async function targetPage(): Promise<{ tab: Browser.tabs.Tab; host: string } | null> {
+  const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+  const others = (await browser.tabs.query({})).filter((tab) => tab.id !== active?.id).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+  for (const tab of active ? [active, ...others] : others) {
+    const host = await siteOf(tab);
+    if (host) return { tab, host };
+  }
+  return null;
+}
+
+async function targetTab(): Promise<Browser.tabs.Tab | undefined> {
+  return (await targetPage())?.tab;
 }
 
 /** What the last "highlight AI sentences" click came to (kept across the popup's refreshes). */
@@ -66,7 +80,7 @@ async function openAudit(): Promise<void> {
 
 async function refresh(): Promise<void> {
   const settings = await readSettings();
-  const [host, fieldDocument] = await Promise.all([targetHost(), focusedFieldDocument()]);
+  const [host, fieldDocument] = await Promise.all([targetPage().then((page) => page?.host ?? null), focusedFieldDocument()]);
   const props: PopupViewProps = {
     fieldDocument,
     engine: null,

@@ -12,6 +12,11 @@ const ContentCommandSchema = v.variant('type', [
   v.object({ type: v.literal('audit.inPage') }),
   /** Which ledger document the focused field is (the popup opens the audit page on it): the frame holding it answers `{ documentKey }`. */
   v.object({ type: v.literal('audit.fieldDocument') }),
+  /**
+   * Which site the page is (the popup's on/off switch): sent to the top frame, which answers
+   * `{ host }`. The extension has no host permissions, so the browser does not tell it tab URLs.
+   */
+  v.object({ type: v.literal('page.site') }),
 ]);
 export type ContentCommand = v.InferOutput<typeof ContentCommandSchema>;
 

@@ -42,6 +42,10 @@ describe('Firefox build', () => {
     const chunks = readdirSync(join(FIREFOX_DIR, 'chunks')).map((name) => readFileSync(join(FIREFOX_DIR, 'chunks', name), 'utf8'));
     expect([background, ...chunks].some((code) => code.includes(`/assets/${wasm[0]}`))).toBe(true);
     expect(background.length).toBeLessThan(2_000_000);
+    // No host access of its own: the content script's matches, and a model mirror's origin asked for when set.
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
+    expect(manifest.permissions).toEqual(['storage', 'unlimitedStorage']);
   });
 });
 
@@ -154,20 +158,7 @@ describe.skipIf(FIREFOX === null)('Firefox ESR runs the build (headless, WebDriv
   it('the event page downloads the tiny model and generates on WASM from the add-on’s own files', async () => {
     const installed = await bidi!.send('webExtension.install', { extensionData: { type: 'path', path: FIREFOX_DIR } });
     expect(installed.extension).toBe(ADDON_ID);
-    const chrome = await bidi!.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const url = `moz-extension://${ADDON_UUID}/engine-lab.html`;
-    await bidi!.evaluate(
-      chrome.contexts[0].context as string,
-      `const tab = gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });
-       gBrowser.selectedTab = tab; return true;`,
-    );
-    let context = '';
-    for (let i = 0; i < 100 && !context; i++) {
-      const tree = await bidi!.send('browsingContext.getTree', {});
-      context = (tree.contexts as { context: string; url: string }[]).find((c) => c.url === url)?.context ?? '';
-      if (!context) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(context).not.toBe('');
+    const context = await openAddonPage(bidi!, 'engine-lab.html');
 
     await bidi!.evaluate(
       context,
@@ -197,4 +188,118 @@ describe.skipIf(FIREFOX === null)('Firefox ESR runs the build (headless, WebDriv
     // The files came from the local host (the add-on has no other source), once each.
     expect(host.log.some((e) => e.path.endsWith('/onnx/model_quantized.onnx') && e.range === null)).toBe(true);
   });
+
+  it('a mirror without CORS headers: refused, the host is kept and the page says what that means; granted, the model loads; left, the grant is withdrawn', async () => {
+    const mirror = await startModelHost({ root: TINY_MODEL_ROOT, cors: false });
+    try {
+      // The writer turns off "Access your data for all websites" (about:addons → Permissions):
+      // the add-on then has no host access at all.
+      await bidi!.evaluate(
+        await chromeContext(bidi!),
+        `const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+         const policy = WebExtensionPolicy.getByID(${JSON.stringify(ADDON_ID)});
+         await ExtensionPermissions.remove(policy.id, { permissions: [], origins: ['<all_urls>'] }, policy.extension);
+         return true;`,
+      );
+      const lab = await openAddonPage(bidi!, 'engine-lab.html');
+      const pattern = 'http://127.0.0.1/*'; // Firefox's match patterns take no port
+      const granted = () => bidi!.evaluate<boolean>(lab, `return browser.permissions.contains({ origins: [${JSON.stringify(pattern)}] });`);
+      const storedHost = () => bidi!.evaluate<string | undefined>(lab, `return (await browser.storage.local.get('settings')).settings?.modelHost;`);
+      const warmUp = async () => {
+        await bidi!.evaluate(lab, `await browser.runtime.sendMessage({ type: 'engine.unload' }); return true;`);
+        return bidi!.evaluate<{ state: string; message?: string }>(lab, `return browser.runtime.sendMessage({ type: 'engine.warmUp' });`);
+      };
+      expect(await granted()).toBe(false);
+      // The first test stored the model: delete it, so that it has to come from the mirror.
+      expect(await bidi!.evaluate(lab, `return browser.runtime.sendMessage({ type: 'engine.deleteModel', modelId: ${JSON.stringify(TINY_MODEL_ID)} });`)).toMatchObject({ ok: true });
+      await bidi!.evaluate(lab, `await browser.storage.local.set({ settings: { modelId: ${JSON.stringify(TINY_MODEL_ID)}, variants: 1 } }); return true;`);
+
+      // "Use this host" (Enter in the field: a real user input, which the request needs), and the
+      // writer cancels Firefox's permission prompt.
+      const options = await openAddonPage(bidi!, 'options.html');
+      const access = () => bidi!.evaluate<string>(options, `return document.querySelector('[data-testid="model-host-access"]')?.textContent ?? '';`);
+      await useModelHost(bidi!, options, mirror.origin);
+      await answerPermissionPrompt(bidi!, 'cancel');
+      await expect.poll(access).toContain(`no permission for ${pattern}. That is enough if the server sends CORS headers`);
+      expect(await storedHost()).toBe(mirror.origin);
+      expect(await granted()).toBe(false);
+      expect(await warmUp()).toMatchObject({ state: 'error', message: expect.stringMatching(/could not be downloaded/) });
+
+      // Asked again, and allowed: the model comes from the mirror.
+      await useModelHost(bidi!, options, mirror.origin);
+      await answerPermissionPrompt(bidi!, 'allow');
+      await expect.poll(access).toContain(`Ledgerline may download from ${pattern}`);
+      expect(await granted()).toBe(true);
+      expect(await warmUp()).toMatchObject({ state: 'ready' });
+      expect(mirror.log.some((e) => e.path.endsWith('/onnx/model_quantized.onnx') && e.status === 200)).toBe(true);
+
+      // Back to the hub: the mirror's access is withdrawn.
+      await useModelHost(bidi!, options, 'https://huggingface.co');
+      await expect.poll(granted).toBe(false);
+      expect(await storedHost()).toBe('https://huggingface.co');
+    } finally {
+      await mirror.close();
+    }
+  });
 });
+
+async function chromeContext(bidi: Bidi): Promise<string> {
+  const chrome = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  return chrome.contexts[0].context as string;
+}
+
+/** Opens one of the add-on's pages in a new tab (from the browser window: BiDi refuses moz-extension:// navigations). */
+async function openAddonPage(bidi: Bidi, path: string): Promise<string> {
+  const url = `moz-extension://${ADDON_UUID}/${path}`;
+  const known = new Set(((await bidi.send('browsingContext.getTree', {})).contexts as { context: string }[]).map((c) => c.context));
+  await bidi.evaluate(
+    await chromeContext(bidi),
+    `const tab = gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });
+     gBrowser.selectedTab = tab; return true;`,
+  );
+  for (let i = 0; i < 200; i++) {
+    const tree = await bidi.send('browsingContext.getTree', {});
+    const opened = (tree.contexts as { context: string; url: string }[]).find((c) => c.url === url && !known.has(c.context));
+    // The tab reports the URL before the page's own document (with the extension API) has loaded.
+    const loaded = opened && (await bidi.evaluate<boolean>(opened.context, `return typeof browser !== 'undefined' && document.readyState === 'complete';`).catch(() => false));
+    if (loaded) return opened.context;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${path} did not load`);
+}
+
+/** Answers the add-on permission prompt in the browser window, as the writer's click on its button would. */
+async function answerPermissionPrompt(bidi: Bidi, answer: 'allow' | 'cancel'): Promise<void> {
+  const answered = await bidi.evaluate<boolean>(
+    await chromeContext(bidi),
+    `for (let i = 0; i < 100; i++) {
+       const prompt = PopupNotifications.getNotification('addon-webext-permissions', gBrowser.selectedBrowser);
+       if (prompt) {
+         (${JSON.stringify(answer)} === 'allow' ? prompt.mainAction : prompt.secondaryActions[0]).callback();
+         prompt.remove();
+         return true;
+       }
+       await new Promise((resolve) => setTimeout(resolve, 100));
+     }
+     return false;`,
+  );
+  expect(answered, 'a permission prompt was shown').toBe(true);
+}
+
+/** Types a model host into the options page's field and presses Enter there (submits "Use this host"). */
+async function useModelHost(bidi: Bidi, options: string, modelHost: string): Promise<void> {
+  await bidi.send('browsingContext.activate', { context: options });
+  await bidi.evaluate(
+    options,
+    `let input = null;
+     for (let i = 0; i < 100 && !input; i++) {
+       input = document.querySelector('[data-testid="model-host"]');
+       if (!input) await new Promise((resolve) => setTimeout(resolve, 100));
+     }
+     input.value = ${JSON.stringify(modelHost)};
+     input.focus();
+     return true;`,
+  );
+  const enter = '\uE007';
+  await bidi.send('input.performActions', { context: options, actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: enter }, { type: 'keyUp', value: enter }] }] });
+}

@@ -5,8 +5,8 @@
  * CDN copy, and its bundled copy would start them from the page's HTML), and the answer is the
  * one a single thread computes. This machine has 2 cores, where the engine's default is one
  * thread: the wasmThreads seam asks for two.
- * What isolation must not cost: a model mirror that sends no CORS headers (reached through the
- * extension's host permissions) still serves the model.
+ * What isolation must not cost: a model mirror that sends no CORS headers still serves the model
+ * once the writer grants its origin (the extension has no host permissions of its own).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -60,14 +60,39 @@ describe('cross-origin isolated extension pages (Chromium)', () => {
     await setTestSeams(lab, null);
   });
 
-  it('downloads from a mirror that sends no CORS headers', async () => {
+  it('downloads from a mirror that sends no CORS headers once the writer grants its origin on the options page', async () => {
     const mirror = await startModelHost({ root: TINY_MODEL_ROOT, cors: false });
     const fresh = await launchExtension();
     try {
       await setSettings(fresh.worker, { modelHost: mirror.origin, modelId: TINY_MODEL_ID, variants: 1 });
       const page = await openLab(fresh);
-      const probe = await page.evaluate((url) => fetch(url).then((response) => response.headers.get('access-control-allow-origin')), `${mirror.origin}/${TINY_MODEL_ID}/resolve/main/config.json`);
-      expect(probe).toBeNull();
+      const read = () => page.evaluate((url) => fetch(url).then(() => 'read', (error: Error) => error.name), `${mirror.origin}/${TINY_MODEL_ID}/resolve/main/config.json`);
+      // Chromium lets the extension's pages read the sites its content script runs on (all, by
+      // default) without CORS, host permissions or not.
+      expect(await read()).toBe('read');
+      // The writer limits the extension's site access (chrome://extensions, "On click"): its content
+      // script then reaches no site, and neither do its pages, so only a grant reaches the mirror.
+      const extensionsPage = await fresh.context.newPage();
+      await extensionsPage.goto(`chrome://extensions/?id=${fresh.extensionId}`);
+      await siteAccess(extensionsPage, fresh.extensionId, { hostAccess: 'ON_CLICK' });
+      expect(await read()).toBe('TypeError');
+      expect(await engineRequest(page, { type: 'engine.warmUp' })).toMatchObject({ state: 'error', message: expect.stringMatching(/could not be downloaded/) });
+      const pattern = `${mirror.origin}/*`;
+      const options = await fresh.context.newPage();
+      await options.goto(`chrome-extension://${fresh.extensionId}/options.html`);
+      await expect.poll(() => options.getByTestId('model-host-access').textContent()).toContain(`no permission for ${pattern}`);
+
+      // Headless Chromium cannot answer a permission prompt: the writer grants the mirror's site in
+      // chrome://extensions ("On specific sites"). "Use this host" then asks for the origin from its
+      // click, the browser answers at once (no new access, so no prompt), and the page says so.
+      await siteAccess(extensionsPage, fresh.extensionId, { add: pattern });
+      await options.getByRole('button', { name: 'Use this host' }).click();
+      await expect.poll(() => options.getByTestId('model-host-access').textContent()).toContain(`Ledgerline may download from ${pattern}`);
+      const granted = (origin: string) => (globalThis as unknown as { chrome: { permissions: { contains(p: object): Promise<boolean> } } }).chrome.permissions.contains({ origins: [origin] });
+      expect(await page.evaluate(granted, pattern)).toBe(true);
+
+      // The model host document is cross-origin isolated: the model loads through that grant.
+      await engineRequest(page, { type: 'engine.unload' });
       expect(await engineRequest(page, { type: 'engine.warmUp' })).toMatchObject({ state: 'ready' });
       expect(mirror.log.some((entry) => entry.path.endsWith('/onnx/model_quantized.onnx') && entry.status === 200)).toBe(true);
       const run = await generateViaPort(page, continueRequest('mirror-1'));
@@ -78,3 +103,19 @@ describe('cross-origin isolated extension pages (Chromium)', () => {
     }
   });
 });
+
+/** What chrome://extensions' site-access controls do for the extension (its own `developerPrivate` API). */
+async function siteAccess(extensionsPage: Page, extensionId: string, change: { hostAccess: 'ON_CLICK' } | { add: string }): Promise<void> {
+  await extensionsPage.evaluate(
+    async ([id, change]) => {
+      type DeveloperPrivate = {
+        updateExtensionConfiguration(update: { extensionId: string; hostAccess: string }): Promise<void>;
+        addHostPermission(extensionId: string, host: string): Promise<void>;
+      };
+      const api = (globalThis as unknown as { chrome: { developerPrivate: DeveloperPrivate } }).chrome.developerPrivate;
+      if ('hostAccess' in change) await api.updateExtensionConfiguration({ extensionId: id, hostAccess: change.hostAccess });
+      else await api.addHostPermission(id, change.add);
+    },
+    [extensionId, change] as const,
+  );
+}

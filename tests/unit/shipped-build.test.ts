@@ -38,6 +38,13 @@ describe('shipped build', () => {
     const locales = readdirSync('public/_locales');
     expect(locales).toEqual(expect.arrayContaining(['en', 'de', 'fr']));
     for (const locale of locales) expect(existsSync(join(shipped, '_locales', locale, 'messages.json')), locale).toBe(true);
+    // No host access at install and no activeTab: the content script's matches put it in pages,
+    // and a model mirror's origin is asked for (optional) when the writer sets it.
+    expect(manifest.permissions).toEqual(['storage', 'unlimitedStorage', 'offscreen']);
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
+    expect(manifest.content_scripts.map((script: { matches: string[] }) => script.matches)).toEqual([['<all_urls>']]);
+    expect(JSON.stringify({ ...manifest, content_scripts: undefined })).not.toContain('<all_urls>');
 
     const tested = build({ LEDGERLINE_ENGINE_LAB: '1' });
     expect(existsSync(join(tested, 'engine-lab.html'))).toBe(true);

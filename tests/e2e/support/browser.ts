@@ -202,12 +202,17 @@ export async function runSuggestCommand(worker: Worker): Promise<void> {
 /** What the audit-field shortcut does (headless Chromium routes no accelerators): the message to the last used web tab. */
 export async function runAuditFieldCommand(worker: Worker): Promise<unknown> {
   return worker.evaluate(async () => {
-    type Tab = { id?: number; url?: string; lastAccessed?: number };
+    type Tab = { id?: number; lastAccessed?: number };
     const { chrome } = globalThis as unknown as {
-      chrome: { tabs: { query(q: object): Promise<Tab[]>; sendMessage(id: number, message: object): Promise<unknown> } };
+      chrome: { tabs: { query(q: object): Promise<Tab[]>; sendMessage(id: number, message: object, options?: object): Promise<unknown> } };
     };
-    const tabs = (await chrome.tabs.query({})).filter((tab) => /^https?:/.test(tab.url ?? ''));
-    const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
-    return tab?.id !== undefined ? chrome.tabs.sendMessage(tab.id, { type: 'audit.inPage' }) : null;
+    // No host permissions, so no tab URLs: a web tab is one whose content script names its site.
+    const tabs = (await chrome.tabs.query({})).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+    for (const tab of tabs) {
+      if (tab.id === undefined) continue;
+      const site = await chrome.tabs.sendMessage(tab.id, { type: 'page.site' }, { frameId: 0 }).catch(() => null);
+      if (site) return chrome.tabs.sendMessage(tab.id, { type: 'audit.inPage' });
+    }
+    return null;
   });
 }
