@@ -22,7 +22,9 @@ const tiny = process.argv.includes('--tiny');
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const extensionDir = resolve('.output/chrome-mv3');
 
-execSync('npx wxt build', { stdio: 'inherit' });
+// Headless, the script itself checks that a suggestion shows: that needs the panel's shadow root
+// open, as in the test build (the shipped build closes it to pages and to automation alike).
+execSync('npx wxt build', { stdio: 'inherit', env: { ...process.env, ...(headless ? { LEDGERLINE_ENGINE_LAB: '1' } : {}) } });
 const pages = await startStaticServer(resolve('scripts/demo'));
 const host = tiny ? await startModelHost({ root: resolve('tests/fixtures/models') }) : null;
 
