@@ -8,6 +8,7 @@ import {
   BAND_COUNT,
   SKETCH_SIZE,
   alignWords,
+  sharedWordCount,
   bandHashes,
   bandHashesInto,
   keptWordsBySketch,
@@ -189,6 +190,37 @@ function alignmentStats(map: Int32Array) {
   return { covered, added: map.length - covered, region: hi >= lo ? hi - lo + 1 : 0, longest };
 }
 
+/**
+ * Words as numbers for alignment, one table for every audit (a newsroom's vocabulary is bounded),
+ * and each logged sentence's numbers kept with it while it lives (the in-memory index keeps its
+ * sentences): an audit of 5,000 sentences would otherwise re-tokenise and re-number its thousands
+ * of candidates every time.
+ */
+const WORD_IDS = new Map<string, number>();
+let internedSources = new WeakMap<LoggedSentence, Int32Array>();
+/** Past this many distinct words (pasted noise, not a vocabulary) the table starts over, between audits. */
+const MAX_WORD_IDS = 500_000;
+function intern(words: readonly string[]): Int32Array {
+  const a = new Int32Array(words.length);
+  for (let k = 0; k < words.length; k++) {
+    let id = WORD_IDS.get(words[k]!);
+    if (id === undefined) WORD_IDS.set(words[k]!, (id = WORD_IDS.size));
+    a[k] = id;
+  }
+  return a;
+}
+
+/**
+ * The fewest aligned words with which `clearsBar` can pass: added words = draft words − aligned
+ * must stay within the bar's share of the longer side (the aligned extent is never longer than
+ * the logged sentence), or, in the same document, a completed sentence's run of minPartialRun.
+ */
+function wordsNeeded(draftWords: number, loggedWords: number, cross: boolean, t: AttributionThresholds): number {
+  const longer = Math.max(draftWords, loggedWords);
+  if (cross) return Math.max(1, Math.ceil(draftWords - t.crossDocumentMaxChanged * longer - 1e-9));
+  return Math.max(1, Math.min(t.minPartialRun, Math.ceil(draftWords - t.maxChangedRatio * longer - 1e-9)));
+}
+
 /** Whether a (possibly partly claimed) alignment clears its bar, judged on its own: its aligned words, or 0. */
 function clearsBar(p: Pair, map: Int32Array, t: AttributionThresholds): number {
   const s = alignmentStats(map);
@@ -321,16 +353,10 @@ export async function attributeText(
   lap('load');
 
   // 3. Align each with its closest candidates (words as interned numbers).
-  const ids = new Map<string, number>();
-  const intern = (words: readonly string[]) => {
-    const a = new Int32Array(words.length);
-    for (let k = 0; k < words.length; k++) {
-      let id = ids.get(words[k]!);
-      if (id === undefined) ids.set(words[k]!, (id = ids.size));
-      a[k] = id;
-    }
-    return a;
-  };
+  if (WORD_IDS.size > MAX_WORD_IDS) {
+    WORD_IDS.clear();
+    internedSources = new WeakMap();
+  }
   const sketchOfIdx = new Map<number, Uint32Array>();
   pending.forEach((idx, k) => sketchOfIdx.set(idx, sketches[k]!));
   const draftIds = new Map<number, Int32Array>();
@@ -354,8 +380,14 @@ export async function attributeText(
     } else {
       let ids = draftIds.get(idx);
       if (!ids) draftIds.set(idx, (ids = intern(p.words)));
-      let src = sourceIds.get(ref);
-      if (!src) sourceIds.set(ref, (src = intern(source.words?.(ref, l) ?? tokenizeWords(l.text))));
+      let src = sourceIds.get(ref) ?? internedSources.get(l);
+      if (!src) {
+        src = intern(source.words?.(ref, l) ?? tokenizeWords(l.text));
+        internedSources.set(l, src);
+      }
+      sourceIds.set(ref, src);
+      // No alignment can keep more words than the two share: skip pairs that could not clear their bar.
+      if (sharedWordCount(ids, src) < wordsNeeded(ids.length, src.length, cross, t)) return;
       const map = alignWords(ids, src);
       scored++;
       pair = { idx, ref, l, cross, map, srcLen: src.length, covered: 0 };

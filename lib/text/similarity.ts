@@ -224,6 +224,31 @@ function inOrder(map: Int32Array, i: number, j: number): boolean {
   return true;
 }
 
+let countScratch = new Int32Array(256);
+
+/**
+ * How many words two sentences share, counted with repeats (interned word ids, non-negative):
+ * an upper bound on what any alignment of them can align, in O(a + b) instead of alignWords'
+ * O(a × b), so pairs that cannot clear a bar are not aligned at all.
+ */
+export function sharedWordCount(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let k = 0; k < b.length; k++) if (b[k]! > max) max = b[k]!;
+  if (countScratch.length <= max) countScratch = new Int32Array((max + 1) * 2);
+  const counts = countScratch;
+  for (let k = 0; k < b.length; k++) counts[b[k]!]!++;
+  let shared = 0;
+  for (let k = 0; k < a.length; k++) {
+    const id = a[k]!;
+    if (id <= max && counts[id]! > 0) {
+      counts[id]!--;
+      shared++;
+    }
+  }
+  for (let k = 0; k < b.length; k++) counts[b[k]!] = 0;
+  return shared;
+}
+
 // Scratch for alignWords (runs as i, j, length triples; which logged words are used).
 let runScratch = new Int32Array(192);
 let usedScratch = new Uint8Array(64);
