@@ -4,7 +4,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { askBackground, launchExtension, setSettings, type LaunchedExtension } from './support/browser';
 import { FIRST } from './support/editors';
 import { acceptFromList, norm, waitForSuggestion } from './support/suggest';
 
@@ -57,12 +57,11 @@ describe('editors with their own undo history (built extension, tiny model)', ()
   });
 
   /** A request from an extension page (what the audit page and the popup ask the background). */
-  const ask = (message: object): Promise<any> =>
-    ext.evaluate(async (m) => {
-      const answer = await (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<any> } } }).chrome.runtime.sendMessage(m);
-      if (!answer.ok) throw new Error(answer.error);
-      return answer;
-    }, message);
+  const ask = async (message: object): Promise<any> => {
+    const answer = (await askBackground(ext, message)) as { ok: boolean; error?: string };
+    if (!answer.ok) throw new Error(answer.error);
+    return answer;
+  };
   /** Entries in the hash chain: acceptances and withdrawals. */
   const chainLength = async () => ((await ask({ type: 'audit.verify' })) as { result: { entries: number } }).result.entries;
   /** The latest ledger entries, newest first. */

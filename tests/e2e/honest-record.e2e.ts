@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
 import { startCmsServer } from './support/cms-server';
 import { waitForSuggestion } from './support/suggest';
 
@@ -47,8 +47,7 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
   });
 
   /** A request from an extension page (the audit page's view of the ledger). */
-  const ask = (message: object): Promise<unknown> =>
-    ext.evaluate((m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage(m), message);
+  const ask = (message: object) => askBackground(ext, message);
   const ledgerEntries = async () => ((await ask({ type: 'audit.verify' })) as { result: { ok: boolean; entries: number } }).result;
   const panelCount = () => page.getByTestId('suggestion-panel').count();
   const value = (selector: string) => page.locator(selector).inputValue();
