@@ -191,11 +191,16 @@ export async function runSuggestCommand(worker: Worker): Promise<void> {
   await worker.evaluate(async () => {
     type Tab = { id?: number; active: boolean; lastAccessed?: number };
     const { chrome } = globalThis as unknown as {
-      chrome: { tabs: { query(q: object): Promise<Tab[]>; sendMessage(id: number, message: object): Promise<unknown> } };
+      chrome: { tabs: { query(q: object): Promise<Tab[]>; sendMessage(id: number, message: object, options?: object): Promise<unknown> } };
     };
-    const tabs = await chrome.tabs.query({});
-    const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
-    if (tab?.id !== undefined) await chrome.tabs.sendMessage(tab.id, { type: 'suggest.now' });
+    // The most recently used web tab: one whose content script answers (a fresh profile's
+    // onboarding tab can be used more recently and has none).
+    const tabs = (await chrome.tabs.query({})).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+    for (const tab of tabs) {
+      if (tab.id === undefined) continue;
+      const site = await chrome.tabs.sendMessage(tab.id, { type: 'page.site' }, { frameId: 0 }).catch(() => null);
+      if (site) return void (await chrome.tabs.sendMessage(tab.id, { type: 'suggest.now' }));
+    }
   });
 }
 
