@@ -7,7 +7,7 @@ import { DownloadProgress } from './download-progress';
 import { preparePrompt } from './prompts';
 import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from './request-queue';
 import { sameModel, STREAM_INTERVAL_MS, type ModelSpec, type TextGenerator } from './text-generator';
-import { dedupeVariants, variantPlans } from './variants';
+import { dedupeOptionsFor, dedupeVariants, variantPlans } from './variants';
 import { fnv1a } from '../seeded';
 import { detectLanguage } from '../text/language';
 import { cachedRead, type CachedRead } from '../cached-read';
@@ -370,7 +370,7 @@ export class EngineService {
         otherLanguage += 1;
         continue;
       }
-      if (text && dedupeVariants([...finished, text]).length > finished.length) {
+      if (text && dedupeVariants([...finished, text], dedupeOptionsFor(prompt.action)).length > finished.length) {
         finished.push(text);
         send({ type: 'variant', requestId: request.requestId, index: finished.length - 1, text, final: true });
       }

@@ -426,23 +426,25 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
     const before = clipBefore(text, caret, CONTEXT_LIMITS.continue.before);
     const after = clipAfter(text, caret, CONTEXT_LIMITS.continue.after);
     const hasAfter = after.text.trim().length > 0;
+    // The writer's text goes last: the next pause in this field shares everything up to the new
+    // words, so the model reads only those again (prompt-prefix-cache.ts); what depends on the
+    // text's end (the mid-sentence note) follows it.
     const parts: string[] = [];
-    let task: string;
     if (before.text.trim().length === 0) {
+      parts.push(
+        hasAfter
+          ? 'Task: Write one or two sentences that could come before the text after the cursor. Reply with the new sentences only.'
+          : 'Task: Write the opening sentence of a new text. Reply with that sentence only.',
+      );
       if (hasAfter) parts.push(fenced('Text after the cursor, for reference only (do not repeat it):', after.text.trim()));
-      task = hasAfter
-        ? 'Task: Write one or two sentences that could come before the text after the cursor. Reply with the new sentences only.'
-        : 'Task: Write the opening sentence of a new text. Reply with that sentence only.';
     } else {
-      parts.push(fenced('Text so far:', before.text));
+      parts.push(
+        'Task: Write the next one or two sentences that continue the text so far, in the same style and language. Do not repeat the text so far. Reply with the new words only.',
+      );
       if (hasAfter) parts.push(fenced('Text after the cursor, for reference only (do not repeat it):', after.text.trim()));
-      const midSentence = !endsSentence(before.text);
-      task =
-        'Task: Write the next one or two sentences that continue the text so far, in the same style and language.' +
-        (midSentence ? ' The text so far stops in the middle of a sentence: finish that sentence first.' : '') +
-        ' Do not repeat the text so far. Reply with the new words only.';
+      parts.push(fenced('Text so far:', before.text));
+      if (!endsSentence(before.text)) parts.push('The text so far stops in the middle of a sentence: finish that sentence first.');
     }
-    parts.push(task);
     return {
       action,
       messages: [system, { role: 'user', content: parts.join('\n\n') }],

@@ -139,6 +139,8 @@ class TransformersGenerator implements TextGenerator {
   private readonly prefix = new PromptPrefixCache();
   /** Prompt tokens the last generation did not have to read again (tests and benchmarks). */
   lastReusedTokens = 0;
+  /** Tokens of the last prompt, reused or not (tests and benchmarks). */
+  lastPromptTokens = 0;
 
   constructor(
     readonly spec: ModelSpec,
@@ -168,6 +170,7 @@ class TransformersGenerator implements TextGenerator {
     random.seed(plan.seed);
     this.seams?.startGeneration();
     const ids = ((inputs.input_ids as Tensor).tolist() as bigint[][])[0]!.map(Number);
+    this.lastPromptTokens = ids.length;
     const past = this.prefix.take(ids);
     this.lastReusedTokens = past ? past.get_seq_length() : 0;
     this.prefix.clear(); // until this generation ends well, nothing is known to be reusable

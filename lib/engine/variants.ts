@@ -106,8 +106,16 @@ export function wordOverlap(a: string, b: string): number {
 }
 
 export interface DedupeOptions {
-  /** Overlap at or above which two variants count as the same (default 0.85). */
+  /** Overlap at or above which two variants count as the same (default 0.85); Infinity: only equal ones. */
   threshold?: number;
+}
+
+/**
+ * A grammar fix differs from the unfixed passage by a word or two, which is exactly what the
+ * writer chooses between: there only equal variants are duplicates.
+ */
+export function dedupeOptionsFor(action: string): DedupeOptions {
+  return action === 'grammar' ? { threshold: Infinity } : {};
 }
 
 /**

@@ -43,6 +43,11 @@ async function write(generator: TextGenerator, text: string, plan: typeof greedy
   return { text: out, reused: generator.lastReusedTokens ?? 0 };
 }
 
+/** Prompt tokens the last generation had to read (all but the reused ones). */
+function readAgain(generator: TextGenerator): number {
+  return (generator as TextGenerator & { lastPromptTokens: number }).lastPromptTokens - (generator.lastReusedTokens ?? 0);
+}
+
 describe('prompt prefix reuse (tiny model, Node)', () => {
   it('counts the shared prefix of two token lists', () => {
     expect(sharedPrefixLength([1, 2, 3, 4], [1, 2, 9])).toBe(2);
@@ -61,6 +66,10 @@ describe('prompt prefix reuse (tiny model, Node)', () => {
     const longer = `${draft} would cut waiting times`;
     const next = await write(warm, longer, greedy);
     expect(next.reused).toBeGreaterThan(20);
+    // Only the new words, the note that the text stops mid-sentence and the chat template's
+    // closing tokens are read again, not the instructions (they come before the writer's text).
+    const promptTokens = (warm as TextGenerator & { lastPromptTokens: number }).lastPromptTokens;
+    expect(readAgain(warm)).toBeLessThan(promptTokens / 4);
 
     const cold = await load();
     expect(await write(cold, draft, sampled)).toEqual({ text: again.text, reused: 0 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_VARIANTS, dedupeVariants, normaliseForCompare, variantPlans, wordOverlap } from '../../lib/engine/variants';
+import { MAX_VARIANTS, dedupeOptionsFor, dedupeVariants, normaliseForCompare, variantPlans, wordOverlap } from '../../lib/engine/variants';
 
 describe('variantPlans', () => {
   it.each([1, 2, 3, 5, MAX_VARIANTS])('gives %i plans: first greedy, others sampled with distinct seeds', (n) => {
@@ -93,6 +93,14 @@ describe('dedupeVariants', () => {
     const a = 'We will meet on Friday.';
     const b = 'We will meet on Friday then.';
     expect(dedupeVariants([a, b], { threshold: 0.99 })).toEqual([a, b]);
+  });
+
+  it('keeps a grammar fix beside the unfixed sentence, which a rephrase would drop as the same', () => {
+    const unfixed = 'The council recieved 40 complaints about the new bus routes on Monday.';
+    const fixed = 'The council received 40 complaints about the new bus routes on Monday.';
+    expect(dedupeVariants([unfixed, fixed], dedupeOptionsFor('grammar'))).toEqual([unfixed, fixed]);
+    expect(dedupeVariants([unfixed, fixed], dedupeOptionsFor('rephrase'))).toEqual([unfixed]);
+    expect(dedupeVariants([fixed, `${fixed} `], dedupeOptionsFor('grammar'))).toEqual([fixed]);
   });
 
   it('keeps genuinely different rewrites of the same sentence', () => {
