@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import type { ArchiveSummary, AuditAttribution, AuditDocument, AuditDocumentEntry, AuditKind, AuditSentence, AuditVerifyResult, BackupInspection } from '@/lib/messaging';
-import { t } from '@/lib/i18n';
+import { t, tCount } from '@/lib/i18n';
 import { percent } from '@/lib/ledger/audit';
 import { AuditSentenceCard as Card, KIND_TEXT, SentenceText, sentenceLabel, tWith } from './AuditSentenceCard';
 import { DocumentFiling, type FilingTarget } from './DocumentFiling';
@@ -212,10 +212,10 @@ function VerifyLine({ verify }: { verify: AuditVerifyResult | null }) {
   if (verify.ok) {
     return (
       <p class="verified" role="status" data-testid="audit-verify-result">
-        {t('auditVerified', verify.entries)}
+        {tCount('auditVerified', verify.entries, verify.entries)}
         {verify.headSeq !== null ? `, ${t('auditVerifiedHead', verify.headSeq)}` : ''}
         {verify.keyId ? ` ${t('auditVerifiedKey', verify.keyId.slice(0, 16))}` : ''}
-        {verify.pruned ? `; ${t('auditVerifiedPruned', verify.pruned)}` : ''}.
+        {verify.pruned ? `; ${tCount('auditVerifiedPruned', verify.pruned, verify.pruned)}` : ''}.
       </p>
     );
   }
@@ -360,7 +360,7 @@ export function AuditView(p: AuditViewProps): JSX.Element {
             <ul data-testid="audit-archives">
               {p.archives.map((a) => (
                 <li key={a.id}>
-                  {t('auditArchiveRow', new Date(a.archivedAt).toLocaleString(), a.entries, a.keyId ? a.keyId.slice(0, 16) : '–')}{' '}
+                  {tCount('auditArchiveRow', a.entries, new Date(a.archivedAt).toLocaleString(), a.entries, a.keyId ? a.keyId.slice(0, 16) : '–')}{' '}
                   <button type="button" onClick={() => p.onExportArchive(a.id)} data-testid="audit-archive-export">
                     {t('auditArchiveExport')}
                   </button>
@@ -390,14 +390,14 @@ function ReplaceConfirmation({ inspection: i, onConfirm, onCancel }: { inspectio
     <div class="confirm" role="alertdialog" aria-labelledby="replace-heading" aria-describedby="replace-text" data-testid="audit-replace-confirm">
       <h3 id="replace-heading">{t('auditReplaceConfirmHeading')}</h3>
       <p id="replace-text">
-        {t('auditReplaceConfirm', i.entries, day(i.firstAcceptedAt), day(i.lastAcceptedAt), i.headKeyId ? i.headKeyId.slice(0, 16) : '–', i.ownKeyId.slice(0, 16))}
+        {tCount('auditReplaceConfirm', i.entries, i.entries, day(i.firstAcceptedAt), day(i.lastAcceptedAt), i.headKeyId ? i.headKeyId.slice(0, 16) : '–', i.ownKeyId.slice(0, 16))}
       </p>
       {!i.knownKey && (
         <p class="broken" data-testid="audit-replace-foreign-key">
           {t('auditReplaceForeignKey')}
         </p>
       )}
-      <p>{t('auditReplaceArchive', i.localEntries)}</p>
+      <p>{tCount('auditReplaceArchive', i.localEntries, i.localEntries)}</p>
       <button type="button" onClick={onConfirm} data-testid="audit-replace-confirm-button">
         {t('auditReplaceConfirmButton')}
       </button>{' '}

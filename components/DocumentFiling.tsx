@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { AuditDocument, AuditDocumentEntry } from '@/lib/messaging';
 import { isPageWideKey, pageOfKey } from '@/lib/ledger/document-key';
-import { t } from '@/lib/i18n';
+import { t, tCount } from '@/lib/i18n';
 
 /** Where the writer wants acceptances to go: an existing document, or a new one with a title. */
 export type FilingTarget = { kind: 'existing'; key: string } | { kind: 'new'; title: string };
@@ -81,7 +81,7 @@ export function DocumentFiling({ document: doc, documents, entries, moving, onMo
             <li key={x.seq} data-testid="audit-filing-entry" data-seq={x.seq}>
               <label class="inline">
                 <input type="checkbox" checked={checked.has(x.seq)} onChange={(e) => toggle(x.seq, (e.currentTarget as HTMLInputElement).checked)} />{' '}
-                {t('auditFilingEntry', x.seq, new Date(x.acceptedAt).toLocaleString(), x.action, x.sentences)}{' '}
+                {tCount('auditFilingEntry', x.sentences, x.seq, new Date(x.acceptedAt).toLocaleString(), x.action, x.sentences)}{' '}
                 <q>{x.excerpt ?? t('auditFilingPrivate')}</q>
                 {x.movedFrom && <span class="hint"> {t('auditFilingMovedFrom', x.movedFrom)}</span>}
               </label>

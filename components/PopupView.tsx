@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { t } from '@/lib/i18n';
+import { t, tCount } from '@/lib/i18n';
 import type { EngineStatus, LedgerSummary, ModelInfo } from '@/lib/messaging';
 
 export interface PopupViewProps {
@@ -82,7 +82,7 @@ export function PopupView({ engine, ledger, error, site, onToggleSite, onOpenAud
         {ledger && (
           <>
             <p data-testid="ledger-counts">
-              {t('popupLedgerCounts', ledger.sentences, ledger.entries, ledger.sentencesToday)}
+              {tCount('popupLedgerCounts', ledger.sentences, ledger.sentences, ledger.entries, ledger.sentencesToday)}
               <span hidden data-testid="ledger-sentences">{ledger.sentences}</span>
               <span hidden data-testid="ledger-entries">{ledger.entries}</span>
             </p>

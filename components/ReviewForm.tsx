@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { AuditSentence } from '@/lib/messaging';
-import { t } from '@/lib/i18n';
+import { t, tCount } from '@/lib/i18n';
 
 export type ReviewDecision = 'kept' | 'amended' | 'rejected';
 
@@ -71,7 +71,7 @@ export function ReviewForm({ sentences, reviewer, reviewing, onReview }: ReviewF
       <label for="review-note">{t('auditReviewNote')}</label>
       <textarea id="review-note" rows={2} value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
       <button type="submit" data-testid="audit-review-submit" disabled={reviewing || !name.trim()}>
-        {t('auditReviewButton', ai.length)}
+        {tCount('auditReviewButton', ai.length, ai.length)}
       </button>
     </form>
   );

@@ -21,6 +21,21 @@ export function t(key: MessageKey, ...substitutions: (string | number)[]): strin
   return english[key].message.replace(/\$(\d)/g, (_match, digit: string) => values[Number(digit) - 1] ?? '');
 }
 
+/** The base names of messages with plural forms (`<base>_one`, `<base>_other`, …). */
+export type CountedKey = { [K in MessageKey]: K extends `${infer Base}_other` ? Base : never }[MessageKey];
+
+/**
+ * A string about `count` things, in the plural form the UI language's rules choose for it
+ * (Intl.PluralRules: English and German "one"/"other", French also "many"). A form a language
+ * does not need falls back to `<base>_other`. `substitutions` are the message's $1…$9, the count
+ * among them wherever the sentence puts it.
+ */
+export function tCount(base: CountedKey, count: number, ...substitutions: (string | number)[]): string {
+  const form = new Intl.PluralRules(t('uiLanguage')).select(count);
+  const key = `${base}_${form}`;
+  return t((key in english ? key : `${base}_other`) as MessageKey, ...substitutions);
+}
+
 /** An extension page in the strings' language: `lang` (so screen readers pronounce it right) and its tab title. */
 export function localizePage(doc: Document, titleKey?: MessageKey): void {
   doc.documentElement.lang = t('uiLanguage');

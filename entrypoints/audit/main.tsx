@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { AuditView, type AuditViewProps, type ExportKind } from '@/components/AuditView';
-import { localizePage, t } from '@/lib/i18n';
+import { localizePage, t, tCount } from '@/lib/i18n';
 import { isPageWideKey, pageOfKey } from '@/lib/ledger/document-key';
 import type { AuditExportFile, Request, Response } from '@/lib/messaging';
 
@@ -122,7 +122,7 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
     set({
       moving: false,
       filingNotice: true,
-      notice: r.ok ? { kind: 'ok', text: t('auditMoved', r.moved, title) } : { kind: 'error', text: r.error },
+      notice: r.ok ? { kind: 'ok', text: tCount('auditMoved', r.moved, r.moved, title) } : { kind: 'error', text: r.error },
     });
     await loadDocuments();
   },
@@ -135,7 +135,7 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
     const r = await send({ type: 'audit.review', documentKey: state.selectedKey, text: state.text, reviewer, outcomes, note });
     set({ reviewing: false });
     await analyze();
-    set({ reviewNotice: true, notice: r.ok ? { kind: 'ok', text: t('auditReviewed', r.seq, r.sentences) } : { kind: 'error', text: r.error } });
+    set({ reviewNotice: true, notice: r.ok ? { kind: 'ok', text: tCount('auditReviewed', r.sentences, r.seq, r.sentences) } : { kind: 'error', text: r.error } });
   },
   onVerify: async () => {
     set({ verifying: true });
@@ -154,7 +154,7 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
     const r = await send({ type: 'audit.backup' });
     if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
     download(r.file);
-    set({ notice: { kind: 'ok', text: t('auditBackupSaved', r.entries, r.file.name) } });
+    set({ notice: { kind: 'ok', text: tCount('auditBackupSaved', r.entries, r.entries, r.file.name) } });
   },
   onRestore: async (file, replace) => {
     const backup = await file.text();
@@ -195,8 +195,8 @@ async function restore(backup: string, replace: boolean): Promise<void> {
     r.mode === 'up-to-date'
       ? t('auditRestoreUpToDate')
       : r.archived
-        ? t('auditRestoredArchived', r.imported, r.archived.entries)
-        : t('auditRestored', r.imported, r.total);
+        ? tCount('auditRestoredArchived', r.imported, r.imported, r.archived.entries)
+        : tCount('auditRestored', r.imported, r.imported, r.total);
   set({ notice: { kind: 'ok', text } });
   void loadDocuments();
 }

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { browser, type Browser } from 'wxt/browser';
 import { PopupView, type PopupViewProps } from '@/components/PopupView';
-import { t } from '@/lib/i18n';
+import { t, tCount } from '@/lib/i18n';
 import type { Response } from '@/lib/messaging';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import { withSiteEnabled } from '@/lib/site-settings';
@@ -55,7 +55,7 @@ async function highlightField(): Promise<void> {
   }
   if (!answer || (!answer.ok && answer.error === 'no-field')) highlightNotice = t('popupHighlightNoField');
   else if (!answer.ok) highlightNotice = t('popupHighlightFailed', answer.error);
-  else highlightNotice = answer.shown ? t('popupHighlightShown', answer.highlights) : t('popupHighlightClosed');
+  else highlightNotice = answer.shown ? tCount('popupHighlightShown', answer.highlights, answer.highlights) : t('popupHighlightClosed');
   void refresh();
 }
 

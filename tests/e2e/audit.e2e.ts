@@ -260,7 +260,7 @@ describe('audit page in Chromium', () => {
     // Then confirm: the backup's ledger is in, this browser's is archived and exports whole.
     await audit.getByLabel('Restore from a backup file').setInputFiles({ name: 'foreign.json', mimeType: 'application/json', buffer: Buffer.from(foreign) });
     await audit.getByTestId('audit-replace-confirm-button').click();
-    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toBe('Restored: 1 entries. The previous ledger (2 entries) is archived below.');
+    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toBe('Restored: 1 entry. The previous ledger (entries: 2) is archived below.');
     await audit.getByTestId('audit-verify').click();
     await expect.poll(() => audit.getByTestId('audit-verify-result').textContent()).toMatch(/^Verified: 1 entr/);
     await expect.poll(() => audit.getByTestId('audit-archive-export').count()).toBe(1);

@@ -79,7 +79,7 @@ describe('the audit page: refiling acceptances and recording a review', () => {
     await audit.keyboard.press('Space');
     await audit.getByTestId('audit-filing-move').focus();
     await audit.keyboard.press('Enter');
-    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toBe('Moved 1 accepted suggestion(s) to “Flood warning”.');
+    await expect.poll(() => audit.getByTestId('audit-notice').textContent()).toBe('Moved 1 accepted suggestion to “Flood warning”.');
     await expect.poll(() => audit.getByTestId('audit-filing-entry').count()).toBe(1);
     expect(await row(LEGACY).locator('td').first().textContent()).toBe('1');
     expect(await row(STORY_202).locator('td').first().textContent()).toBe('2');

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
-import { expectedGreedyText, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
+import { checkGreedyUpToTies, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
 import { continueRequest, engineRequest, generateViaPort, openLab, setTestSeams } from './support/engine-helpers';
 
@@ -54,7 +54,7 @@ describe('cross-origin isolated extension pages (Chromium)', () => {
     const done = run.messages.at(-1);
     expect(done?.type, JSON.stringify(done)).toBe('done');
     const variants = done?.type === 'done' ? done.variants : [];
-    expect(variants[0]).toBe(await expectedGreedyText(request.text, 'q8', 96, host.origin));
+    expect(await checkGreedyUpToTies(variants[0] ?? '', request.text, 'q8', 96, host.origin)).toMatchObject({ ok: true });
     // onnxruntime keeps its thread pool (numThreads − 1 workers beside the document's own thread).
     expect(await dedicatedWorkers(lab)).toBeGreaterThan(0);
     await setTestSeams(lab, null);

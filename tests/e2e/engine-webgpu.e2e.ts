@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
-import { expectedGreedyText, TINY_MODEL_ID, TINY_MODEL_ROOT, type TinyDtype } from '../support/tiny-model';
+import { checkGreedyUpToTies, TINY_MODEL_ID, TINY_MODEL_ROOT, type TinyDtype } from '../support/tiny-model';
 import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
 import { continueRequest, engineRequest, generateViaPort, openLab, setTestSeams } from './support/engine-helpers';
 
@@ -59,9 +59,8 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
 
     const status = await engineRequest(lab, { type: 'engine.status' });
     expect(status).toMatchObject({ state: 'ready', model: { backend: 'webgpu', dtype } });
-    const expected = await expectedGreedyText(typed, dtype, 96, host.origin);
-    expect(expected.length).toBeGreaterThan(0);
-    expect(shown).toBe(expected);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(await checkGreedyUpToTies(shown, typed, dtype, 96, host.origin)).toMatchObject({ ok: true });
     await page.close();
   });
 

@@ -289,7 +289,11 @@ describe('in-page audit (built extension, tiny model)', () => {
     await ext.bringToFront();
     await ext.reload();
     await ext.getByTestId('highlight-field').click();
-    await expect.poll(() => ext.getByTestId('highlight-notice').textContent()).toBe(`${count} AI sentences highlighted on the page. Esc or typing in the field removes them.`);
+    await expect.poll(() => ext.getByTestId('highlight-notice').textContent()).toBe(
+      count === 1
+        ? '1 AI sentence highlighted on the page. Esc or typing in the field removes it.'
+        : `${count} AI sentences highlighted on the page. Esc or typing in the field removes them.`,
+    );
     await expect.poll(() => highlights().count()).toBe(count);
     expect(await field.read()).toBe(before);
     const popupScan = await new AxeBuilder({ page: ext }).analyze();

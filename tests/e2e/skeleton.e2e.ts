@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
-import { expectedGreedyText, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
+import { checkGreedyUpToTies, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { isLocal, launchExtension, requestsLeavingMachine, setSettings, type LaunchedExtension } from './support/browser';
 import { acceptFromList } from './support/suggest';
 
@@ -64,10 +64,11 @@ describe('walking skeleton in Chromium', () => {
     const suggestion = (await page.getByTestId('suggestion-variant').first().locator('.text').textContent()) ?? '';
     expect(suggestion.trim().length).toBeGreaterThan(0);
     // The first variant is greedy: token for token what onnxruntime-node gives for the same
-    // prompt (here on WASM, q8, the default without WebGPU).
+    // prompt (here on WASM, q8, the default without WebGPU), up to a near-tie where the two
+    // runtimes' rounding may choose differently.
     const status = await extensionStatus();
     expect(status).toMatchObject({ state: 'ready', model: { id: TINY_MODEL_ID, backend: 'wasm', dtype: 'q8' } });
-    expect(suggestion).toBe(await expectedGreedyText(typed, 'q8', 96, host.origin));
+    expect(await checkGreedyUpToTies(suggestion, typed, 'q8', 96, host.origin)).toMatchObject({ ok: true });
 
     // The panel opened on a pause: Tab keeps its page meaning, the writer moves into the list to accept.
     await acceptFromList(page);

@@ -11,9 +11,9 @@ import {
   AutoModelForCausalLM,
   AutoTokenizer,
   env,
+  Tensor,
   type PreTrainedModel,
   type PreTrainedTokenizer,
-  type Tensor,
 } from '@huggingface/transformers';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
 import { cleanOutput } from '../../lib/engine/clean-output';
@@ -138,6 +138,69 @@ export async function greedyTokensInNode(
   } finally {
     await loaded.dispose();
   }
+}
+
+/**
+ * Two runtimes' float arithmetic (onnxruntime-node here, WASM or WebGPU in the browser) can pick
+ * different tokens where the model's two best logits are this close; the random-weight tiny
+ * model has such near-ties every few dozen tokens.
+ */
+export const NEAR_TIE_LOGITS = 0.05;
+
+/** Greedy tokens in Node and, for each, how far its logit is ahead of the runner-up. */
+async function greedyWithMargins(messages: ChatMessage[], maxNewTokens: number, dtype: TinyDtype) {
+  const loaded = await loadTinyModelInNode({ dtype });
+  try {
+    const inputs = chatInputs(loaded.tokenizer, messages);
+    const prompt = rowToNumbers(inputs.input_ids);
+    const tokens = await greedyTokens(loaded, messages, maxNewTokens);
+    const all = [...prompt, ...tokens];
+    const ids = new Tensor('int64', BigInt64Array.from(all.map(BigInt)), [1, all.length]);
+    const mask = new Tensor('int64', new BigInt64Array(all.length).fill(1n), [1, all.length]);
+    const { logits } = (await (loaded.model as unknown as (x: object) => Promise<{ logits: Tensor }>)({ input_ids: ids, attention_mask: mask }));
+    const vocab = logits.dims[2]!;
+    const data = logits.data as Float32Array;
+    const margins = tokens.map((_token, i) => {
+      const row = data.subarray((prompt.length - 1 + i) * vocab, (prompt.length + i) * vocab);
+      let best = -Infinity;
+      let second = -Infinity;
+      for (const v of row) {
+        if (v > best) [best, second] = [v, best];
+        else if (v > second) second = v;
+      }
+      return best - second;
+    });
+    return { tokens, margins, decode: (n: number) => loaded.tokenizer.decode(tokens.slice(0, n), { skip_special_tokens: true }) };
+  } finally {
+    await loaded.dispose();
+  }
+}
+
+/**
+ * Checks that `shown` (the engine's first, greedy variant for a continuation of `text`) is the
+ * greedy decoding Node computes, token for token, up to the first step where the two differ;
+ * they may differ only at a near-tie (NEAR_TIE_LOGITS). Returns the tokens checked, or a reason.
+ */
+export async function checkGreedyUpToTies(
+  shown: string,
+  text: string,
+  dtype: TinyDtype,
+  maxNewTokensCap: number,
+  hostOrigin: string,
+): Promise<{ ok: true; tokensChecked: number } | { ok: false; reason: string }> {
+  const expected = await expectedGreedyText(text, dtype, maxNewTokensCap, hostOrigin);
+  const prompt = preparePrompt({ action: 'continue', text, caret: text.length, selection: null });
+  const { tokens, margins, decode } = await greedyWithMargins(prompt.messages, Math.min(prompt.maxNewTokens, maxNewTokensCap), dtype);
+  if (shown === expected) return { ok: true, tokensChecked: tokens.length };
+  const flat = (s: string) => s.replace(/\s+/gu, ' ').trimStart();
+  // The longest run of Node's tokens the shown text starts with: the next token is where they part.
+  let agreed = 0;
+  while (agreed < tokens.length && flat(shown).startsWith(flat(decode(agreed + 1)))) agreed++;
+  if (agreed === tokens.length) return { ok: false, reason: `shown ${JSON.stringify(shown)} holds all of Node's ${JSON.stringify(expected)} but differs` };
+  const margin = margins[agreed]!;
+  return margin < NEAR_TIE_LOGITS
+    ? { ok: true, tokensChecked: agreed }
+    : { ok: false, reason: `token ${agreed} differs where Node's choice led by ${margin.toFixed(3)} logits: shown ${JSON.stringify(shown)}, Node ${JSON.stringify(expected)}` };
 }
 
 /**

@@ -8,6 +8,8 @@ import { makeTinyModel, MODEL_FILES } from '../../scripts/make-tiny-model';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
 import {
   chatInputs,
+  checkGreedyUpToTies,
+  expectedGreedyText,
   greedyTokens,
   greedyTokensInNode,
   loadTinyModelInNode,
@@ -259,6 +261,15 @@ describe('tiny model through the model host (onnxruntime-node)', () => {
     expect(new Set(texts).size).toBeGreaterThanOrEqual(3);
     for (const t of texts) expect(t).toMatch(/^[a-z][a-z ,.]*$/);
     expect(await sample(2)).toBe(texts[1]);
+  });
+
+  it("checking a browser's greedy text accepts it whole, and refuses a departure where the model was sure", async () => {
+    const text = 'The city council met on Tuesday to discuss the new budget. The mayor said';
+    const expected = await expectedGreedyText(text, 'q8', 48, host.origin);
+    expect(await checkGreedyUpToTies(expected, text, 'q8', 48, host.origin)).toEqual({ ok: true, tokensChecked: expect.any(Number) });
+    // A different first letter: the first token led its runner-up by far more than a rounding difference.
+    const departed = await checkGreedyUpToTies(`q${expected.slice(1)}`, text, 'q8', 48, host.origin);
+    expect(departed).toMatchObject({ ok: false, reason: expect.stringMatching(/^token 0 differs where Node's choice led by/) });
   });
 
   it('greedyTokensInNode starts its own host and matches a loaded model', async () => {
