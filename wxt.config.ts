@@ -8,8 +8,11 @@ import preact from '@preact/preset-vite';
 // - the engine lab page (entrypoints/engine-lab) drives the benchmark and end-to-end tests: it is
 //   built only with LEDGERLINE_ENGINE_LAB=1 (npm test, bench:engine), never into what ships.
 // - LEDGERLINE_OUT_DIR lets a test build elsewhere without replacing the tested build.
+// - the icons are drawn once (assets/icon.svg) and rendered at the sizes the stores and the
+//   toolbar ask for (Chrome 16/32/48/128, Firefox 48/96), the same in every build.
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/auto-icons'],
+  autoIcons: { baseIconPath: 'assets/icon.svg', sizes: [128, 96, 48, 32, 16], developmentIndicator: false },
   ...(process.env.LEDGERLINE_OUT_DIR ? { outDir: process.env.LEDGERLINE_OUT_DIR } : {}),
   // Firefox is built as MV3 too: its background is then an event page (not persistent) that can
   // be an ES module, so onnxruntime's .wasm stays one file; an MV2 build inlines it (72 MB).
@@ -52,6 +55,8 @@ export default defineConfig({
     // sends none needs its own origin, asked for when the writer sets it (lib/model-host-access.ts).
     permissions: ['storage', 'unlimitedStorage'],
     optional_host_permissions: ['http://*/*', 'https://*/*'],
+    // The toolbar button's own icon (the browsers' fallback to `icons` is not the same everywhere).
+    action: { default_icon: { 16: 'icons/16.png', 32: 'icons/32.png', 48: 'icons/48.png' } },
     commands: {
       suggest: {
         suggested_key: { default: 'Alt+Shift+S' },

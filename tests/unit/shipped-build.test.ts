@@ -38,6 +38,14 @@ describe('shipped build', () => {
     const locales = readdirSync('public/_locales');
     expect(locales).toEqual(expect.arrayContaining(['en', 'de', 'fr']));
     for (const locale of locales) expect(existsSync(join(shipped, '_locales', locale, 'messages.json')), locale).toBe(true);
+    // Icons at the sizes the stores and toolbars ask for (Chrome 16/32/48/128, Firefox 48/96),
+    // each a PNG of its own size, and the toolbar button names its own.
+    for (const size of [16, 32, 48, 96, 128]) {
+      const png = readFileSync(join(shipped, manifest.icons[String(size)]));
+      expect(png.subarray(1, 4).toString('latin1'), `icon ${size}`).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], `icon ${size}`).toEqual([size, size]);
+    }
+    expect(Object.keys(manifest.action.default_icon)).toEqual(['16', '32', '48']);
     // No host access at install and no activeTab: the content script's matches put it in pages,
     // and a model mirror's origin is asked for (optional) when the writer sets it.
     expect(manifest.permissions).toEqual(['storage', 'unlimitedStorage', 'offscreen']);
