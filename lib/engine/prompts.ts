@@ -427,8 +427,8 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
     const after = clipAfter(text, caret, CONTEXT_LIMITS.continue.after);
     const hasAfter = after.text.trim().length > 0;
     // The writer's text goes last: the next pause in this field shares everything up to the new
-    // words, so the model reads only those again (prompt-prefix-cache.ts); what depends on the
-    // text's end (the mid-sentence note) follows it.
+    // words, so the model reads only those again (prompt-prefix-cache.ts). Nothing follows it: a
+    // note after the text (e.g. that it stops mid-sentence) was echoed by SmolLM2-135M.
     const parts: string[] = [];
     if (before.text.trim().length === 0) {
       parts.push(
@@ -439,11 +439,10 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
       if (hasAfter) parts.push(fenced('Text after the cursor, for reference only (do not repeat it):', after.text.trim()));
     } else {
       parts.push(
-        'Task: Write the next one or two sentences that continue the text so far, in the same style and language. Do not repeat the text so far. Reply with the new words only.',
+        'Task: Write the next one or two sentences that continue the text so far, in the same style and language. If it stops in the middle of a sentence, finish that sentence first. Do not repeat the text so far. Reply with the new words only.',
       );
       if (hasAfter) parts.push(fenced('Text after the cursor, for reference only (do not repeat it):', after.text.trim()));
       parts.push(fenced('Text so far:', before.text));
-      if (!endsSentence(before.text)) parts.push('The text so far stops in the middle of a sentence: finish that sentence first.');
     }
     return {
       action,
