@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { buildReportVerifierHtml, REPORT_VERIFIER_FILE } from './scripts/build-report-verifier';
 
 // The extension's build. Why the unusual parts:
 // - background is an ES module (see entrypoints/background.ts): the IIFE build inlines the
@@ -8,6 +9,8 @@ import preact from '@preact/preset-vite';
 // - the engine lab page (entrypoints/engine-lab) drives the benchmark and end-to-end tests: it is
 //   built only with LEDGERLINE_ENGINE_LAB=1 (npm test, bench:engine), never into what ships.
 // - LEDGERLINE_OUT_DIR lets a test build elsewhere without replacing the tested build.
+// - report-verifier.html is the offline report checker (one self-contained file, built by
+//   scripts/build-report-verifier.ts); the audit page offers it next to the report.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   ...(process.env.LEDGERLINE_OUT_DIR ? { outDir: process.env.LEDGERLINE_OUT_DIR } : {}),
@@ -15,6 +18,12 @@ export default defineConfig({
   // be an ES module, so onnxruntime's .wasm stays one file; an MV2 build inlines it (72 MB).
   manifestVersion: 3,
   hooks: {
+    'prepare:publicPaths': (_wxt, paths) => {
+      paths.push(REPORT_VERIFIER_FILE);
+    },
+    'build:publicAssets': async (_wxt, files) => {
+      files.push({ relativeDest: REPORT_VERIFIER_FILE, contents: await buildReportVerifierHtml() });
+    },
     'entrypoints:resolved': (_wxt, entrypoints) => {
       if (process.env.LEDGERLINE_ENGINE_LAB === '1') return;
       const lab = entrypoints.findIndex((entrypoint) => entrypoint.name === 'engine-lab');
