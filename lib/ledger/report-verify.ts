@@ -64,6 +64,8 @@ export interface ReportVerification {
     documentEntries: number;
     headSeq: number | null;
     pruned: number;
+    /** The short disclosure line and the detailed statement, as the report states them. */
+    line: string | null;
     statement: string | null;
     /** The key that signed the chain head (the ledger's key at the time). */
     headKeyId: string | null;
@@ -120,6 +122,7 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     documentEntries: 0,
     headSeq: null,
     pruned: 0,
+    line: null,
     statement: null,
     headKeyId: null,
   };
@@ -171,6 +174,7 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     }
     if (failures.length) return done();
     facts.document = typeof r.document.key === 'string' ? r.document.key : null;
+    facts.line = typeof r.disclosure.line === 'string' ? r.disclosure.line : null;
     facts.statement = typeof r.disclosure.statement === 'string' ? r.disclosure.statement : null;
     facts.entries = chain.entries.length;
     const keys = chain.keys as PublicKeyInfo[];

@@ -430,7 +430,7 @@ function csvCell(value: string | number | boolean | null): string {
 }
 
 /**
- * One row per sentence of the text (or, without text, per logged sentence). Every row starts with
+ * One row per sentence of the text (or, without text, per logged sentence). Every row ends with
  * the document's title, page URL, document key and the signing key's id: a spreadsheet keeps
  * them when rows of several reports are pasted together (a comment line it would not).
  */
@@ -490,7 +490,7 @@ export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'docum
       e.sentences.forEach((s, i) => rows.push([e.seq, i + 1, e.model.id, e.action, iso(e.acceptedAt), s.normalizedHash, s.text, note]));
     }
   }
-  const table = rows.map((r, i) => [...(i === 0 ? CSV_DOCUMENT_COLUMNS : documentCells), ...r]);
+  const table = rows.map((r, i) => [...r, ...(i === 0 ? CSV_DOCUMENT_COLUMNS : documentCells)]);
   return table.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 

@@ -43,15 +43,16 @@ describe('report file names', () => {
 describe('report CSV', () => {
   it('carries the document title, URL, key and the signing key on every row', () => {
     const rows = reportCsv(story.report).trimEnd().split('\r\n');
-    expect(rows[0]).toBe(`${CSV_DOCUMENT_COLUMNS.join(',')},sentence,start,end,category,label,changed_percent,estimated,model,action,accepted_at,entry,text`);
+    expect(rows[0]).toBe(`sentence,start,end,category,label,changed_percent,estimated,model,action,accepted_at,entry,text,${CSV_DOCUMENT_COLUMNS.join(',')}`);
+    expect(CSV_DOCUMENT_COLUMNS).toEqual(['document_title', 'document_url', 'document_key', 'signing_key']);
     expect(rows).toHaveLength(5);
-    const prefix = `${STORY_TITLE},https://news.example.com/wp-admin/post.php?post=202,https://news.example.com/wp-admin/post.php?post=202#content,${story.report.signature.keyId},`;
-    for (const row of rows.slice(1)) expect(row.startsWith(prefix), row).toBe(true);
+    const suffix = `,${STORY_TITLE},https://news.example.com/wp-admin/post.php?post=202,https://news.example.com/wp-admin/post.php?post=202#content,${story.report.signature.keyId}`;
+    for (const row of rows.slice(1)) expect(row.endsWith(suffix), row).toBe(true);
   });
 
   it('quotes a title with a comma and defuses one a spreadsheet would run', () => {
     const hostile = { ...story.report, document: { ...story.report.document, title: '=cmd, "quoted"' } };
-    expect(reportCsv(hostile).split('\r\n')[1]).toMatch(/^"'=cmd, ""quoted""",/);
+    expect(reportCsv(hostile).split('\r\n')[1]).toContain(`,"'=cmd, ""quoted""",https://news.example.com/`);
   });
 });
 
