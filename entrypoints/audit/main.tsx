@@ -162,8 +162,9 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
   onExportVerifier: async () => {
     const key = state.selectedKey;
     if (!key) return;
-    const response = await fetch(REPORT_VERIFIER_URL);
-    if (!response.ok) return set({ notice: { kind: 'error', text: t('auditErrorVerifierMissing', response.status) } });
+    // A missing file is a 404 in Chromium and a rejected fetch in Firefox: the same notice for both.
+    const response = await fetch(REPORT_VERIFIER_URL).catch(() => null);
+    if (!response?.ok) return set({ notice: { kind: 'error', text: t('auditErrorVerifierMissing', response?.status ?? '—') } });
     const title = state.documents?.find((d) => d.key === key)?.title ?? '';
     const name = reportFileName({ document: { key, title }, generatedAt: new Date().toISOString() }, 'verifier');
     download({ name, mime: 'text/html', content: await response.text() });
