@@ -162,7 +162,7 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
   onExportVerifier: async () => {
     const key = state.selectedKey;
     if (!key) return;
-    // A missing file is a 404 in Chromium and a rejected fetch in Firefox: the same notice for both.
+    // A missing file may answer 404 or reject the fetch: the same notice for both.
     const response = await fetch(REPORT_VERIFIER_URL).catch(() => null);
     if (!response?.ok) return set({ notice: { kind: 'error', text: t('auditErrorVerifierMissing', response?.status ?? '—') } });
     const title = state.documents?.find((d) => d.key === key)?.title ?? '';
