@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { buildReportVerifierHtml, REPORT_VERIFIER_FILE } from './scripts/build-report-verifier';
 
 // The extension's build. Why the unusual parts:
 // - background is an ES module (see entrypoints/background.ts): the IIFE build inlines the
@@ -10,6 +11,8 @@ import preact from '@preact/preset-vite';
 // - LEDGERLINE_OUT_DIR lets a test build elsewhere without replacing the tested build.
 // - the icons are drawn once (assets/icon.svg) and rendered at the sizes the stores and the
 //   toolbar ask for (Chrome 16/32/48/128, Firefox 48/96), the same in every build.
+// - report-verifier.html is the offline report checker (one self-contained file, built by
+//   scripts/build-report-verifier.ts); the audit page offers it next to the report.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/auto-icons'],
   autoIcons: { baseIconPath: 'assets/icon.svg', sizes: [128, 96, 48, 32, 16], developmentIndicator: false },
@@ -18,6 +21,12 @@ export default defineConfig({
   // be an ES module, so onnxruntime's .wasm stays one file; an MV2 build inlines it (72 MB).
   manifestVersion: 3,
   hooks: {
+    'prepare:publicPaths': (_wxt, paths) => {
+      paths.push(REPORT_VERIFIER_FILE);
+    },
+    'build:publicAssets': async (_wxt, files) => {
+      files.push({ relativeDest: REPORT_VERIFIER_FILE, contents: await buildReportVerifierHtml() });
+    },
     'entrypoints:resolved': (_wxt, entrypoints) => {
       if (process.env.LEDGERLINE_ENGINE_LAB === '1') return;
       const lab = entrypoints.findIndex((entrypoint) => entrypoint.name === 'engine-lab');

@@ -4,7 +4,9 @@ import { t, tCount } from '@/lib/i18n';
 import { percent } from '@/lib/ledger/audit';
 import { AuditSentenceCard as Card, KIND_TEXT, SentenceText, sentenceLabel, tWith } from './AuditSentenceCard';
 import { DocumentFiling, type FilingTarget } from './DocumentFiling';
+import { ReportVerification } from './ReportVerification';
 import { ReviewForm, type ReviewDecision } from './ReviewForm';
+import type { ReportFileCheck } from '@/lib/ledger/report-file';
 import './AuditView.css';
 
 /** Shares that add up to 1 show as percentages that add up to 100. */
@@ -30,7 +32,15 @@ export interface AuditViewProps {
   verifying: boolean;
   onVerify: () => void;
   onExport: (kind: ExportKind) => void;
-  statement: string | null;
+  /** The offline report checker page, for download next to the report. */
+  onExportVerifier: () => void;
+  /** The last exported report's disclosure: the short line and the detailed statement. */
+  statement: { line: string; detail: string } | null;
+  /** A report file the editor dropped or picked, checked (null before the first). */
+  reportCheck: ReportFileCheck | null;
+  /** The name of the report file being checked now. */
+  reportChecking: string | null;
+  onCheckReport: (file: File) => void;
   onBackup: () => void;
   onRestore: (file: File, replace: boolean) => void;
   replace: boolean;
@@ -320,13 +330,29 @@ export function AuditView(p: AuditViewProps): JSX.Element {
               {label}
             </button>
           ))}
+          <button type="button" disabled={!p.selectedKey} onClick={p.onExportVerifier} data-testid="audit-export-verifier">
+            {t('auditExportVerifier')}
+          </button>
         </div>
         {p.statement && (
-          <blockquote class="statement" data-testid="audit-statement">
-            {p.statement}
-          </blockquote>
+          <>
+            <p>{t('auditExportLine')}</p>
+            <blockquote class="statement" data-testid="audit-statement-line">
+              {p.statement.line}
+            </blockquote>
+            <p>{t('auditExportStatement')}</p>
+            <blockquote class="statement" data-testid="audit-statement">
+              {p.statement.detail}
+            </blockquote>
+          </>
         )}
+        <p class="hint">{t('auditExportVerifierHint')}</p>
         <p class="hint">{tWith('auditExportHint', <code>npm run verify -- report.json</code>)}</p>
+      </section>
+
+      <section aria-labelledby="report-check-heading">
+        <h2 id="report-check-heading">{t('reportCheckHeading')}</h2>
+        <ReportVerification result={p.reportCheck} checking={p.reportChecking} onFile={p.onCheckReport} headingLevel={3} />
       </section>
 
       <section aria-labelledby="backup-heading">

@@ -1,6 +1,7 @@
 /**
  * Verify a Ledgerline per-document report without the extension.
  *   npm run verify -- report.json [--json]
+ * The same verifier runs in the offline report checker page (report-verifier.html) and the audit page.
  * Exit code 0 when the report verifies, 1 when it does not, 2 on usage errors.
  */
 import { readFile } from 'node:fs/promises';
@@ -33,11 +34,14 @@ async function main(): Promise<number> {
     console.log(`  document:  ${f.document}`);
     console.log(`  signed by: ${f.algorithm} key ${f.signerKeyId}`);
     console.log(`  chain:     ${f.entries} entries to signed head #${f.headSeq}, ${f.documentEntries} for this document` + (f.pruned ? `, ${f.pruned} pruned by retention (signed checkpoint)` : ''));
+    console.log(`  line:      ${f.line}`);
     console.log(`  statement: ${f.statement}`);
-    console.log('  Compare the key id with the one your newsroom published for this writer.');
+    console.log('  The key is carried in the report itself (self-issued by the writer’s browser, certified by no one):');
+    console.log('  compare its id with the one your newsroom keeps for this writer.');
   } else {
     console.log('NOT VERIFIED');
-    for (const p of result.problems) console.log(`  - ${p}`);
+    // The check that failed and the entry it concerns, as the report checker page shows them.
+    for (const p of result.failures) console.log(`  - [${p.check}${p.entry !== null ? `, entry ${p.entry}` : ''}] ${p.message}${p.at ? ` (at ${p.at})` : ''}`);
   }
   return result.ok ? 0 : 1;
 }

@@ -3,6 +3,9 @@ import { browser } from 'wxt/browser';
 import { AuditView, type AuditViewProps, type ExportKind } from '@/components/AuditView';
 import { localizePage, t, tCount } from '@/lib/i18n';
 import { isPageWideKey, pageOfKey } from '@/lib/ledger/document-key';
+import { checkReportFile } from '@/lib/ledger/report-file';
+import { reportFileName } from '@/lib/ledger/report-file-name';
+import type { DocumentReport } from '@/lib/ledger/report';
 import type { AuditExportFile, Request, Response } from '@/lib/messaging';
 
 localizePage(document, 'auditTitle');
@@ -13,6 +16,9 @@ const app = document.getElementById('app')!;
 function send<T extends Request['type']>(request: Extract<Request, { type: T }>): Promise<Response<T>> {
   return browser.runtime.sendMessage(request) as Promise<Response<T>>;
 }
+
+/** The offline report checker the build put next to this page (scripts/build-report-verifier.ts). */
+const REPORT_VERIFIER_URL = browser.runtime.getURL('/report-verifier.html');
 
 function download(file: AuditExportFile): void {
   const url = URL.createObjectURL(new Blob([file.content], { type: file.mime }));
@@ -47,6 +53,8 @@ const state: Omit<AuditViewProps, `on${string}`> = {
   verify: null,
   verifying: false,
   statement: null,
+  reportCheck: null,
+  reportChecking: null,
   replace: false,
   pendingReplace: null,
   archives: [],
@@ -148,7 +156,23 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
     const r = await send({ type: 'audit.report', documentKey: state.selectedKey, text: state.text.trim() ? state.text : null });
     if (!r.ok) return set({ notice: { kind: 'error', text: r.error } });
     download(r.files[kind]);
-    set({ statement: r.statement, notice: { kind: 'ok', text: t('auditExported', r.files[kind].name) } });
+    const report = JSON.parse(r.files.json.content) as DocumentReport;
+    set({ statement: { line: report.disclosure.line, detail: r.statement }, notice: { kind: 'ok', text: t('auditExported', r.files[kind].name) } });
+  },
+  onExportVerifier: async () => {
+    const key = state.selectedKey;
+    if (!key) return;
+    // A missing file may answer 404 or reject the fetch: the same notice for both.
+    const response = await fetch(REPORT_VERIFIER_URL).catch(() => null);
+    if (!response?.ok) return set({ notice: { kind: 'error', text: t('auditErrorVerifierMissing', response?.status ?? '—') } });
+    const title = state.documents?.find((d) => d.key === key)?.title ?? '';
+    const name = reportFileName({ document: { key, title }, generatedAt: new Date().toISOString() }, 'verifier');
+    download({ name, mime: 'text/html', content: await response.text() });
+    set({ notice: { kind: 'ok', text: t('auditExported', name) } });
+  },
+  onCheckReport: async (file) => {
+    set({ reportChecking: file.name });
+    set({ reportCheck: await checkReportFile(file.name, await file.text()), reportChecking: null });
   },
   onBackup: async () => {
     const r = await send({ type: 'audit.backup' });

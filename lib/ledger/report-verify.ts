@@ -8,12 +8,53 @@ import { verifyCheckpoint, verifyStatement } from './signing';
 import type { LedgerEntry, PublicKeyInfo } from './types';
 
 /**
- * Verify a per-document report anywhere WebCrypto runs (Node 20, browsers), without the
- * extension. Every problem is reported in words; `ok` only when there are none.
+ * Verify a per-document report anywhere WebCrypto runs (Node 20, browsers, the offline report
+ * checker page), without the extension. Every problem is reported in words, with the check that
+ * failed and the entry it concerns; `ok` only when there are none.
  */
+export type ReportCheck =
+  /** Not a report, or a field missing, added or of the wrong type. */
+  | 'shape'
+  /** A public key whose id is not its hash, or an algorithm that is not the key's. */
+  | 'key'
+  /** The signature over the whole report. */
+  | 'report-signature'
+  | 'checkpoint'
+  /** Where the chain starts (genesis or the checkpoint). */
+  | 'anchor'
+  /** An entry missing, moved, or not pointing at the one before it. */
+  | 'chain-link'
+  /** An entry's fields changed (its recomputed hash differs). */
+  | 'entry-hash'
+  /** A logged sentence's text changed (its hash or offsets differ). */
+  | 'sentence-hash'
+  | 'entry-format'
+  /** The signed head: its hash, position or signature. */
+  | 'head'
+  | 'head-signature'
+  /** One of this document's entries left out or hidden as another document's. */
+  | 'completeness'
+  /** Facts derived from the entries that do not follow from them. */
+  | 'document'
+  | 'text'
+  | 'summary'
+  | 'actions'
+  | 'disclosure';
+
+export interface ReportFailure {
+  check: ReportCheck;
+  /** The ledger entry (seq) it concerns, when one does. */
+  entry: number | null;
+  message: string;
+  /** Where in the report a derived fact differs from what the entries give ("summary.text.aiSentences"). */
+  at: string | null;
+}
+
 export interface ReportVerification {
   ok: boolean;
+  /** The failures' messages, in order (what the command line prints). */
   problems: string[];
+  failures: ReportFailure[];
   /** What was established (for display). */
   facts: {
     signerKeyId: string | null;
@@ -23,8 +64,22 @@ export interface ReportVerification {
     documentEntries: number;
     headSeq: number | null;
     pruned: number;
+    /** The short disclosure line and the detailed statement, as the report states them. */
+    line: string | null;
     statement: string | null;
+    /** The key that signed the chain head (the ledger's key at the time). */
+    headKeyId: string | null;
   };
+}
+
+/** Which check a chain failure (ChainVerifier's reason) is. */
+function chainCheckOf(reason: string): ReportCheck {
+  if (/^sentence \d+ /.test(reason)) return 'sentence-hash';
+  if (/signed head signature/.test(reason)) return 'head-signature';
+  if (/signed head|no signed head/.test(reason)) return 'head';
+  if (/does not match its hash|documentTag does not match/.test(reason)) return 'entry-hash';
+  if (/^expected entry|prevHash/.test(reason)) return 'chain-link';
+  return 'entry-format';
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,8 +91,29 @@ const same = (a: unknown, b: unknown) => {
   }
 };
 
+/** The first path at which two JSON values differ ("summary.reviews[0].note"). */
+function firstDifference(a: unknown, b: unknown, path: string): string {
+  if (same(a, b)) return path;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (!same(a[i], b[i])) return firstDifference(a[i], b[i], `${path}[${i}]`);
+    return `${path}[${Math.min(a.length, b.length)}]`;
+  }
+  if (isObject(a) && isObject(b)) {
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      if (!same(a[k], b[k])) return firstDifference(a[k], b[k], `${path}.${k}`);
+    }
+  }
+  return path;
+}
+
 export async function verifyReport(input: unknown): Promise<ReportVerification> {
-  const problems: string[] = [];
+  const failures: ReportFailure[] = [];
+  const fail = (check: ReportCheck, message: string, entry: number | null = null, at: string | null = null) =>
+    failures.push({ check, entry, message, at });
+  /** A derived fact that must equal what the verifier derived itself. */
+  const mustFollow = (check: ReportCheck, path: string, reported: unknown, derived: unknown, message: string) => {
+    if (!same(reported, derived)) fail(check, message, null, firstDifference(reported, derived, path));
+  };
   const facts: ReportVerification['facts'] = {
     signerKeyId: null,
     algorithm: null,
@@ -46,31 +122,33 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     documentEntries: 0,
     headSeq: null,
     pruned: 0,
+    line: null,
     statement: null,
+    headKeyId: null,
   };
-  const done = () => ({ ok: problems.length === 0, problems, facts });
+  const done = (): ReportVerification => ({ ok: failures.length === 0, problems: failures.map((f) => f.message), failures, facts });
   try {
     // 1. Shape.
-    if (!isObject(input)) return problems.push('not a Ledgerline report (not a JSON object)'), done();
-    if (input.format !== REPORT_FORMAT) return problems.push(`not a Ledgerline report (format is ${JSON.stringify(input.format)}, expected "${REPORT_FORMAT}")`), done();
+    if (!isObject(input)) return fail('shape', 'not a Ledgerline report (not a JSON object)'), done();
+    if (input.format !== REPORT_FORMAT) return fail('shape', `not a Ledgerline report (format is ${JSON.stringify(input.format)}, expected "${REPORT_FORMAT}")`), done();
     const r = input as unknown as DocumentReport;
     for (const field of ['document', 'chain', 'signature', 'summary', 'disclosure'] as const) {
-      if (!isObject(r[field])) problems.push(`malformed report: "${field}" is missing or not an object`);
+      if (!isObject(r[field])) fail('shape', `malformed report: "${field}" is missing or not an object`);
     }
-    if (!Array.isArray(r.actions)) problems.push('malformed report: "actions" is not a list');
-    if (r.text !== null && !isObject(r.text)) problems.push('malformed report: "text" must be an object or null');
-    if (problems.length) return done();
+    if (!Array.isArray(r.actions)) fail('shape', 'malformed report: "actions" is not a list');
+    if (r.text !== null && !isObject(r.text)) fail('shape', 'malformed report: "text" must be an object or null');
+    if (failures.length) return done();
     const chain = r.chain;
     if (!Array.isArray(chain.entries) || !Array.isArray(chain.keys) || !isObject(chain.anchor)) {
-      return problems.push('malformed report: chain.entries, chain.keys and chain.anchor are required'), done();
+      return fail('shape', 'malformed report: chain.entries, chain.keys and chain.anchor are required'), done();
     }
     // Strict shape: a field the verifier does not know cannot be vouched for.
     const exact = (what: string, obj: unknown, keys: string[]) => {
-      if (!isObject(obj)) return problems.push(`malformed report: ${what} is not an object`);
+      if (!isObject(obj)) return fail('shape', `malformed report: ${what} is not an object`);
       const extra = Object.keys(obj).filter((k) => !keys.includes(k));
       const missing = keys.filter((k) => !(k in obj));
-      if (extra.length) problems.push(`malformed report: unexpected field ${what}.${extra[0]}`);
-      if (missing.length) problems.push(`malformed report: missing field ${what}.${missing[0]}`);
+      if (extra.length) fail('shape', `malformed report: unexpected field ${what}.${extra[0]}`);
+      if (missing.length) fail('shape', `malformed report: missing field ${what}.${missing[0]}`);
       return 0;
     };
     exact('report', r, ['format', 'generator', 'generatedAt', 'document', 'text', 'summary', 'actions', 'disclosure', 'chain', 'signature']);
@@ -85,17 +163,18 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     for (const [i, k] of chain.keys.entries()) {
       exact(`chain.keys[${i}]`, k, ['algorithm', 'spki', 'keyId']);
       if (isObject(k) && (typeof k.spki !== 'string' || (await sha256Hex(base64ToBytes(k.spki))) !== k.keyId)) {
-        problems.push(`chain.keys[${i}]: keyId is not the SHA-256 of the public key`);
+        fail('key', `chain.keys[${i}]: keyId is not the SHA-256 of the public key`);
       }
     }
     const keyAlgorithm = (keyId: unknown) => chain.keys.find((k) => isObject(k) && k.keyId === keyId)?.algorithm;
     for (const [what, signer] of [['signature', r.signature], ['chain.head', chain.head], ['chain.checkpoint', chain.checkpoint]] as const) {
       if (isObject(signer) && keyAlgorithm(signer.keyId) !== signer.algorithm) {
-        problems.push(`${what}: algorithm ${String(signer.algorithm)} is not the algorithm of key ${String(signer.keyId)}`);
+        fail('key', `${what}: algorithm ${String(signer.algorithm)} is not the algorithm of key ${String(signer.keyId)}`);
       }
     }
-    if (problems.length) return done();
+    if (failures.length) return done();
     facts.document = typeof r.document.key === 'string' ? r.document.key : null;
+    facts.line = typeof r.disclosure.line === 'string' ? r.disclosure.line : null;
     facts.statement = typeof r.disclosure.statement === 'string' ? r.disclosure.statement : null;
     facts.entries = chain.entries.length;
     const keys = chain.keys as PublicKeyInfo[];
@@ -103,51 +182,54 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
 
     // 2. The report signature covers everything else in the file.
     const sig = r.signature;
-    if (Object.keys(sig).sort().join(',') !== 'algorithm,keyId,value') problems.push('malformed report: signature must hold exactly algorithm, keyId and value');
+    if (Object.keys(sig).sort().join(',') !== 'algorithm,keyId,value') fail('shape', 'malformed report: signature must hold exactly algorithm, keyId and value');
     facts.signerKeyId = typeof sig.keyId === 'string' ? sig.keyId : null;
     facts.algorithm = typeof sig.algorithm === 'string' ? sig.algorithm : null;
     const signerSpki = spkiFor(sig.keyId);
-    if (!signerSpki) problems.push(`report signature: key ${String(sig.keyId)} is not among chain.keys`);
+    if (!signerSpki) fail('report-signature', `report signature: key ${String(sig.keyId)} is not among chain.keys`);
     else if (
       typeof sig.value !== 'string' ||
       !(await verifyStatement(REPORT_FORMAT, reportBody(r), sig.value, { algorithm: sig.algorithm as never, keyId: String(sig.keyId) }, signerSpki))
     ) {
-      problems.push('report signature is invalid: the file was changed after it was exported (or signed with another key)');
+      fail('report-signature', 'report signature is invalid: the file was changed after it was exported (or signed with another key)');
     }
 
     // 3. Retention checkpoint and where the chain starts.
     let anchor = GENESIS_ANCHOR;
     if (chain.checkpoint !== null) {
       const cp = chain.checkpoint;
-      if (!isObject(cp)) problems.push('malformed report: chain.checkpoint');
+      if (!isObject(cp)) fail('shape', 'malformed report: chain.checkpoint');
       else {
         const spki = spkiFor(cp.keyId);
-        if (!spki || !(await verifyCheckpoint(cp, spki))) problems.push(`retention checkpoint at entry ${String(cp.seq)} has an invalid signature`);
+        if (!spki || !(await verifyCheckpoint(cp, spki))) fail('checkpoint', `retention checkpoint at entry ${String(cp.seq)} has an invalid signature`);
         anchor = { seq: Number(cp.seq) + 1, prevHash: String(cp.hash) };
         facts.pruned = Number(cp.pruned) || 0;
       }
     }
     if (!same(chain.anchor, anchor)) {
-      problems.push(`chain.anchor does not match the ${chain.checkpoint ? 'retention checkpoint' : 'start of the ledger (genesis)'}`);
+      fail('anchor', `chain.anchor does not match the ${chain.checkpoint ? 'retention checkpoint' : 'start of the ledger (genesis)'}`);
     }
 
     // 4. The chain: every hash, every link, the signed head.
     const head = chain.head;
     facts.headSeq = isObject(head) && typeof head.seq === 'number' ? head.seq : null;
+    facts.headKeyId = isObject(head) && typeof head.keyId === 'string' ? head.keyId : null;
     const chainResult = await verifyChain(chain.entries, head ?? null, head ? spkiFor(head.keyId) : null, anchor);
-    if (!chainResult.ok) problems.push(`chain breaks at entry ${chainResult.brokenAt}: ${chainResult.reason}`);
+    if (!chainResult.ok) {
+      fail(chainCheckOf(chainResult.reason), `chain breaks at entry ${chainResult.brokenAt}: ${chainResult.reason}`, chainResult.brokenAt);
+    }
 
     // 5. The document's entries are all there, none hidden as another document's stub.
     const key = r.document.key;
-    if (typeof key !== 'string') return problems.push('malformed report: document.key'), done();
+    if (typeof key !== 'string') return fail('shape', 'malformed report: document.key'), done();
     const tag = await sha256Hex(key);
-    if (r.document.tag !== tag) problems.push('document.tag is not the SHA-256 of document.key');
+    if (r.document.tag !== tag) fail('document', 'document.tag is not the SHA-256 of document.key');
     const docEntries: LedgerEntry[] = [];
     const full = new Map<number, LedgerEntry>();
     for (const e of chain.entries) {
       if (!isObject(e)) continue;
       if (isStub(e)) {
-        if (e.documentTag === tag) problems.push(`entry ${e.seq} belongs to this document but its content was left out`);
+        if (e.documentTag === tag) fail('completeness', `entry ${e.seq} belongs to this document but its content was left out`, e.seq);
       } else {
         full.set(e.seq, e);
         if (e.documentKey === key) docEntries.push(e);
@@ -160,8 +242,8 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
       for (const ref of m.moves.entries) {
         if (ref.seq < anchor.seq) continue;
         const moved = full.get(ref.seq);
-        if (!moved) problems.push(`entry ${ref.seq} was moved into this document but its content was left out`);
-        else if (moved.hash !== ref.hash) problems.push(`move entry ${m.seq} names entry ${ref.seq} with another hash`);
+        if (!moved) fail('completeness', `entry ${ref.seq} was moved into this document but its content was left out`, ref.seq);
+        else if (moved.hash !== ref.hash) fail('completeness', `move entry ${m.seq} names entry ${ref.seq} with another hash`, m.seq);
         else if (!inDocument.has(moved.seq)) {
           inDocument.add(moved.seq);
           docEntries.push(moved);
@@ -174,17 +256,17 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     // 6. Everything derived must follow from those entries and the supplied text.
     if (!chainResult.ok) return done(); // derived figures from a broken chain mean nothing
     const text = r.text === null ? null : r.text.content;
-    if (text !== null && typeof text !== 'string') return problems.push('malformed report: text.content'), done();
+    if (text !== null && typeof text !== 'string') return fail('shape', 'malformed report: text.content'), done();
     const derived = await deriveReport({ documentKey: key, entries: docEntries, text, keyId: facts.signerKeyId });
     const { title: _title, ...docFacts } = derived.document;
     const { title: _t2, ...reportedDoc } = r.document;
-    if (!same(reportedDoc, docFacts)) problems.push('document facts (digitalSourceType) do not follow from the entries');
-    if (!same(r.text, derived.text)) problems.push('text.sentences (categories, offsets or hash) do not match the entries and the text');
-    if (!same(r.summary, derived.summary)) problems.push('summary does not match the entries');
-    if (!same(r.actions, derived.actions)) problems.push('actions do not match the entries');
-    if (!same(r.disclosure, derived.disclosure)) problems.push('disclosure statement does not match the facts');
+    mustFollow('document', 'document', reportedDoc, docFacts, 'document facts (digitalSourceType) do not follow from the entries');
+    mustFollow('text', 'text', r.text, derived.text, 'text.sentences (categories, offsets or hash) do not match the entries and the text');
+    mustFollow('summary', 'summary', r.summary, derived.summary, 'summary does not match the entries');
+    mustFollow('actions', 'actions', r.actions, derived.actions, 'actions do not match the entries');
+    mustFollow('disclosure', 'disclosure', r.disclosure, derived.disclosure, 'disclosure statement does not match the facts');
   } catch (err) {
-    problems.push(`malformed report (${err instanceof Error ? err.message : String(err)})`);
+    fail('shape', `malformed report (${err instanceof Error ? err.message : String(err)})`);
   }
   return done();
 }

@@ -7,6 +7,7 @@ import { isStub, stubOf } from './entry';
 import { entriesOfDocument, standingAcceptances } from './moves';
 import { reviewsBySentence, reviewsOf } from './review';
 import type { Ledger } from './ledger';
+export { reportFileName } from './report-file-name';
 import type { EntryStub, LedgerEntry, MoveReason, PublicKeyInfo, ReviewOutcome, SignedCheckpoint, SignedHead, WithdrawalReason } from './types';
 
 /**
@@ -131,7 +132,8 @@ export interface ReportDerived {
   text: { sha256: string; content: string; sentences: ReportSentence[] } | null;
   summary: ReportSummary;
   actions: C2paAction[];
-  disclosure: { statement: string };
+  /** `line`: the short form a reader sees first; `statement`: the detailed form (the record behind it). */
+  disclosure: { line: string; statement: string };
 }
 
 export interface ReportChain {
@@ -294,7 +296,7 @@ export async function deriveReport(input: {
     text,
     summary,
     actions,
-    disclosure: { statement: disclosureStatement(summary, input.keyId) },
+    disclosure: { line: disclosureLine(summary), statement: disclosureStatement(summary, input.keyId) },
   };
 }
 
@@ -316,7 +318,41 @@ function movedWords(moved: readonly ReportMove[]): string {
   return parts.length ? ` The writer corrected where text belongs: ${parts.join('; ')}.` : '';
 }
 
-/** A short publishable statement, generated from the facts only; unreviewed AI text is said first. */
+const TOOL = 'Ledgerline, an on-device AI writing assistant';
+
+/** Who reviewed, in plain words: "Ana Ruiz (editor)". */
+function reviewerWords(review: ReportReview): string {
+  return review.reviewer.role ? `${review.reviewer.name} (${review.reviewer.role})` : review.reviewer.name;
+}
+
+/**
+ * The one-line disclosure a reader sees first: the tool, the task, the human review, in the
+ * shape newsrooms publish ("In this story, we used … to help … . An editor reviewed …").
+ * Plain words only: the record's details (models, keys, shares) are in `disclosureStatement`.
+ * Editors may adapt it; it is generated from the facts so that a changed fact cannot hide.
+ */
+export function disclosureLine(summary: ReportSummary): string {
+  const last = summary.reviews[summary.reviews.length - 1];
+  const t = summary.text;
+  if (t) {
+    if (!t.aiSentences) return 'No AI-written text from Ledgerline is recorded in this story.';
+    const rewrites = t.kinds['ai-rewrite'].sentences;
+    const task = rewrites === t.aiSentences ? 'rephrase' : rewrites ? 'draft and rephrase' : 'draft';
+    const unreviewed = summary.unreviewedAiSentences ?? t.aiSentences;
+    const review =
+      unreviewed === 0 && last
+        ? `${reviewerWords(last)} reviewed ${t.aiSentences === 1 ? 'it' : 'them'}.`
+        : unreviewed === t.aiSentences
+          ? `No editor has reviewed ${t.aiSentences === 1 ? 'it' : 'them'} yet.`
+          : `${unreviewed} of them ${unreviewed === 1 ? 'has' : 'have'} not been reviewed by an editor yet.`;
+    return `In this story, we used ${TOOL}, to help ${task} ${t.aiSentences} of ${plural(t.sentences, 'sentence')}. ${review}`;
+  }
+  if (!summary.entries) return 'No AI-written text from Ledgerline is recorded in this story.';
+  const review = last ? `${reviewerWords(last)} reviewed the AI-assisted text.` : 'No editor review is recorded.';
+  return `In this story, we used ${TOOL}, to help write parts of the text (${plural(summary.entries, 'accepted suggestion')}). ${review}`;
+}
+
+/** The detailed statement, generated from the facts only; unreviewed AI text is said first. */
 export function disclosureStatement(summary: ReportSummary, keyId: string | null): string {
   const unreviewed = summary.unreviewedAiSentences;
   const warning = unreviewed ? `${plural(unreviewed, 'AI-assisted sentence has', 'AI-assisted sentences have')} not been reviewed by an editor. ` : '';
@@ -367,10 +403,12 @@ const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const escapeMarkdown = (s: string) => s.replace(/([\\`*_[\]<>#|])/g, '\\$1');
 
+/** The short line to publish, then the detail (editors keep, shorten or adapt either). */
 export function disclosureMarkdown(report: Pick<DocumentReport, 'disclosure' | 'document'>): string {
   const dst = report.document.digitalSourceType;
   return (
-    `### AI assistance disclosure\n\n${escapeMarkdown(report.disclosure.statement)}\n` +
+    `### AI assistance disclosure\n\n${escapeMarkdown(report.disclosure.line)}\n\n` +
+    `#### Details\n\n${escapeMarkdown(report.disclosure.statement)}\n` +
     (dst ? `\nIPTC digital source type: <${dst}>\n` : '')
   );
 }
@@ -379,7 +417,8 @@ export function disclosureHtml(report: Pick<DocumentReport, 'disclosure' | 'docu
   const dst = report.document.digitalSourceType;
   return (
     `<section class="ai-disclosure"${dst ? ` data-digital-source-type="${escapeHtml(dst)}"` : ''}>\n` +
-    `  <h3>AI assistance disclosure</h3>\n  <p>${escapeHtml(report.disclosure.statement)}</p>\n</section>\n`
+    `  <h3>AI assistance disclosure</h3>\n  <p>${escapeHtml(report.disclosure.line)}</p>\n` +
+    `  <details>\n    <summary>Details</summary>\n    <p>${escapeHtml(report.disclosure.statement)}</p>\n  </details>\n</section>\n`
   );
 }
 
@@ -390,9 +429,22 @@ function csvCell(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per sentence of the text (or, without text, per logged sentence). */
-export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'document'>): string {
+/**
+ * One row per sentence of the text (or, without text, per logged sentence). Every row ends with
+ * the document's title, page URL, document key and the signing key's id: a spreadsheet keeps
+ * them when rows of several reports are pasted together (a comment line it would not).
+ */
+/** The page a document key names, as a URL: the key without its field id (the last `#` part). */
+function pageUrlOfKey(key: string): string {
+  const field = key.lastIndexOf('#');
+  return field >= 0 ? key.slice(0, field) : key;
+}
+
+export const CSV_DOCUMENT_COLUMNS = ['document_title', 'document_url', 'document_key', 'signing_key'] as const;
+
+export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'document' | 'signature'>): string {
   const key = report.document.key;
+  const documentCells = [report.document.title, pageUrlOfKey(key), key, report.signature.keyId];
   const docEntries = entriesOfDocument(
     report.chain.entries.filter((e): e is LedgerEntry => !isStub(e)),
     key,
@@ -438,7 +490,8 @@ export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'docum
       e.sentences.forEach((s, i) => rows.push([e.seq, i + 1, e.model.id, e.action, iso(e.acceptedAt), s.normalizedHash, s.text, note]));
     }
   }
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const table = rows.map((r, i) => [...r, ...(i === 0 ? CSV_DOCUMENT_COLUMNS : documentCells)]);
+  return table.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
 /** The statement a report signature covers: everything but `signature`. */
@@ -485,14 +538,4 @@ export async function buildDocumentReport(
   };
   const signed = await ledger.signStatement(REPORT_FORMAT, reportBody(unsigned));
   return { ...unsigned, signature: { algorithm: signed.algorithm, keyId: signed.keyId, value: signed.signature } };
-}
-
-export function reportFileName(report: Pick<DocumentReport, 'document' | 'generatedAt'>, ext: string): string {
-  const slug =
-    report.document.key
-      .replace(/^[a-z]+:\/\//i, '')
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'document';
-  return `ledgerline-${slug}-${report.generatedAt.slice(0, 10)}.${ext}`;
 }

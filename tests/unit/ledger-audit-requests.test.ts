@@ -53,7 +53,7 @@ describe('audit requests (background side)', () => {
     expect(rep).toMatchObject({ ok: true });
     const files = (rep as Extract<typeof rep, { files: unknown }>).files;
     expect(Object.keys(files)).toEqual(['json', 'csv', 'markdown', 'html']);
-    expect(files.json.name).toMatch(/^ledgerline-cms-example-com-stories-42-edit-body-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(files.json.name).toMatch(/^budget-story-\d{4}-\d{2}-\d{2}\.ledgerline-report\.json$/);
     expect((await verifyReport(JSON.parse(files.json.content))).ok).toBe(true);
 
     const backup = await ask({ type: 'audit.backup' });

@@ -10,6 +10,7 @@ import {
   disclosureHtml,
   disclosureMarkdown,
   reportCsv,
+  CSV_DOCUMENT_COLUMNS,
   type DocumentReport,
 } from '../../lib/ledger/report';
 import { verifyReport } from '../../lib/ledger/report-verify';
@@ -100,7 +101,7 @@ describe('per-document report', () => {
 
   it('exports CSV (quoted, formula-safe), Markdown and HTML (escaped)', () => {
     const csv = reportCsv(report).trimEnd().split('\r\n');
-    expect(csv[0]).toBe('sentence,start,end,category,label,changed_percent,estimated,model,action,accepted_at,entry,text');
+    expect(csv[0]).toBe(`sentence,start,end,category,label,changed_percent,estimated,model,action,accepted_at,entry,text,${CSV_DOCUMENT_COLUMNS.join(',')}`);
     expect(csv).toHaveLength(5);
     expect(csv[3]).toContain(',ai-edited,"AI, human-edited",8.3333,false,onnx-community/Qwen2.5-0.5B-Instruct,continue,');
     const hostile = { ...report, text: { ...report.text!, sentences: [{ ...report.text!.sentences[0]!, text: '=HYPERLINK("x")' }] } };
@@ -108,7 +109,7 @@ describe('per-document report', () => {
     const md = disclosureMarkdown(report);
     expect(md).toContain('### AI assistance disclosure');
     expect(md).toContain(`<${IPTC.compositeWithTrainedAlgorithmicMedia}>`);
-    const html = disclosureHtml({ ...report, disclosure: { statement: 'a <b> & "c"' } });
+    const html = disclosureHtml({ ...report, disclosure: { line: 'the line', statement: 'a <b> & "c"' } });
     expect(html).toContain('<p>a &lt;b&gt; &amp; &quot;c&quot;</p>');
   });
 
@@ -116,7 +117,7 @@ describe('per-document report', () => {
     const bare = await buildDocumentReport(ledger, DOC_KEY, { extensionVersion: '0.1.0' });
     expect(bare.text).toBeNull();
     expect(bare.disclosure.statement).toMatch(/records 2 AI suggestions accepted in this document \(3 sentences\)/);
-    expect(reportCsv(bare).split('\r\n')[0]).toBe('entry,sentence,model,action,accepted_at,sha256,text,not_counted');
+    expect(reportCsv(bare).split('\r\n')[0]).toBe(`entry,sentence,model,action,accepted_at,sha256,text,not_counted,${CSV_DOCUMENT_COLUMNS.join(',')}`);
     expect((await verifyReport(JSON.parse(JSON.stringify(bare)))).ok).toBe(true);
   });
 

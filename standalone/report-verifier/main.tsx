@@ -1,0 +1,41 @@
+import { render } from 'preact';
+import { ReportVerification } from '@/components/ReportVerification';
+import { localizePage, t } from '@/lib/i18n';
+import { checkReportFile, type ReportFileCheck } from '@/lib/ledger/report-file';
+import '@/components/AuditView.css';
+
+/**
+ * The offline report checker: one HTML file with everything inlined (scripts/build-report-verifier.ts),
+ * opened from disk in any browser. The verification is lib/ledger/report-verify, the code the
+ * command line and the audit page run. Outside an extension `t` reads the English strings.
+ */
+localizePage(document, 'reportCheckPageTitle');
+const app = document.getElementById('app')!;
+let result: ReportFileCheck | null = null;
+let checking: string | null = null;
+
+async function onFile(file: File): Promise<void> {
+  checking = file.name;
+  draw();
+  result = await checkReportFile(file.name, await file.text());
+  checking = null;
+  draw();
+}
+
+function draw(): void {
+  render(
+    <main class="audit">
+      <h1>{t('reportCheckPageTitle')}</h1>
+      {window.isSecureContext && crypto.subtle ? (
+        <ReportVerification result={result} checking={checking} onFile={(file) => void onFile(file)} headingLevel={2} />
+      ) : (
+        <p role="alert" class="broken" data-testid="report-no-webcrypto">
+          {t('reportCheckNoWebCrypto')}
+        </p>
+      )}
+    </main>,
+    app,
+  );
+}
+
+draw();
