@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import '../../lib/english-strings';
 import { cleanOutput } from '../../lib/engine/clean-output';
 import { EngineService } from '../../lib/engine/engine-service';
 import { preparePrompt, type PromptInput } from '../../lib/engine/prompts';

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { ReportVerification } from '@/components/ReportVerification';
+import '@/lib/english-strings';
 import { localizePage, t } from '@/lib/i18n';
 import { checkReportFile, type ReportFileCheck } from '@/lib/ledger/report-file';
 import '@/components/AuditView.css';
@@ -7,7 +8,7 @@ import '@/components/AuditView.css';
 /**
  * The offline report checker: one HTML file with everything inlined (scripts/build-report-verifier.ts),
  * opened from disk in any browser. The verification is lib/ledger/report-verify, the code the
- * command line and the audit page run. Outside an extension `t` reads the English strings.
+ * command line and the audit page run. It shows the English strings (no browser i18n outside an extension).
  */
 localizePage(document, 'reportCheckPageTitle');
 const app = document.getElementById('app')!;

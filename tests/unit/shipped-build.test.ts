@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildExtension } from '../support/build-extension';
 
@@ -46,6 +47,11 @@ describe('shipped build', () => {
       expect([png.readUInt32BE(16), png.readUInt32BE(20)], `icon ${size}`).toEqual([size, size]);
     }
     expect(Object.keys(manifest.action.default_icon)).toEqual(['16', '32', '48']);
+    // The content script runs in every page: it stays within its budget (50 KB min+gzip) and
+    // takes its strings from the browser, not from a bundled copy of the English file.
+    const content = readFileSync(join(shipped, 'content-scripts/content.js'));
+    expect(gzipSync(content, { level: 9 }).length).toBeLessThanOrEqual(50 * 1024);
+    expect(content.toString('utf8')).not.toContain(JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')).extDescription.message);
     // No host access at install and no activeTab: the content script's matches put it in pages,
     // and a model mirror's origin is asked for (optional) when the writer sets it.
     expect(manifest.permissions).toEqual(['storage', 'unlimitedStorage', 'offscreen']);
