@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { deepActiveElement, isSiteDisabled } from '@/lib/fields';
-import { parseContentCommand } from '@/lib/messaging';
+import { parseContentCommand } from '@/lib/messaging/content';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { webHostOf } from '@/lib/site-settings';
 import { InPageAuditHost } from './in-page-audit';
