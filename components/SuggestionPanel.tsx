@@ -102,26 +102,28 @@ function megabytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
 }
 
-function sizeOf(model: OfferedModel): string {
-  const size = model.bytes === null ? t('offerSizeUnknown') : megabytes(model.bytes);
-  return model.languages ? t('offerSizeLanguages', size, model.languages.join(', ')) : size;
+function sizeOf(model: OfferedModel): string | null {
+  if (model.bytes === null) return null;
+  return model.languages ? t('offerSizeLanguages', megabytes(model.bytes), model.languages.join(', ')) : megabytes(model.bytes);
 }
 
 /** What downloading means (size, where it runs), and the writer's choice of model: nothing downloads before it. */
 function Offer({ offer, onDownload }: { offer: DownloadOffer; onDownload: (modelId: string) => void }): JSX.Element {
   const where = t(offer.device === 'webgpu' ? 'offerWhereWebgpu' : 'offerWhereWasm');
+  const size = sizeOf(offer.model);
+  const smaller = offer.smaller;
   return (
     <div class="offer" data-testid="panel-offer">
       <p>{t(offer.offline ? 'offerOffline' : 'offerNeedsModel')}</p>
-      <p data-testid="offer-model">{t('offerModel', offer.model.label, sizeOf(offer.model), where)}</p>
+      <p data-testid="offer-model">{size ? t('offerModel', offer.model.label, size, where) : t('offerModelSizeUnknown', offer.model.label, where)}</p>
       {!offer.offline && (
         <p class="offer-choices">
           <button type="button" data-testid="offer-download" onClick={(event) => event.isTrusted && onDownload(offer.model.modelId)}>
-            {t('offerDownload', sizeOf(offer.model))}
+            {size ? t('offerDownload', size) : t('offerDownloadPlain')}
           </button>
-          {offer.smaller && (
-            <button type="button" data-testid="offer-smaller" onClick={(event) => event.isTrusted && onDownload(offer.smaller!.modelId)}>
-              {t('offerSmaller', offer.smaller.label, sizeOf(offer.smaller))}
+          {smaller && (
+            <button type="button" data-testid="offer-smaller" onClick={(event) => event.isTrusted && onDownload(smaller.modelId)}>
+              {t('offerSmaller', smaller.label, sizeOf(smaller) ?? '')}
             </button>
           )}
         </p>

@@ -70,7 +70,8 @@ export function createDownloadGate(deps: DownloadGateDependencies): DownloadGate
     const model = resolveModel(resolved.spec.modelId);
     return {
       modelId: resolved.spec.modelId,
-      label: model?.label ?? resolved.spec.modelId,
+      // A model the writer named by its hub id is shown by it.
+      label: model && !model.custom ? model.label : resolved.spec.modelId,
       bytes: resolved.expectedBytes ?? null,
       languages: model?.multilingual === false ? [...model.languages] : null,
     };
