@@ -62,6 +62,8 @@ export interface SuggestionPanelProps {
   onRetry: () => void;
   /** The writer agreed to download this model (hub id) from the offer. */
   onDownload: (modelId: string) => void;
+  /** "Not in this field": the writer switches the extension off for this field of this site. */
+  onFieldOff: () => void;
   /** Esc or ×; `fromPanel` when focus was inside the panel (the caret must be put back). */
   onClose: (fromPanel: boolean) => void;
 }
@@ -312,7 +314,12 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
           ))}
         </ul>
       )}
-      <p class="keys">{t('keysHint')}</p>
+      <p class="keys">
+        {t('keysHint')}
+        <button type="button" class="field-off" data-testid="field-off" onClick={(event) => event.isTrusted && props.onFieldOff()}>
+          {t('panelFieldOff')}
+        </button>
+      </p>
       {props.disclosure && (
         <p class="disclosure" data-testid="panel-disclosure">
           {props.disclosure}

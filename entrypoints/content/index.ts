@@ -46,7 +46,7 @@ export default defineContentScript({
 
     const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     enabled = !isSiteDisabled(site, settings.disabledSites);
-    controller = new SuggestionController(settings);
+    controller = new SuggestionController(settings, site);
     const active = controller;
 
     browser.storage.onChanged.addListener((changes, area) => {

@@ -6,7 +6,8 @@ import { t } from '@/lib/i18n';
 import { countWords, LONG_PAUSE_FACTOR, pauseDecision } from '@/lib/fields/opening-rule';
 import type { AcceptanceMessage, GenerateServerMessage, ModelInfo, Response } from '@/lib/messaging';
 import { limitFor, type PlatformLimit } from '@/lib/platforms/detect';
-import type { Settings } from '@/lib/settings';
+import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
+import { isFieldDisabled, withFieldEnabled } from '@/lib/site-settings';
 import { segmentSentences } from '@/lib/text/segment';
 import { wordDiff } from '@/lib/word-diff';
 import { fieldDocument, fieldDocumentKey } from './field-document';
@@ -57,7 +58,7 @@ interface WatchedInsertion {
 
 type ViewState = Omit<
   SuggestionPanelProps,
-  'onAction' | 'onSelect' | 'onAccept' | 'onAcceptSentence' | 'onRetry' | 'onClose' | 'onDownload'
+  'onAction' | 'onSelect' | 'onAccept' | 'onAcceptSentence' | 'onRetry' | 'onClose' | 'onDownload' | 'onFieldOff'
 >;
 
 /** A language's name in the browser's own language ("French"), from its ISO 639-1 code. */
@@ -111,12 +112,20 @@ export class SuggestionController {
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
 
-  constructor(private settings: Settings) {
+  /** `site`: the hostname fields are switched off under (a frame's is its page's). */
+  constructor(
+    private settings: Settings,
+    private readonly site: string = location.hostname,
+  ) {
     this.panel = new PanelHost();
   }
 
   setSettings(settings: Settings): void {
     this.settings = settings;
+    if (this.field && isFieldDisabled(settings, this.site, fieldIdOf(this.field.element))) {
+      this.close();
+      this.field = null;
+    }
   }
 
   /**
@@ -136,7 +145,7 @@ export class SuggestionController {
     this.lastEditAt = 0;
     // Moving to another field is moving on: the last acceptance stands as it is.
     this.watched = null;
-    if (!root || refusalReason(root) !== null) return;
+    if (!root || refusalReason(root) !== null || isFieldDisabled(this.settings, this.site, fieldIdOf(root))) return;
     const adapter = adapterFor(root);
     if (adapter) this.quietWords = countWords(adapter.read(root).text);
     // Listeners on the document see events from inside shadow roots retargeted to the outermost host.
@@ -374,6 +383,17 @@ export class SuggestionController {
     this.view = null;
     this.savedRange = null;
     this.panel.hide();
+  }
+
+  /** "Not in this field": nothing here until the writer turns it on again in the options (remembered per site and field). */
+  private async turnOffField(): Promise<void> {
+    const field = this.field;
+    if (!field) return;
+    this.returnToField();
+    this.close();
+    this.field = null;
+    const stored = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: withFieldEnabled(stored, this.site, fieldIdOf(field.element), false) });
   }
 
   /** The writer closed the panel (Esc, ×): it does not open by itself again on this text. */
@@ -619,6 +639,7 @@ export class SuggestionController {
         this.returnToField();
         this.suggest(this.view?.action ?? null, 'panel', modelId);
       },
+      onFieldOff: () => void this.turnOffField(),
       onClose: (fromPanel) => {
         if (fromPanel) this.returnToField();
         this.dismiss();
