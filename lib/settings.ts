@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { DTYPES } from './engine/catalogue';
+import { DTYPES } from './engine/dtypes';
 
 /**
  * The writer's settings, stored in `storage.local` under one key. Every context reads them
