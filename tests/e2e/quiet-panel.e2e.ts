@@ -135,6 +135,52 @@ describe('when the panel opens on its own', () => {
     await page.close();
   });
 
+  it('“Not in this field” switches it off for that field of the site, by keyboard; the options list it to turn on again', async () => {
+    const storedFields = () =>
+      browser.worker.evaluate(async () => {
+        const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, { disabledFields?: string[] }>> } } } };
+        return (await chrome.storage.local.get('settings')).settings?.disabledFields ?? [];
+      });
+    const summoned = async () => {
+      await runSuggestCommand(browser.worker);
+      await page.waitForTimeout(QUIET_MS);
+      return panel(page).count();
+    };
+    await typeInStory(page, FINISHED_SENTENCE);
+    await waitForSuggestion(page);
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(() => page.getByTestId('accept-variant').first().evaluate((button) => button.matches(':focus'))).toBe(true);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.getByTestId('field-off').evaluate((button) => button.matches(':focus'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(storedFields).toEqual([`${new URL(demo.origin).hostname}|story`]);
+    await expect.poll(() => panel(page).count()).toBe(0);
+    // Back in the field, which now gets nothing, not even from the shortcut; after a reload too.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('story');
+    expect(await summoned()).toBe(0);
+    await page.reload();
+    await typeInStory(page, FINISHED_SENTENCE);
+    expect(await summoned()).toBe(0);
+    // The other fields of the site still work.
+    await page.locator('#notes').click();
+    await runSuggestCommand(browser.worker);
+    await panel(page).waitFor({ state: 'visible', timeout: 60_000 });
+    await page.keyboard.press('Escape');
+
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    const listed = options.getByTestId('disabled-fields');
+    await expect.poll(() => listed.textContent()).toContain(`story on ${new URL(demo.origin).hostname}`);
+    await listed.getByRole('button', { name: `Turn on again: story on ${new URL(demo.origin).hostname}` }).click();
+    await expect.poll(storedFields).toEqual([]);
+    await options.close();
+    await page.bringToFront();
+    await page.locator('#story').click();
+    await runSuggestCommand(browser.worker);
+    await waitForSuggestion(page);
+    await page.close();
+  });
+
   it('Esc pressed before it opens cancels it, and stays the page’s key', async () => {
     // A pause long enough that Esc surely comes first.
     await setSettings(browser.worker, { ...settings(), pauseDelayMs: 1500 });
