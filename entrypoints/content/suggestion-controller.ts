@@ -351,8 +351,9 @@ export class SuggestionController {
     };
     const wasOpen = this.view !== null;
     this.view = view;
-    // The panel opens with the request; a pause's waits for the engine's first answer (no panel for a missing model).
+    // The opening rule counts new words from each opening.
     this.quietWords = countWords(snapshot.text);
+    // The panel opens with the request; a pause's waits for the engine's first answer (no panel for a missing model).
     if (wasOpen) this.panel.update(this.panelProps());
     else if (trigger !== 'pause') this.showPanel(request);
   }
