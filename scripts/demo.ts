@@ -55,7 +55,8 @@ console.log(`Demo page: ${pages.origin}/index.html${host ? ` (tiny model from ${
 if (headless) {
   await page.locator('#story').click();
   await page.keyboard.press('End');
-  await page.keyboard.type(' The mayor said');
+  // A finished sentence with enough new words: the pause after it opens the panel (lib/fields/opening-rule.ts).
+  await page.keyboard.type(' The mayor said the council would return to the budget in the spring, after the operator explains why the price of the new bus routes rose by a fifth.');
   await page.getByTestId('accept-variant').first().waitFor({ timeout: 600_000 });
   const shot = resolve('demo-screenshot.png');
   await page.screenshot({ path: shot });
