@@ -232,6 +232,8 @@ async function benchModel(options: {
       device,
       variants: 1,
       pauseDelayMs: 200,
+      // Every pause with new words opens the panel (the benchmark pauses mid-sentence).
+      pauseMinWords: 0,
       maxNewTokens,
       generationTimeoutSeconds: 3600,
     });

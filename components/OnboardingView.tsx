@@ -28,6 +28,7 @@ export function OnboardingView({ runtime, engine, onDownload, onOpenOptions }: O
               : t('onboardingModelSizeUnknown', runtime.modelId, device)}
           </p>
         )}
+        <p>{t('onboardingDownloadDecision')}</p>
         <button type="button" onClick={onDownload} disabled={busy} data-testid="onboarding-download">
           {t('onboardingDownload')}
         </button>

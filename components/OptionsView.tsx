@@ -3,6 +3,7 @@ import { DTYPES } from '@/lib/engine/catalogue';
 import { t } from '@/lib/i18n';
 import type { EngineStatus, EngineStorage } from '@/lib/messaging';
 import type { Settings } from '@/lib/settings';
+import { parseFieldEntry } from '@/lib/site-settings';
 import { EngineLine, formatBytes } from './PopupView';
 
 export interface ModelChoice {
@@ -194,6 +195,21 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
           />
         </label>
         <label>
+          {t('optionsPauseWordsLabel')}
+          <input
+            type="number"
+            min={0}
+            max={1000}
+            value={settings.pauseMinWords}
+            aria-describedby="opening-rule"
+            data-testid="pause-words"
+            onChange={(event) => onChange({ pauseMinWords: Number(value(event)) })}
+          />
+        </label>
+        <p class="hint" id="opening-rule" data-testid="opening-rule">
+          {t('optionsOpeningRule', settings.pauseMinWords)}
+        </p>
+        <label>
           {t('optionsVariantsLabel')}
           <input type="number" min={1} max={5} value={settings.variants} onChange={(event) => onChange({ variants: Number(value(event)) })} />
         </label>
@@ -241,6 +257,28 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
             }
           />
         </label>
+        {settings.disabledFields.length > 0 && (
+          <>
+            <h3 id="fields-heading">{t('optionsFieldsLabel')}</h3>
+            <ul aria-labelledby="fields-heading" data-testid="disabled-fields">
+              {settings.disabledFields.map((entry) => {
+                const { host, fieldId } = parseFieldEntry(entry);
+                return (
+                  <li key={entry}>
+                    {t('optionsFieldRow', fieldId, host)}{' '}
+                    <button
+                      type="button"
+                      aria-label={`${t('optionsFieldOn')}: ${t('optionsFieldRow', fieldId, host)}`}
+                      onClick={() => onChange({ disabledFields: settings.disabledFields.filter((other) => other !== entry) })}
+                    >
+                      {t('optionsFieldOn')}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </>
+        )}
       </section>
     </main>
   );

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ActionId } from '@/lib/engine/actions';
 import { t, type MessageKey } from '@/lib/i18n';
+import type { DownloadOffer, OfferedModel } from '@/lib/messaging';
 import type { DiffPart } from '@/lib/word-diff';
 
 export type PanelPhase = 'loading-model' | 'generating' | 'ready' | 'error';
@@ -45,7 +46,9 @@ export interface SuggestionPanelProps {
   disclosure: string | null;
   /** What the writer should know about these suggestions, e.g. that the model does not write the field's language. */
   caveat: string | null;
-  /** Moves keyboard focus into the variant list (the writer asked to, from the field). */
+  /** No model on this device yet: what can be downloaded (only when the writer says so). */
+  offer: DownloadOffer | null;
+  /** Moves keyboard focus into the variant list, or the offer (the writer asked to, from the field). */
   focusList: boolean;
   /**
    * Tab in the field accepts (the writer opened this panel). A panel that opened on a pause
@@ -57,6 +60,10 @@ export interface SuggestionPanelProps {
   onAccept: (index: number) => void;
   onAcceptSentence: (index: number, sentence: number) => void;
   onRetry: () => void;
+  /** The writer agreed to download this model (hub id) from the offer. */
+  onDownload: (modelId: string) => void;
+  /** "Not in this field": the writer switches the extension off for this field of this site. */
+  onFieldOff: () => void;
   /** Esc or ×; `fromPanel` when focus was inside the panel (the caret must be put back). */
   onClose: (fromPanel: boolean) => void;
 }
@@ -92,6 +99,42 @@ function statusText(props: SuggestionPanelProps): string {
   }
 }
 
+/** Decimal units, as the model hub lists sizes. */
+function megabytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
+}
+
+function sizeOf(model: OfferedModel): string | null {
+  if (model.bytes === null) return null;
+  return model.languages ? t('offerSizeLanguages', megabytes(model.bytes), model.languages.join(', ')) : megabytes(model.bytes);
+}
+
+/** What downloading means (size, where it runs), and the writer's choice of model: nothing downloads before it. */
+function Offer({ offer, onDownload }: { offer: DownloadOffer; onDownload: (modelId: string) => void }): JSX.Element {
+  const where = t(offer.device === 'webgpu' ? 'offerWhereWebgpu' : 'offerWhereWasm');
+  const size = sizeOf(offer.model);
+  const smaller = offer.smaller;
+  return (
+    <div class="offer" data-testid="panel-offer">
+      <p>{t(offer.offline ? 'offerOffline' : 'offerNeedsModel')}</p>
+      <p data-testid="offer-model">{size ? t('offerModel', offer.model.label, size, where) : t('offerModelSizeUnknown', offer.model.label, where)}</p>
+      {!offer.offline && (
+        <p class="offer-choices">
+          <button type="button" data-testid="offer-download" onClick={(event) => event.isTrusted && onDownload(offer.model.modelId)}>
+            {size ? t('offerDownload', size) : t('offerDownloadPlain')}
+          </button>
+          {smaller && (
+            <button type="button" data-testid="offer-smaller" onClick={(event) => event.isTrusted && onDownload(smaller.modelId)}>
+              {t('offerSmaller', smaller.label, sizeOf(smaller) ?? '')}
+            </button>
+          )}
+        </p>
+      )}
+      <p class="offer-later">{t('offerChooseLater')}</p>
+    </div>
+  );
+}
+
 function Diff({ parts }: { parts: DiffPart[] }): JSX.Element {
   return (
     <span class="diff" aria-label={t('diffLabel')}>
@@ -116,13 +159,14 @@ function Diff({ parts }: { parts: DiffPart[] }): JSX.Element {
 export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
   const { phase, variants, selected, limit } = props;
   const listRef = useRef<HTMLUListElement>(null);
+  const offerRef = useRef<HTMLDivElement>(null);
   const streaming = phase === 'generating';
 
   useEffect(() => {
     if (!props.focusList) return;
-    const option = listRef.current?.querySelector<HTMLElement>(`[data-index="${selected}"]`);
+    const option = listRef.current?.querySelector<HTMLElement>(`[data-index="${selected}"]`) ?? offerRef.current?.querySelector<HTMLElement>('button');
     option?.focus();
-  }, [props.focusList, selected, variants.length]);
+  }, [props.focusList, selected, variants.length, props.offer]);
 
   const onListKey = (event: KeyboardEvent) => {
     const count = variants.length;
@@ -196,6 +240,11 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
           {props.caveat}
         </p>
       )}
+      {props.offer && (
+        <div ref={offerRef}>
+          <Offer offer={props.offer} onDownload={props.onDownload} />
+        </div>
+      )}
       {props.error && (
         <div class="error" role="alert" data-testid="panel-error">
           <p>{props.error}</p>
@@ -265,7 +314,12 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
           ))}
         </ul>
       )}
-      <p class="keys">{t('keysHint')}</p>
+      <p class="keys">
+        {t('keysHint')}
+        <button type="button" class="field-off" data-testid="field-off" onClick={(event) => event.isTrusted && props.onFieldOff()}>
+          {t('panelFieldOff')}
+        </button>
+      </p>
       {props.disclosure && (
         <p class="disclosure" data-testid="panel-disclosure">
           {props.disclosure}

@@ -5,6 +5,7 @@ import { applyRetention } from '@/lib/background/ledger-requests';
 import { createRequestHandler } from '@/lib/background/request-handler';
 import { senderScope } from '@/lib/background/sender-scope';
 import { DTYPE_FILE, DTYPES, resolveModel } from '@/lib/engine/catalogue';
+import { createDownloadGate } from '@/lib/engine/download-consent';
 import { EngineService } from '@/lib/engine/engine-service';
 import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { modelSpecFor, probeWebGpu } from '@/lib/engine/model-spec';
@@ -56,11 +57,25 @@ export default defineBackground({
     };
     // The adapter does not change while this worker lives: ask once, not on every request.
     let webgpuProbe: ReturnType<typeof probeWebGpu> | null = null;
-    const engine = new EngineService({
-      resolveSpec: async () => {
-        const settings = await readSettings();
-        return modelSpecFor(settings, await (webgpuProbe ??= probeWebGpu()), await storedDtypes(settings));
+    const specWith = async (modelId?: string) => {
+      const settings = { ...(await readSettings()), ...(modelId !== undefined ? { modelId } : {}) };
+      return modelSpecFor(settings, await (webgpuProbe ??= probeWebGpu()), await storedDtypes(settings));
+    };
+    const downloads = createDownloadGate({
+      storage: browser.storage.local,
+      files: modelFiles,
+      specFor: (modelId) => specWith(modelId),
+      current: () => engine.resolve(),
+      // The panel's smaller model becomes the writer's choice, as if picked in the options.
+      choose: async (modelId) => {
+        await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: { ...(await readSettings()), modelId } });
+        settingsCache.forget();
       },
+      online: () => navigator.onLine,
+    });
+    const engine = new EngineService({
+      resolveSpec: () => specWith(),
+      downloads,
       load: async (spec, onProgress) => {
         if (spec.device === 'builtin') return loadPromptApiGenerator();
         await seamsRead;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { DTYPES } from './engine/catalogue';
+import { DTYPES } from './engine/dtypes';
 
 /**
  * The writer's settings, stored in `storage.local` under one key. Every context reads them
@@ -21,6 +21,8 @@ const SettingsSchema = v.object({
   dtype: v.fallback(v.picklist(['auto', ...DTYPES]), 'auto'),
   /** Milliseconds of typing pause before a suggestion opens; 0 turns pause-to-suggest off. */
   pauseDelayMs: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 900),
+  /** New words since the panel last opened or was dismissed before a pause may open it (lib/fields/opening-rule.ts). */
+  pauseMinWords: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)), 25),
   variants: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)), 3),
   /** Engine: upper bound on new tokens per variant (each action's own budget may be lower). */
   maxNewTokens: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(8), v.maxValue(1024)), 96),
@@ -28,6 +30,8 @@ const SettingsSchema = v.object({
   generationTimeoutSeconds: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(3600)), 120),
   /** Sites (hostnames) where the extension does nothing. */
   disabledSites: v.fallback(v.array(v.string()), []),
+  /** Fields where the extension does nothing, as `hostname|field id` (lib/site-settings.ts). */
+  disabledFields: v.fallback(v.array(v.pipe(v.string(), v.maxLength(1200))), []),
   /** Ledger: store only hashes and similarity sketches, never sentence text. */
   privacyMode: v.fallback(v.boolean(), false),
   /** Ledger: days to keep entries; 0 keeps them forever. */

@@ -15,6 +15,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { consentKeyOf, DOWNLOAD_CONSENT_KEY } from '../lib/engine/download-consent';
 import { startModelHost } from './model-host';
 import { startStaticServer } from './static-server';
 
@@ -41,10 +42,11 @@ const context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir
 });
 const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 if (host) {
-  await worker.evaluate(async (settings) => {
+  // The demo's writer has set up the tiny model and agreed to download it (as the onboarding's Download does).
+  await worker.evaluate(async ({ settings, consent }) => {
     const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-    await chrome.storage.local.set({ settings });
-  }, { modelHost: host.origin, modelId: 'ledgerline-test/tiny-chat' });
+    await chrome.storage.local.set({ settings, [consent.key]: consent.models });
+  }, { settings: { modelHost: host.origin, modelId: 'ledgerline-test/tiny-chat' }, consent: { key: DOWNLOAD_CONSENT_KEY, models: [consentKeyOf('ledgerline-test/tiny-chat')] } });
 }
 const page = context.pages()[0] ?? (await context.newPage());
 await page.goto(`${pages.origin}/index.html`);
@@ -53,7 +55,8 @@ console.log(`Demo page: ${pages.origin}/index.html${host ? ` (tiny model from ${
 if (headless) {
   await page.locator('#story').click();
   await page.keyboard.press('End');
-  await page.keyboard.type(' The mayor said');
+  // A finished sentence with enough new words: the pause after it opens the panel (lib/fields/opening-rule.ts).
+  await page.keyboard.type(' The mayor said the council would return to the budget in the spring, after the operator explains why the price of the new bus routes rose by a fifth.');
   await page.getByTestId('accept-variant').first().waitFor({ timeout: 600_000 });
   const shot = resolve('demo-screenshot.png');
   await page.screenshot({ path: shot });

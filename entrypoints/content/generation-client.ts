@@ -4,7 +4,7 @@ import {
   parseGenerateServerMessage,
   type GenerateRequest,
   type GenerateServerMessage,
-} from '@/lib/messaging';
+} from '@/lib/messaging/generate';
 
 export interface GenerationHandlers {
   onMessage: (message: GenerateServerMessage) => void;

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { deepActiveElement, isSiteDisabled } from '@/lib/fields';
-import { parseContentCommand } from '@/lib/messaging';
+import { parseContentCommand } from '@/lib/messaging/content';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { webHostOf } from '@/lib/site-settings';
 import { InPageAuditHost } from './in-page-audit';
@@ -46,7 +46,7 @@ export default defineContentScript({
 
     const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     enabled = !isSiteDisabled(site, settings.disabledSites);
-    controller = new SuggestionController(settings);
+    controller = new SuggestionController(settings, site);
     const active = controller;
 
     browser.storage.onChanged.addListener((changes, area) => {

@@ -3,9 +3,11 @@ import type { SuggestionPanelProps, VariantView } from '@/components/SuggestionP
 import { REWRITE_ACTIONS, type ActionId } from '@/lib/engine/actions';
 import { adapterFor, editableRootOf, fieldIdOf, isUsableField, opensOnPause, refusalReason, type FieldAdapter, type FieldSnapshot } from '@/lib/fields';
 import { t } from '@/lib/i18n';
+import { countWords, LONG_PAUSE_FACTOR, pauseDecision } from '@/lib/fields/opening-rule';
 import type { AcceptanceMessage, GenerateServerMessage, ModelInfo, Response } from '@/lib/messaging';
 import { limitFor, type PlatformLimit } from '@/lib/platforms/detect';
-import type { Settings } from '@/lib/settings';
+import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
+import { isFieldDisabled, withFieldEnabled } from '@/lib/site-settings';
 import { segmentSentences } from '@/lib/text/segment';
 import { wordDiff } from '@/lib/word-diff';
 import { fieldDocument, fieldDocumentKey } from './field-document';
@@ -56,7 +58,7 @@ interface WatchedInsertion {
 
 type ViewState = Omit<
   SuggestionPanelProps,
-  'onAction' | 'onSelect' | 'onAccept' | 'onAcceptSentence' | 'onRetry' | 'onClose'
+  'onAction' | 'onSelect' | 'onAccept' | 'onAcceptSentence' | 'onRetry' | 'onClose' | 'onDownload' | 'onFieldOff'
 >;
 
 /** A language's name in the browser's own language ("French"), from its ISO 639-1 code. */
@@ -81,7 +83,15 @@ const WITHOUT_SELECTION: readonly ActionId[] = ['continue', 'rephrase', 'shorten
  */
 export class SuggestionController {
   private field: ActiveField | null = null;
+  /** Set while a pause is being timed (cleared when it fires or is cancelled). */
   private pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Words in the field when the panel last opened or was dismissed, or the writer came to it: the opening rule counts from here. */
+  private quietWords = 0;
+  /**
+   * A pause found no model on this device (nothing is downloaded without the writer's word):
+   * pauses stay quiet on this page until the writer asks and a model runs.
+   */
+  private modelMissing = false;
   private request: RunningRequest | null = null;
   private view: ViewState | null = null;
   /** True while our own insertion runs: its input events are not the writer typing. */
@@ -102,12 +112,20 @@ export class SuggestionController {
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
 
-  constructor(private settings: Settings) {
+  /** `site`: the hostname fields are switched off under (a frame's is its page's). */
+  constructor(
+    private settings: Settings,
+    private readonly site: string = location.hostname,
+  ) {
     this.panel = new PanelHost();
   }
 
   setSettings(settings: Settings): void {
     this.settings = settings;
+    if (this.field && isFieldDisabled(settings, this.site, fieldIdOf(this.field.element))) {
+      this.close();
+      this.field = null;
+    }
   }
 
   /**
@@ -127,8 +145,9 @@ export class SuggestionController {
     this.lastEditAt = 0;
     // Moving to another field is moving on: the last acceptance stands as it is.
     this.watched = null;
-    if (!root || refusalReason(root) !== null) return;
+    if (!root || refusalReason(root) !== null || isFieldDisabled(this.settings, this.site, fieldIdOf(root))) return;
     const adapter = adapterFor(root);
+    if (adapter) this.quietWords = countWords(adapter.read(root).text);
     // Listeners on the document see events from inside shadow roots retargeted to the outermost host.
     let eventTarget: Element = root;
     for (let rootNode = eventTarget.getRootNode(); rootNode instanceof ShadowRoot; rootNode = eventTarget.getRootNode()) {
@@ -144,15 +163,32 @@ export class SuggestionController {
   handleInput(event: Event): void {
     if (!this.field || event.target !== this.field.eventTarget || this.inserting) return;
     if (this.view) this.close();
-    clearTimeout(this.pauseTimer);
+    this.cancelPause();
     this.lastEditAt = performance.now();
     const inputType = (event as InputEvent).inputType ?? '';
     const history = inputType === 'historyUndo' ? 'undo' : inputType === 'historyRedo' ? 'redo' : this.historyKey;
     if (this.watched) this.watchEdit(history ?? (inputType.startsWith('delete') ? 'delete' : 'type'));
     if (history) return;
-    if (this.settings.pauseDelayMs > 0 && opensOnPause(this.field.element)) {
-      this.pauseTimer = setTimeout(() => this.suggest(null, 'pause'), this.settings.pauseDelayMs);
+    if (this.settings.pauseDelayMs > 0 && !this.modelMissing && opensOnPause(this.field.element)) {
+      this.pauseTimer = setTimeout(() => this.onPause(false), this.settings.pauseDelayMs);
     }
+  }
+
+  /** The writer stopped typing: the opening rule (lib/fields/opening-rule.ts) decides. */
+  private onPause(long: boolean): void {
+    this.pauseTimer = undefined;
+    const field = this.field;
+    if (!field || !field.element.isConnected) return;
+    const { text, selectionEnd } = field.adapter.read(field.element);
+    const decision = pauseDecision(text.slice(0, selectionEnd), countWords(text) - this.quietWords, long, this.settings.pauseMinWords);
+    if (decision === 'open') this.suggest(null, 'pause');
+    else if (decision === 'wait-longer') this.pauseTimer = setTimeout(() => this.onPause(true), (LONG_PAUSE_FACTOR - 1) * this.settings.pauseDelayMs);
+  }
+
+  /** The writer dismissed the panel, or took back what it inserted: it waits for new words before opening by itself again. */
+  private quiet(): void {
+    const field = this.field;
+    if (field?.element.isConnected) this.quietWords = countWords(field.adapter.read(field.element).text);
   }
 
   /**
@@ -174,6 +210,7 @@ export class SuggestionController {
       const present = text.includes(watched.inserted.trim());
       if (!watched.withdrawn && edit !== 'redo' && !present) {
         watched.withdrawn = true;
+        this.quiet();
         void this.withdraw(watched, edit === 'undo' ? 'undone' : 'deleted');
       } else if (watched.withdrawn && edit === 'redo' && present) {
         // The writer brought it back: it is accepted again, recorded as a new acceptance.
@@ -205,16 +242,22 @@ export class SuggestionController {
     if (!MODIFIER_KEYS.has(event.key)) {
       this.historyKey = this.field && event.target === this.field.eventTarget ? historyChordOf(event) : null;
       // An undo is not a pause in writing: a panel due on the last keystroke's pause does not open.
-      if (this.historyKey) clearTimeout(this.pauseTimer);
+      if (this.historyKey) this.cancelPause();
     }
     if (this.watched && !event.isComposing) this.watchKey(event);
+    if (event.key === 'Escape' && !event.isComposing && (this.pauseTimer !== undefined || (this.view && !this.panel.isShown))) {
+      // Esc before the panel opened cancels it; the key stays the page's (nothing was shown to close).
+      this.close();
+      this.quiet();
+      return;
+    }
     if (!this.view || event.isComposing || this.panel.isHost(event.target)) return;
     const { selected, variants } = this.view;
     let handled = true;
-    if (event.key === 'Escape') this.close();
+    if (event.key === 'Escape') this.dismiss();
     else if (event.key === 'Tab' && !event.shiftKey && !event.altKey && this.request?.summoned && this.acceptable(selected)) void this.accept(selected, null);
     else if (event.altKey && event.key === 'ArrowRight' && this.acceptable(selected)) void this.accept(selected, 0);
-    else if (event.altKey && event.key === 'ArrowDown' && variants.length > 0) this.moveIntoPanel();
+    else if (event.altKey && event.key === 'ArrowDown' && (variants.length > 0 || this.view.offer)) this.moveIntoPanel();
     else handled = false;
     if (handled) {
       event.preventDefault();
@@ -233,8 +276,11 @@ export class SuggestionController {
     else if (event.key === 'Backspace' || event.key === 'Delete') this.watchEdit('delete');
   }
 
-  /** Starts a suggestion at the focused field (pause timer, shortcut, or an action button). */
-  suggest(requested: ActionId | null, trigger: 'pause' | 'shortcut' | 'panel'): void {
+  /**
+   * Starts a suggestion at the focused field (pause timer, shortcut, or an action button).
+   * `download`: the model the writer agreed to download from the panel's offer.
+   */
+  suggest(requested: ActionId | null, trigger: 'pause' | 'shortcut' | 'panel', download?: string): void {
     const field = this.field;
     if (!field || !field.element.isConnected) return;
     // Checked again on every request: a field can become a password or payment field after focus.
@@ -276,6 +322,7 @@ export class SuggestionController {
           selectionEnd: selection.end,
           variants: this.settings.variants,
           ...(action === 'fit' && limit ? { limit: this.roomFor(limit, snapshot.text, selection) } : {}),
+          ...(download !== undefined ? { download } : {}),
         },
         {
           onMessage: (message) => this.onGenerateMessage(request, message),
@@ -297,17 +344,24 @@ export class SuggestionController {
       limit: limit ? { label: limit.label, limit: limit.limit, used: limit.count(snapshot.text) } : null,
       disclosure: null,
       caveat: null,
+      offer: null,
       focusList: false,
       tabAccepts: request.summoned,
       retryable: true,
     };
     const wasOpen = this.view !== null;
     this.view = view;
+    // The opening rule counts new words from each opening.
+    this.quietWords = countWords(snapshot.text);
+    // The panel opens with the request; a pause's waits for the engine's first answer (no panel for a missing model).
     if (wasOpen) this.panel.update(this.panelProps());
-    else {
-      this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element), () => this.close());
-      void this.showDisclosure(request);
-    }
+    else if (trigger !== 'pause') this.showPanel(request);
+  }
+
+  private showPanel(request: RunningRequest): void {
+    const { field } = request;
+    this.panel.show(this.panelProps(), field.element, () => field.adapter.caretRect(field.element), () => this.close());
+    void this.showDisclosure(request);
   }
 
   /** How much of this field the ledger attributes to the AI: once per panel, never per keystroke. */
@@ -330,6 +384,23 @@ export class SuggestionController {
     this.view = null;
     this.savedRange = null;
     this.panel.hide();
+  }
+
+  /** "Not in this field": nothing here until the writer turns it on again in the options (remembered per site and field). */
+  private async turnOffField(): Promise<void> {
+    const field = this.field;
+    if (!field) return;
+    this.returnToField();
+    this.close();
+    this.field = null;
+    const stored = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: withFieldEnabled(stored, this.site, fieldIdOf(field.element), false) });
+  }
+
+  /** The writer closed the panel (Esc, ×): it does not open by itself again on this text. */
+  private dismiss(): void {
+    this.close();
+    this.quiet();
   }
 
   /** Characters a rewrite of `selection` may use so the whole field stays within the limit. */
@@ -369,6 +440,15 @@ export class SuggestionController {
       this.close();
       return;
     }
+    if (!this.panel.isShown) {
+      if (message.type === 'error' && message.offer) {
+        // No model here, and a pause never downloads one: stay closed, and quiet until the writer asks.
+        this.modelMissing = true;
+        this.close();
+        return;
+      }
+      this.showPanel(request);
+    }
     switch (message.type) {
       case 'progress':
         this.setView({
@@ -377,6 +457,7 @@ export class SuggestionController {
         });
         break;
       case 'started': {
+        this.modelMissing = false;
         request.model = message.model;
         request.replace = message.replace;
         request.fieldLanguage = message.fieldLanguage;
@@ -407,7 +488,8 @@ export class SuggestionController {
         break;
       }
       case 'error':
-        this.setView({ phase: 'error', error: message.message, retryable: message.retryable });
+        // A missing model is offered for download (the offer says why), not reported as a failure.
+        this.setView({ phase: 'error', error: message.offer ? null : message.message, retryable: message.retryable, offer: message.offer ?? null });
         break;
     }
   }
@@ -529,8 +611,13 @@ export class SuggestionController {
     }
   }
 
-  private cancelRequest(): void {
+  private cancelPause(): void {
     clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+  }
+
+  private cancelRequest(): void {
+    this.cancelPause();
     this.request?.handle.cancel();
     this.request = null;
   }
@@ -549,9 +636,14 @@ export class SuggestionController {
       onAccept: (index) => void this.accept(index, null),
       onAcceptSentence: (index, sentence) => void this.accept(index, sentence),
       onRetry: () => this.suggest(this.view?.action ?? null, 'panel'),
+      onDownload: (modelId) => {
+        this.returnToField();
+        this.suggest(this.view?.action ?? null, 'panel', modelId);
+      },
+      onFieldOff: () => void this.turnOffField(),
       onClose: (fromPanel) => {
         if (fromPanel) this.returnToField();
-        this.close();
+        this.dismiss();
       },
     };
   }

@@ -5,9 +5,9 @@
  */
 import rawCatalogue from './models.json';
 
-/** Weight formats transformers.js can load for a decoder (the subset this project uses). */
-export const DTYPES = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const;
-export type Dtype = (typeof DTYPES)[number];
+import { DTYPES, type Dtype } from './dtypes';
+
+export { DTYPES, type Dtype };
 
 /** The graph file transformers.js asks for per dtype (`onnx/model{suffix}.onnx`). */
 export const DTYPE_FILE: Readonly<Record<Dtype, string>> = {

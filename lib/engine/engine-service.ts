@@ -3,6 +3,7 @@ import type { EngineStats, EngineStatus, GenerateRequest, GenerateServerMessage,
 import { fallbackAfterWebgpuFailure } from './capabilities';
 import { DTYPES, resolveModel, type Dtype } from './catalogue';
 import { cleanOutput } from './clean-output';
+import { DownloadConsentError, type DownloadGate } from './download-consent';
 import { DownloadProgress } from './download-progress';
 import { preparePrompt } from './prompts';
 import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from './request-queue';
@@ -34,6 +35,8 @@ export interface EngineDependencies {
    * device loss the worker's onnxruntime cannot run any model, so the next worker must start on WASM.
    */
   webgpuFailures?: { recall(): Promise<string | null>; remember(message: string): Promise<void> };
+  /** Whether a suggestion may load the model (no download the writer did not agree to); absent, any may. */
+  downloads?: DownloadGate;
   /** The limits for the next request (settings may change them); defaults to DEFAULT_LIMITS. */
   limits?: () => EngineLimits | Promise<EngineLimits>;
   now?: () => number;
@@ -161,6 +164,11 @@ export class EngineService {
         this.starting.delete(request.requestId),
       );
       if (arrival.cancelled) throw arrival.cancelled;
+      if (request.download !== undefined && this.deps.downloads) {
+        // The writer agreed in the panel: recorded before loading, so an interrupted download resumes.
+        await this.deps.downloads.allow(request.download);
+        this.forgetSpec();
+      }
       const work = this.queue.submit({
         fieldKey: request.fieldKey,
         ...(tabId !== undefined ? { tabId } : {}),
@@ -173,7 +181,8 @@ export class EngineService {
       // not report (cannot happen today; never leave the caller waiting).
       sink({ type: 'error', requestId: request.requestId, message: t('errorStopped'), retryable: true });
     } catch (error) {
-      sink({ type: 'error', requestId: request.requestId, ...describeFailure(error) });
+      const offer = error instanceof DownloadConsentError ? { offer: error.offer } : {};
+      sink({ type: 'error', requestId: request.requestId, ...describeFailure(error), ...offer });
     }
   }
 
@@ -193,7 +202,9 @@ export class EngineService {
   /** Downloads and loads the current model now (the options page's "download now"). */
   async warmUp(onProgress?: ProgressListener): Promise<EngineStatus> {
     this.forgetSpec(); // sent after an import: the stored model may have changed
-    const work = this.ensureGenerator(onProgress ?? (() => undefined)).then(() => this.current);
+    // Sent by the writer's Download button (extension pages only): their consent to this model.
+    const consented = this.deps.downloads ? this.resolve().then((resolved) => this.deps.downloads!.allow(resolved.spec.modelId)) : Promise.resolve();
+    const work = consented.then(() => this.ensureGenerator(onProgress ?? (() => undefined))).then(() => this.current);
     try {
       return await (this.deps.keepAlive ? this.deps.keepAlive(work) : work);
     } catch {
@@ -211,9 +222,15 @@ export class EngineService {
     await loaded.ready.then((g) => g.dispose()).catch(() => undefined);
   }
 
-  private async ensureGenerator(onProgress: ProgressListener): Promise<{ generator: TextGenerator; info: ModelInfo }> {
+  /** `gated`: for a suggestion, which never starts a download the writer did not agree to. */
+  private async ensureGenerator(onProgress: ProgressListener, gated = false): Promise<{ generator: TextGenerator; info: ModelInfo }> {
     const resolved = await this.resolve();
-    if (!this.generator || !sameModel(this.generator.spec, resolved.spec)) this.startLoad(resolved);
+    if (!this.generator || !sameModel(this.generator.spec, resolved.spec)) {
+      if (gated && this.deps.downloads && !(await this.deps.downloads.mayLoad(resolved.spec))) {
+        throw new DownloadConsentError(await this.deps.downloads.offer(resolved));
+      }
+      this.startLoad(resolved);
+    }
     const loading = this.generator!;
     loading.listeners.add(onProgress);
     try {
@@ -223,7 +240,7 @@ export class EngineService {
       if (loading.spec.device === 'webgpu' && this.webgpuFailure === null) {
         // WebGPU could not load the model: fall back to WASM, once.
         this.noteWebgpuFailure(error);
-        return this.ensureGenerator(onProgress);
+        return this.ensureGenerator(onProgress, gated);
       }
       throw error;
     } finally {
@@ -282,7 +299,7 @@ export class EngineService {
     const onLoadProgress: ProgressListener = (loadedBytes, totalBytes) => {
       if (!signal.interrupted) send({ type: 'progress', requestId: request.requestId, phase: 'loading', loadedBytes, totalBytes });
     };
-    let { generator, info } = await this.ensureGenerator(onLoadProgress);
+    let { generator, info } = await this.ensureGenerator(onLoadProgress, true);
     const loadedAt = this.now();
     // The language to keep: the field's, read around the caret or selection.
     const fieldLanguage = detectLanguage(request.text.slice(Math.max(0, request.selectionStart - LANGUAGE_SAMPLE), request.selectionEnd + LANGUAGE_SAMPLE / 4));
@@ -349,7 +366,7 @@ export class EngineService {
         this.gpuLostHere = !generator.isolatedRuntime;
         if (this.generator?.spec.device === 'webgpu') await this.unload();
         try {
-          ({ generator, info } = await this.ensureGenerator(onLoadProgress));
+          ({ generator, info } = await this.ensureGenerator(onLoadProgress, true));
         } catch {
           throw new GpuLostError(shortMessage(error));
         }
@@ -427,6 +444,9 @@ export class GpuLostError extends Error {
 export function describeFailure(error: unknown): { message: string; retryable: boolean } {
   if (error instanceof GpuLostError) {
     return { message: t('errorGpuLost'), retryable: true };
+  }
+  if (error instanceof DownloadConsentError) {
+    return { message: t(error.offer.offline ? 'offerOffline' : 'offerNeedsModel'), retryable: false };
   }
   if (error instanceof CancelledError) {
     const why =

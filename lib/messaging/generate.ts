@@ -20,6 +20,8 @@ const GenerateRequestSchema = v.object({
   selectionEnd: v.pipe(v.number(), v.integer(), v.minValue(0)),
   variants: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))),
+  /** The model (hub id) the writer agreed to download from the panel's offer; absent, nothing is downloaded. */
+  download: v.optional(v.pipe(v.string(), v.minLength(3), v.maxLength(200))),
 });
 export type GenerateRequest = v.InferOutput<typeof GenerateRequestSchema>;
 
@@ -28,6 +30,27 @@ const GenerateClientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('cancel'), requestId: RequestIdSchema }),
 ]);
 export type GenerateClientMessage = v.InferOutput<typeof GenerateClientMessageSchema>;
+
+/** A model to download, as the panel offers it: what it is, its size, where it runs. */
+const OfferedModelSchema = v.object({
+  /** Hub id, sent back in `download` when the writer agrees. */
+  modelId: v.string(),
+  label: v.string(),
+  bytes: v.nullable(v.number()),
+  /** Languages it writes, when it is not multilingual (a smaller model may be English only). */
+  languages: v.nullable(v.array(v.string())),
+});
+
+/** No model is ready and none may be downloaded without the writer's word: what can be. */
+const DownloadOfferSchema = v.object({
+  model: OfferedModelSchema,
+  device: v.picklist(['webgpu', 'wasm']),
+  smaller: v.nullable(OfferedModelSchema),
+  /** The browser is offline: nothing can be downloaded now. */
+  offline: v.boolean(),
+});
+export type DownloadOffer = v.InferOutput<typeof DownloadOfferSchema>;
+export type OfferedModel = v.InferOutput<typeof OfferedModelSchema>;
 
 const GenerateServerMessageSchema = v.variant('type', [
   v.object({
@@ -64,7 +87,14 @@ const GenerateServerMessageSchema = v.variant('type', [
     /** Variants left out because they were written in another language than the field's. */
     otherLanguage: v.number(),
   }),
-  v.object({ type: v.literal('error'), requestId: RequestIdSchema, message: v.string(), retryable: v.boolean() }),
+  v.object({
+    type: v.literal('error'),
+    requestId: RequestIdSchema,
+    message: v.string(),
+    retryable: v.boolean(),
+    /** Set when the model is not on this device and the writer has not agreed to download it. */
+    offer: v.optional(DownloadOfferSchema),
+  }),
 ]);
 export type GenerateServerMessage = v.InferOutput<typeof GenerateServerMessageSchema>;
 

@@ -19,8 +19,8 @@ import { acceptFromList, norm, waitForSuggestion } from './support/suggest';
  */
 
 const PAUSE_MS = 600;
-/** Long enough for a pause to open the panel if it were going to (its generation takes ~0.1 s here). */
-const QUIET_MS = PAUSE_MS + 1500;
+/** Long enough for a pause, even the long one (3× the delay), to open the panel if it were going to (generation ~0.1 s here). */
+const QUIET_MS = 3 * PAUSE_MS + 1500;
 
 const CASES = [
   { page: 'history-keystep', history: 'a step on each space, Enter or Backspace; undo rewrites the field silently' },
@@ -44,7 +44,9 @@ describe('editors with their own undo history (built extension, tiny model)', ()
     pages = await startStaticServer(await buildEditorFixtures());
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
-    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1 });
+    // Any pause after new words opens the panel (pauseMinWords 0, after 3× the delay mid-sentence):
+    // this file is not about when it opens (tests/e2e/quiet-panel.e2e.ts is).
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1, pauseMinWords: 0 });
     ext = await browser.context.newPage();
     await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     page = await browser.context.newPage();

@@ -31,7 +31,9 @@ describe('editors end to end (built extension, tiny model)', () => {
     pages = await startStaticServer(await buildEditorFixtures());
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
-    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1 });
+    // Any pause after new words opens the panel (pauseMinWords 0, after 3× the delay mid-sentence):
+    // this file is not about when it opens (tests/e2e/quiet-panel.e2e.ts is).
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1, pauseMinWords: 0 });
     page = await browser.context.newPage();
   });
 

@@ -31,7 +31,9 @@ describe('service worker lifetime (Chromium)', () => {
     pages = await startStaticServer(resolve('scripts/demo'));
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
-    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 2 });
+    // Any pause after new words opens the panel (pauseMinWords 0, after 3× the delay mid-sentence):
+    // this file is not about when it opens (tests/e2e/quiet-panel.e2e.ts is).
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 2, pauseMinWords: 0 });
     lab = await openLab(browser);
     expect(await engineRequest(lab, { type: 'engine.warmUp' })).toMatchObject({ state: 'ready' });
   });

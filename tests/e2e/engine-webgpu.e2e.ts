@@ -29,7 +29,10 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
     await pages?.close();
   });
 
-  /** Opens the demo page and types after its story text: the panel will ask for a continuation. */
+  /**
+   * Opens the demo page and types after its story text: the panel will ask for a continuation
+   * (the settings' pauseMinWords 0 opens it on the long pause mid-sentence).
+   */
   async function typeInDemoPage() {
     const page = await browser.context.newPage();
     await page.goto(`${pages.origin}/index.html`);
@@ -42,11 +45,11 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
 
   it('auto picks WASM on a software adapter; forced WebGPU generates the same greedy text as Node', async () => {
     const lab = await openLab(browser);
-    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 1 });
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, pauseMinWords: 0, variants: 1 });
     const auto = await engineRequest(lab, { type: 'engine.runtime' });
     expect(auto).toMatchObject({ ok: true, device: 'wasm', reason: expect.stringMatching(/software fallback/) });
 
-    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 1, device: 'webgpu' });
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, pauseMinWords: 0, variants: 1, device: 'webgpu' });
     const runtime = await engineRequest(lab, { type: 'engine.runtime' });
     expect(runtime).toMatchObject({ ok: true, device: 'webgpu', reason: expect.stringMatching(/WebGPU was chosen in settings/) });
     const dtype = (runtime as { dtype: TinyDtype }).dtype;
@@ -66,7 +69,7 @@ describe('WebGPU through SwiftShader (Chromium)', () => {
 
   it('a GPU device lost mid-generation: the suggestion still comes, from WASM in a fresh model host, and the extension says so', async () => {
     const lab = await openLab(browser);
-    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, variants: 1, device: 'webgpu' });
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 300, pauseMinWords: 0, variants: 1, device: 'webgpu' });
     // The device is destroyed (a real device loss) before the third forward pass of a generation.
     await setTestSeams(lab, { loseWebgpuDeviceAtStep: 3 });
     const { page, story, typed } = await typeInDemoPage();

@@ -4,7 +4,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
 import { startCmsServer } from './support/cms-server';
-import { waitForSuggestion } from './support/suggest';
+import { FINISHED_SENTENCE, waitForSuggestion } from './support/suggest';
 
 /**
  * The honest record (#11) and hostile pages (#15), end to end with the built extension and the
@@ -80,7 +80,7 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
     const steps: [string, string, string][] = [
       ['#title', 'Council approves transit budget', 'standfirst'],
       ['#standfirst', 'The vote ends a decade of delay', 'content'],
-      ['#content', ' The mayor spoke first', 'tags'],
+      ['#content', FINISHED_SENTENCE, 'tags'],
       ['#tags', 'transit, council', 'post-search'],
       ['#post-search', 'budget', 'pin'],
     ];
@@ -92,7 +92,7 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
       const typed = await value(selector);
       expect(typed).toBe(before + words);
       if (selector === '#content') {
-        // The body is long-form: the pause opens the panel and it shows a suggestion...
+        // The body is long-form: the pause after a finished sentence opens the panel and it shows a suggestion...
         await waitForSuggestion(page);
         await expect.poll(() => page.getByTestId('panel-status').textContent()).toMatch(/Tab keeps its usual meaning/);
       } else {

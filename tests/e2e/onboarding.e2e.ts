@@ -15,7 +15,8 @@ describe('onboarding download (Chromium)', () => {
   beforeAll(async () => {
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
-    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, variants: 1 });
+    // A first run: the writer has agreed to nothing yet; the Download button is their decision.
+    await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, variants: 1 }, { downloadConsent: false });
   });
 
   afterAll(async () => {
@@ -38,6 +39,7 @@ describe('onboarding download (Chromium)', () => {
     });
     await page.goto(`chrome-extension://${browser.extensionId}/onboarding.html`);
     await expect.poll(() => page.getByTestId('onboarding-model').textContent()).toContain(TINY_MODEL_ID);
+    expect(host.requests).toEqual([]);
     await page.getByTestId('onboarding-download').click();
 
     const status = page.getByTestId('engine-status');

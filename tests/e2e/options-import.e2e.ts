@@ -16,7 +16,9 @@ describe('options page: offline model import', () => {
     demo = await startStaticServer(resolve('scripts/demo'));
     browser = await launchExtension();
     // A host where nothing listens: any download attempt fails.
-    await setSettings(browser.worker, { modelHost: 'http://127.0.0.1:9', pauseDelayMs: 300, variants: 2 });
+    // Any pause after new words opens the panel (pauseMinWords 0, after 3× the delay mid-sentence):
+    // this file is not about when it opens (tests/e2e/quiet-panel.e2e.ts is).
+    await setSettings(browser.worker, { modelHost: 'http://127.0.0.1:9', pauseDelayMs: 300, variants: 2, pauseMinWords: 0 });
   });
 
   afterAll(async () => {

@@ -5,10 +5,10 @@ import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { checkGreedyUpToTies, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { isLocal, launchExtension, requestsLeavingMachine, setSettings, type LaunchedExtension } from './support/browser';
-import { acceptFromList } from './support/suggest';
+import { acceptFromList, FINISHED_SENTENCE } from './support/suggest';
 
 /**
- * The walking skeleton, end to end: type in a field, pause, a suggestion streams from the tiny
+ * The walking skeleton, end to end: finish a sentence in a field, pause, a suggestion streams from the tiny
  * model (downloaded from the local hub-layout host, cached, loaded in the service worker), the
  * writer accepts it from the list (Alt+↓, Enter) and it is inserted with native undo, and the
  * ledger records it.
@@ -54,8 +54,9 @@ describe('walking skeleton in Chromium', () => {
     const before = await story.inputValue();
     await story.click();
     await page.keyboard.press('End');
-    await page.keyboard.type(' The mayor said');
-    const typed = `${before} The mayor said`;
+    // A writer ends a sentence and pauses.
+    await page.keyboard.type(FINISHED_SENTENCE);
+    const typed = before + FINISHED_SENTENCE;
 
     const panel = page.getByTestId('suggestion-panel');
     await expect.poll(() => panel.isVisible(), { timeout: 60_000 }).toBe(true);

@@ -7,7 +7,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
-import { acceptFromList } from './support/suggest';
+import { acceptFromList, FINISHED_SENTENCE } from './support/suggest';
 
 /**
  * The writer's experience with the panel: how it opens, keyboard navigation, whole and
@@ -62,9 +62,9 @@ describe('writer experience in Chromium', () => {
     return (await variants().nth(index).getByTestId('variant-text').textContent()) ?? '';
   }
 
-  it('opens on a pause and lists several distinct variants, announced politely', async () => {
+  it('opens on a pause after a finished sentence and lists several distinct variants, announced politely', async () => {
     const story = page.locator('#story');
-    await typeAndWaitForVariants(story, ' Officials said');
+    await typeAndWaitForVariants(story, FINISHED_SENTENCE);
     const count = await variants().count();
     expect(count).toBeGreaterThanOrEqual(2);
     const texts = await Promise.all(Array.from({ length: count }, (_, index) => variantText(index)));
@@ -96,7 +96,7 @@ describe('writer experience in Chromium', () => {
 
   it('moves into the list with Alt+↓, chooses with the arrows and accepts with Enter', async () => {
     const story = page.locator('#story');
-    await typeAndWaitForVariants(story, ' Officials said');
+    await typeAndWaitForVariants(story, FINISHED_SENTENCE);
     const before = await story.inputValue();
     const second = await variantText(1);
     await page.keyboard.press('Alt+ArrowDown');
@@ -111,7 +111,7 @@ describe('writer experience in Chromium', () => {
 
   it('accepts only the first sentence of a variant with Alt+→', async () => {
     const story = page.locator('#story');
-    await typeAndWaitForVariants(story, ' Officials said');
+    await typeAndWaitForVariants(story, FINISHED_SENTENCE);
     const before = await story.inputValue();
     const sentences = await variants().first().getByTestId('variant-sentence').allTextContents();
     await page.keyboard.press('Alt+ArrowRight');
@@ -196,7 +196,7 @@ describe('writer experience in Chromium', () => {
   });
 
   it('passes axe (no serious or critical violations) on the panel, popup, options and onboarding pages', async () => {
-    await typeAndWaitForVariants(page.locator('#story'), ' Officials said');
+    await typeAndWaitForVariants(page.locator('#story'), FINISHED_SENTENCE);
     const serious = (violations: { impact?: string | null; id: string }[]) =>
       violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
     const panelScan = await new AxeBuilder({ page }).include('ledgerline-panel').analyze();
@@ -219,7 +219,7 @@ describe('writer experience in Chromium', () => {
     const notes = page.locator('#notes');
     await notes.click();
     await page.keyboard.press('End');
-    await page.keyboard.type(' They asked');
+    await page.keyboard.type(FINISHED_SENTENCE);
     await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
     await page.screenshot({ path: `${SCREENSHOTS}/panel-contenteditable.png` });
     const first = await variantText(0);

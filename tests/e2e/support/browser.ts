@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { consentKeyOf, DOWNLOAD_CONSENT_KEY } from '../../../lib/engine/download-consent';
 
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -175,11 +176,21 @@ export function isLocal(url: string): boolean {
   return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
 }
 
-export async function setSettings(worker: Worker, settings: Record<string, unknown>): Promise<void> {
-  await worker.evaluate(async (value) => {
-    const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-    await chrome.storage.local.set({ settings: value });
-  }, settings);
+/**
+ * The writer's settings. A writer who set a model up has also agreed to download it (the
+ * onboarding's Download, the panel's offer): unless `downloadConsent` is false, the consent to
+ * the model the settings name is stored with them. Without consent a suggestion downloads nothing.
+ */
+export async function setSettings(worker: Worker, settings: Record<string, unknown>, { downloadConsent = true } = {}): Promise<void> {
+  const modelId = typeof settings.modelId === 'string' ? settings.modelId : '';
+  const consent = downloadConsent && modelId ? [consentKeyOf(modelId)] : [];
+  await worker.evaluate(
+    async ({ value, consent }) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+      await chrome.storage.local.set({ settings: value, [consent.key]: consent.models });
+    },
+    { value: settings, consent: { key: DOWNLOAD_CONSENT_KEY, models: consent } },
+  );
 }
 
 /**

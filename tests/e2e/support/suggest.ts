@@ -1,6 +1,13 @@
 import { expect } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 
+/**
+ * A sentence as a writer finishes one: more new words than the opening rule asks for by default
+ * (lib/fields/opening-rule.ts), ending in a full stop, so a pause after it opens the panel.
+ */
+export const FINISHED_SENTENCE =
+  ' The council voted on Tuesday to delay the budget until the spring, after residents filled the hall to ask why the bus routes were being cut again.';
+
 /** Waits for the panel in `frame` to offer an acceptable suggestion and returns its text. */
 export async function waitForSuggestion(frame: Frame | Page, timeout = 60_000): Promise<string> {
   const accept = frame.getByTestId('accept-variant').first();
