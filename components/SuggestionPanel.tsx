@@ -45,6 +45,8 @@ export interface SuggestionPanelProps {
   disclosure: string | null;
   /** What the writer should know about these suggestions, e.g. that the model does not write the field's language. */
   caveat: string | null;
+  /** Where the writer's text goes: a server's origin, or null for this device. */
+  destination: string | null;
   /** Moves keyboard focus into the variant list (the writer asked to, from the field). */
   focusList: boolean;
   /**
@@ -159,7 +161,9 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
       }}
     >
       <div class="header">
-        <span class="title">{t('panelTitle')}</span>
+        <span class="title" data-testid="panel-title">
+          {props.destination ? t('panelTitleServer', props.destination.replace(/^https?:\/\//, '')) : t('panelTitle')}
+        </span>
         {limit && (
           <span class={limit.used > limit.limit ? 'count over' : 'count'} data-testid="limit-count" aria-label={t('limitCountLabel', limit.used, limit.limit, limit.label)}>
             {limit.used} / {limit.limit}
