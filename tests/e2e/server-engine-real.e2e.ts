@@ -34,7 +34,6 @@ describe.skipIf(!available)('the server engine against llama.cpp’s server (lla
     cms = await startCmsServer();
     browser = await launchExtension();
     await setSettings(browser.worker, { pauseDelayMs: 0, variants: 2, maxNewTokens: 48 });
-    options = await useServer(browser, { url: llama.origin, model: LLAMA_SERVER_MODEL, sites: ['127.0.0.1'] });
     page = await browser.context.newPage();
   });
 
@@ -42,6 +41,10 @@ describe.skipIf(!available)('the server engine against llama.cpp’s server (lla
     await browser?.close();
     await llama?.close();
     await cms?.close();
+  });
+
+  it('the writer sends this site’s text to the server on the options page (its origin granted)', async () => {
+    options = await useServer(browser!, { url: llama.origin, model: LLAMA_SERVER_MODEL, sites: ['127.0.0.1'] });
   });
 
   it('streams a clean suggestion from the server, says so in the panel, and records engine, server and model', async () => {
