@@ -38,6 +38,8 @@ export default defineConfig({
       // (SharedArrayBuffer); they load nothing cross-origin without CORS.
       if (wxt.config.browser !== 'firefox') {
         manifest.permissions = [...(manifest.permissions ?? []), 'offscreen'];
+        // A newsroom's admin may set the server engine by policy (storage.managed, lib/engine/server-config.ts).
+        Object.assign(manifest, { storage: { managed_schema: 'managed_schema.json' } });
         Object.assign(manifest, {
           cross_origin_embedder_policy: { value: 'require-corp' },
           cross_origin_opener_policy: { value: 'same-origin' },

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { DTYPES } from '@/lib/engine/catalogue';
 import { t } from '@/lib/i18n';
-import type { EngineStatus, EngineStorage } from '@/lib/messaging';
+import type { EngineStatus, EngineStorage, ServerEngineView } from '@/lib/messaging';
 import type { Settings } from '@/lib/settings';
 import { parseFieldEntry } from '@/lib/site-settings';
 import { EngineLine, formatBytes } from './PopupView';
@@ -29,12 +29,111 @@ export interface OptionsViewProps {
   importStatus: string | null;
   /** A custom model host's origin pattern and whether the browser granted access to it; null for the default hub. */
   hostAccess: { pattern: string; granted: boolean } | null;
+  /** The newsroom server engine's configuration (null until the background answered). */
+  server: ServerEngineView | null;
+  /** The server's origin pattern and whether the browser granted access to it; null when no server is set. */
+  serverAccess: { pattern: string; granted: boolean } | null;
+  serverStatus: string | null;
+  /** "Use this server": runs in the click, which the permission request for its origin needs. `apiKey` absent keeps the saved key. */
+  onSetServer: (draft: ServerDraft) => void;
   onChange: (patch: Partial<Settings>) => void;
   /** The writer clicked "Use this host": runs in that click, which a permission request needs. */
   onSetModelHost: (modelHost: string) => void;
   onImport: (files: FileList) => void;
   onDeleteModel: (modelId: string) => void;
   onOpenShortcuts: () => void;
+}
+
+export interface ServerDraft {
+  url: string;
+  model: string;
+  sites: string[];
+  /** Absent: keep the saved key; '': remove it. */
+  apiKey?: string;
+}
+
+/** One hostname a line, as the excluded sites are written. */
+function siteLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/**
+ * The newsroom server: an OpenAI-compatible server the listed sites' text goes to instead of the
+ * on-device model. Fields the admin's policy sets are shown, not editable.
+ */
+function ServerSection(props: OptionsViewProps): JSX.Element {
+  const server = props.server;
+  const managed = new Set(server?.managed ?? []);
+  const submit = (event: Event, removeKey: boolean) => {
+    event.preventDefault();
+    const form = ((event.currentTarget as HTMLElement).closest('form') ?? event.currentTarget) as HTMLFormElement;
+    const field = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement).value;
+    const key = field('serverKey').trim();
+    props.onSetServer({
+      url: field('serverUrl').trim(),
+      model: field('serverModel').trim(),
+      sites: siteLines(field('serverSites')),
+      ...(removeKey ? { apiKey: '' } : key ? { apiKey: key } : {}),
+    });
+  };
+  return (
+    <section aria-labelledby="server-heading">
+      <h2 id="server-heading">{t('optionsServerHeading')}</h2>
+      <p class="hint" id="server-hint">
+        {t('optionsServerHint')}
+      </p>
+      {server && (
+        // Keyed by the saved values: an unsaved draft is replaced when the configuration changes.
+        <form key={JSON.stringify(server)} data-testid="server-form" aria-describedby="server-hint" onSubmit={(event) => submit(event, false)}>
+          <label>
+            {t('optionsServerUrlLabel')}
+            <input name="serverUrl" type="url" defaultValue={server.url} placeholder="http://127.0.0.1:11434" spellcheck={false} disabled={managed.has('url')} data-testid="server-url" />
+          </label>
+          <label>
+            {t('optionsServerModelLabel')}
+            <input name="serverModel" type="text" defaultValue={server.model} spellcheck={false} disabled={managed.has('model')} data-testid="server-model" />
+          </label>
+          <label>
+            {t('optionsServerKeyLabel')}
+            <input
+              name="serverKey"
+              type="password"
+              autocomplete="off"
+              placeholder={server.hasApiKey ? t('optionsServerKeySaved') : ''}
+              disabled={managed.has('apiKey')}
+              data-testid="server-key"
+            />
+          </label>
+          <label>
+            {t('optionsServerSitesLabel')}
+            <textarea name="serverSites" rows={3} spellcheck={false} defaultValue={server.sites.join('\n')} disabled={managed.has('sites')} data-testid="server-sites" />
+          </label>
+          {managed.size > 0 && <p class="muted">{t('optionsServerManaged')}</p>}
+          <div class="row">
+            <button type="submit" data-testid="server-save">
+              {t('optionsServerSet')}
+            </button>
+            {server.hasApiKey && !managed.has('apiKey') && (
+              <button type="button" onClick={(event) => submit(event, true)}>
+                {t('optionsServerKeyRemove')}
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+      {props.serverAccess && (
+        <p class="muted" data-testid="server-access">
+          {props.serverAccess.granted ? t('optionsServerAccessGranted', props.serverAccess.pattern) : t('optionsServerAccessMissing', props.serverAccess.pattern)}
+        </p>
+      )}
+      <p role="status" aria-live="polite" class="muted" data-testid="server-status">
+        {props.serverStatus ?? ''}
+      </p>
+    </section>
+  );
 }
 
 function value(event: Event): string {
@@ -138,6 +237,8 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
           </p>
         )}
       </section>
+
+      <ServerSection {...props} />
 
       <section aria-labelledby="storage-heading">
         <h2 id="storage-heading">{t('optionsStorageHeading')}</h2>
@@ -248,12 +349,7 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
             data-testid="disabled-sites"
             value={settings.disabledSites.join('\n')}
             onChange={(event) =>
-              onChange({
-                disabledSites: value(event)
-                  .split('\n')
-                  .map((line) => line.trim().toLowerCase())
-                  .filter(Boolean),
-              })
+              onChange({ disabledSites: siteLines(value(event)) })
             }
           />
         </label>

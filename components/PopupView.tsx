@@ -24,7 +24,7 @@ export function formatBytes(bytes: number): string {
   return `${Math.round(bytes / 1e3)} kB`;
 }
 
-const BACKEND_LABEL: Record<ModelInfo['backend'], string> = { webgpu: 'WebGPU', wasm: 'WASM', builtin: 'the browser' };
+const BACKEND_LABEL: Record<ModelInfo['backend'], string> = { webgpu: 'WebGPU', wasm: 'WASM', builtin: 'the browser', server: 'a server' };
 
 export function EngineLine({ engine }: { engine: EngineStatus | null }): JSX.Element {
   if (!engine) return <p>{t('popupEngineChecking')}</p>;

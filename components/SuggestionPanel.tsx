@@ -48,6 +48,8 @@ export interface SuggestionPanelProps {
   caveat: string | null;
   /** No model on this device yet: what can be downloaded (only when the writer says so). */
   offer: DownloadOffer | null;
+  /** Where the writer's text goes: a server's origin, or null for this device. */
+  destination: string | null;
   /** Moves keyboard focus into the variant list, or the offer (the writer asked to, from the field). */
   focusList: boolean;
   /**
@@ -203,7 +205,9 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
       }}
     >
       <div class="header">
-        <span class="title">{t('panelTitle')}</span>
+        <span class="title" data-testid="panel-title">
+          {props.destination ? t('panelTitleServer', props.destination.replace(/^https?:\/\//, '')) : t('panelTitle')}
+        </span>
         {limit && (
           <span class={limit.used > limit.limit ? 'count over' : 'count'} data-testid="limit-count" aria-label={t('limitCountLabel', limit.used, limit.limit, limit.label)}>
             {limit.used} / {limit.limit}

@@ -14,6 +14,10 @@ import { ENGINE_TEST_SEAMS_KEY, replaceTestSeams, type EngineTestSeams } from '@
 import { loadPromptApiGenerator } from '@/lib/engine/prompt-api';
 import { loadTransformersGenerator } from '@/lib/engine/text-generator';
 import { loadRemoteGenerator } from '@/lib/engine/remote-generator';
+import { serverSpec, usesServer } from '@/lib/engine/server-config';
+import { loadServerGenerator } from '@/lib/engine/server-engine';
+import { openServerConfigSource } from '@/lib/background/server-config-store';
+import { hostAccessPattern } from '@/lib/model-host-access';
 import { offscreenModelHost, type HostRuntimeApi, type OffscreenApi, type OffscreenModelHost } from '@/lib/engine/offscreen-model-host';
 import { MODEL_HOST_PORT_NAME } from '@/lib/messaging/model-host';
 import { webgpuFailureMemory } from '@/lib/engine/webgpu-failure-memory';
@@ -21,6 +25,7 @@ import { openLedger, type Ledger } from '@/lib/ledger';
 import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
 import { cachedRead } from '@/lib/cached-read';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
+import { t } from '@/lib/i18n';
 
 // Wiring only: the background owns the model and the ledger; the logic lives in lib/.
 export default defineBackground({
@@ -55,6 +60,14 @@ export default defineBackground({
       const manifest = model ? await modelFiles.manifest(model.hubId, model.custom ? settings.modelRevision : model.revision) : null;
       return manifest ? DTYPES.filter((d) => manifest.files.includes(DTYPE_FILE[d])) : undefined;
     };
+    // The newsroom server engine: the writer's configuration (extension IndexedDB) under the admin's policy.
+    const serverConfig = openServerConfigSource({ readManaged: () => browser.storage.managed.get() });
+    browser.storage.onChanged.addListener((_changes, area) => {
+      if (area !== 'managed') return;
+      serverConfig.forget();
+      engine.forgetSpec();
+    });
+    const patternSyntax = { ports: !import.meta.env.FIREFOX };
     // The adapter does not change while this worker lives: ask once, not on every request.
     let webgpuProbe: ReturnType<typeof probeWebGpu> | null = null;
     const specWith = async (modelId?: string) => {
@@ -74,10 +87,24 @@ export default defineBackground({
       online: () => navigator.onLine,
     });
     const engine = new EngineService({
-      resolveSpec: () => specWith(),
+      resolveSpec: async (site) => {
+        const { config } = await serverConfig.current();
+        if (usesServer(config, site)) return { spec: serverSpec(config), reason: t('runtimeServerChosen', config.model, config.url), expectedBytes: null };
+        return specWith();
+      },
       downloads,
       load: async (spec, onProgress) => {
         if (spec.device === 'builtin') return loadPromptApiGenerator();
+        if (spec.device === 'server') {
+          return loadServerGenerator(spec, {
+            apiKey: async () => (await serverConfig.current()).config.apiKey,
+            granted: (origin) => {
+              const pattern = hostAccessPattern(origin, patternSyntax);
+              return pattern ? browser.permissions.contains({ origins: [pattern] }) : Promise.resolve(false);
+            },
+            extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
+          });
+        }
         await seamsRead;
         if (modelHost) return loadRemoteGenerator(spec, onProgress, modelHost);
         configureTransformersEnv({ remoteHost: spec.host, cache: modelFiles });
@@ -100,6 +127,7 @@ export default defineBackground({
       ledger: openOwnLedger,
       engine,
       modelFiles,
+      serverConfig,
       estimateStorage: () => navigator.storage.estimate(),
       extensionVersion: browser.runtime.getManifest().version,
       readLedgerSettings: async () => {
@@ -131,7 +159,7 @@ export default defineBackground({
         port.disconnect();
         return;
       }
-      serveGeneratePort(port, engine);
+      serveGeneratePort(port, engine, own);
     });
     browser.tabs.onRemoved.addListener((tabId) => engine.dropTab(tabId));
     browser.commands.onCommand.addListener(async (command) => {

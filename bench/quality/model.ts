@@ -9,6 +9,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { chooseRuntime } from '../../lib/engine/capabilities';
 import { DTYPES, DTYPE_FILE, availableDtypes, resolveModel, type Dtype } from '../../lib/engine/catalogue';
+import { serverOrigin, serverSpec } from '../../lib/engine/server-config';
+import { loadServerGenerator } from '../../lib/engine/server-engine';
 import { loadTransformersGenerator, type ModelSpec, type TextGenerator } from '../../lib/engine/text-generator';
 
 export interface LoadedModel {
@@ -47,4 +49,18 @@ export async function loadModelFolder(folder: string, dtypeOverride?: Dtype): Pr
   const started = performance.now();
   const generator = await loadTransformersGenerator(spec);
   return { generator, spec, reason: choice.reason, loadMs: performance.now() - started };
+}
+
+/**
+ * A newsroom's OpenAI-compatible server through the extension's server engine: the same prompts,
+ * variant plans and cleaning as on the device. Node needs no host permission; the key is sent to
+ * that server only.
+ */
+export function loadServerModel(url: string, model: string, apiKey: string): LoadedModel {
+  const origin = serverOrigin(url);
+  if (!origin) throw new Error(`--server must be an http or https URL, got ${url}`);
+  const spec = serverSpec({ url, model, apiKey, sites: [] });
+  const started = performance.now();
+  const generator = loadServerGenerator(spec, { apiKey: () => apiKey, granted: async () => true, extensionOrigin: 'the evaluation harness' });
+  return { generator, spec, reason: `server ${origin}, model ${model}`, loadMs: performance.now() - started };
 }

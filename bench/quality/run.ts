@@ -1,6 +1,12 @@
 /**
  * npm run eval:quality -- [--model DIR] [--dtype q4] [--variants N] [--max-new-tokens N]
  *                         [--only continue,fit] [--tasks FILE] [--out DIR] [--label TEXT]
+ *                         [--server URL --server-model NAME [--api-key-env VAR]]
+ *
+ * With --server, the same tasks go to a newsroom's OpenAI-compatible server through the
+ * extension's server engine (lib/engine/server-engine.ts) instead of the model folder, so its
+ * model can be compared with the on-device one on the same tasks. The API key, if any, is read
+ * from the environment variable VAR (never from the command line, which others can read).
  *
  * Runs the task set (tasks.json) through the extension's own engine in Node: EngineService with
  * its prompts, variant plans, cleaning and de-duplication, on the model folder DIR loaded by the
@@ -18,7 +24,7 @@ import type { TextGenerator } from '../../lib/engine/text-generator';
 import { DTYPES, type Dtype } from '../../lib/engine/catalogue';
 import type { GenerateRequest, GenerateServerMessage } from '../../lib/messaging';
 import { DEFAULT_SETTINGS } from '../../lib/settings';
-import { loadModelFolder } from './model';
+import { loadModelFolder, loadServerModel, type LoadedModel } from './model';
 import { constraintLegend, markdownTable, summariseByAction, type TaskResult } from './report';
 import { PLATFORM_LIMITS } from './score/constraints';
 import { createGrammarChecker } from './score/checker';
@@ -118,7 +124,14 @@ async function main(): Promise<void> {
   const tasks = only ? set.tasks.filter((t) => only.includes(t.action) || only.includes(t.id)) : set.tasks;
   if (tasks.length === 0) throw new Error(`--only ${only?.join(',')} matches no task`);
 
-  const model = await loadModelFolder(modelDir, dtypeArg as Dtype | undefined);
+  const serverUrl = arg('--server');
+  const serverModel = arg('--server-model');
+  if ((serverUrl === undefined) !== (serverModel === undefined)) throw new Error('--server and --server-model go together');
+  const keyVariable = arg('--api-key-env');
+  const model: LoadedModel =
+    serverUrl !== undefined && serverModel !== undefined
+      ? loadServerModel(serverUrl, serverModel, keyVariable === undefined ? '' : (process.env[keyVariable] ?? ''))
+      : await loadModelFolder(modelDir, dtypeArg as Dtype | undefined);
   console.log(`${model.spec.modelId} ${model.spec.dtype} loaded in ${(model.loadMs / 1000).toFixed(1)} s (${model.reason})`);
   const calls: { raw: string; tokens: number }[] = [];
   const generator = recording(model.generator, calls);
@@ -190,14 +203,20 @@ async function main(): Promise<void> {
   const rows = summariseByAction(results);
   const date = new Date();
   const stamp = date.toISOString().replace(/[:.]/g, '-');
-  const modelName = model.spec.modelId.split('/')[1]!.toLowerCase();
+  const modelName = model.spec.modelId.split('/').at(-1)!.toLowerCase().replace(/[^\w.-]+/g, '-');
   const base = `quality-${modelName}-${model.spec.dtype}${label ? `-${label}` : ''}-${stamp}`;
   const meta = {
     harnessVersion: HARNESS_VERSION,
     taskSetVersion: set.version,
     date: date.toISOString(),
     label: label ?? null,
-    model: { id: model.spec.modelId, folder: modelDir, dtype: model.spec.dtype, reason: model.reason, loadMs: Math.round(model.loadMs) },
+    model: {
+      id: model.spec.modelId,
+      ...(model.spec.device === 'server' ? { server: model.spec.host } : { folder: modelDir }),
+      dtype: model.spec.dtype,
+      reason: model.reason,
+      loadMs: Math.round(model.loadMs),
+    },
     settings: { variants, maxNewTokens, tasks: tasks.length, only: only ?? null },
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, loadAverage: loadavg(), node: process.version },
     wallSeconds: Math.round((Date.now() - startedAt) / 1000),
@@ -208,7 +227,7 @@ async function main(): Promise<void> {
     `# Suggestion quality: ${model.spec.modelId} (${model.spec.dtype})${label ? ` — ${label}` : ''}`,
     '',
     `${meta.date}; task set ${set.version} (${tasks.length} tasks), ${variants} variants of at most ${maxNewTokens} new tokens each (the action's own budget may be lower), ` +
-      `onnxruntime-node on ${meta.machine.cpus} CPUs (load ${meta.machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}), ${meta.wallSeconds} s in all. ` +
+      `${model.spec.device === 'server' ? `the server ${model.spec.host}, this client` : 'onnxruntime-node'} on ${meta.machine.cpus} CPUs (load ${meta.machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}), ${meta.wallSeconds} s in all. ` +
       '`npm run eval:quality`; definitions in bench/README.md.',
     '',
     markdownTable(rows, variants),

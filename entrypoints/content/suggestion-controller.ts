@@ -108,6 +108,8 @@ export class SuggestionController {
   private historyKey: 'undo' | 'redo' | null = null;
   /** When the writer last edited the field (performance.now()): an insertion waits out the editor's merge window after it. */
   private lastEditAt = 0;
+  /** Where the last suggestion's text went (the engine says so when it starts): a new panel starts with it. */
+  private destination: string | null = null;
   /** The writer's caret when they moved into the panel, restored on Esc. */
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
@@ -345,6 +347,7 @@ export class SuggestionController {
       disclosure: null,
       caveat: null,
       offer: null,
+      destination: this.destination,
       focusList: false,
       tabAccepts: request.summoned,
       retryable: true,
@@ -463,7 +466,8 @@ export class SuggestionController {
         request.fieldLanguage = message.fieldLanguage;
         const { fieldLanguage: field, modelLanguages: writes } = message;
         const caveat = field && writes.length > 0 && !writes.includes(field) ? t('languageNotWritten', languageName(field), writes.map(languageName).join(', ')) : null;
-        this.setView({ caveat });
+        this.destination = message.model.server ?? null;
+        this.setView({ caveat, destination: this.destination });
         break;
       }
       case 'variant': {

@@ -1,12 +1,12 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { OptionsView, type ModelChoice } from '@/components/OptionsView';
+import { OptionsView, type ModelChoice, type ServerDraft } from '@/components/OptionsView';
 import { formatBytes } from '@/components/PopupView';
 import { availableDtypes, CATALOGUE, downloadBytes, listModels } from '@/lib/engine/catalogue';
 import { filesFromInput, importModel, planImport } from '@/lib/engine/model-import';
 import { openModelFileCache } from '@/lib/engine/model-file-cache';
 import { localizePage, t } from '@/lib/i18n';
-import type { EngineStatus, Response } from '@/lib/messaging';
+import type { EngineStatus, Response, ServerEngineView } from '@/lib/messaging';
 import { hostAccessChange, hostAccessPattern } from '@/lib/model-host-access';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import '@/assets/page.css';
@@ -37,6 +37,32 @@ let importStatus: string | null = null;
 const PATTERN_SYNTAX = { ports: !import.meta.env.FIREFOX };
 /** The settings last shown: the host button's click must ask for access before anything is awaited. */
 let shown: Settings | null = null;
+
+let serverStatus: string | null = null;
+/** The server configuration last shown (its URL is the one whose access a new server replaces). */
+let shownServer: ServerEngineView | null = null;
+
+/**
+ * "Use this server": asks for access to the server's origin in the click itself (as for a model
+ * host), then has the background save the configuration (only an extension page may). Access the
+ * previous server had is withdrawn once the new one is saved, unless the model host uses it too.
+ */
+function setServer(draft: ServerDraft): void {
+  const change = hostAccessChange(shownServer?.url ?? '', draft.url, PATTERN_SYNTAX);
+  const asked = change.request ? browser.permissions.request({ origins: [change.request] }).catch(() => false) : Promise.resolve(true);
+  void (async () => {
+    const granted = await asked;
+    const answer = (await browser.runtime.sendMessage({ type: 'engine.setServer', ...draft })) as Response<'engine.setServer'>;
+    if (!answer.ok) {
+      serverStatus = answer.error;
+    } else {
+      serverStatus = granted ? t('optionsServerSaved') : t('optionsServerSavedNoAccess');
+      const modelHostPattern = shown ? hostAccessPattern(shown.modelHost, PATTERN_SYNTAX) : null;
+      if (change.release && change.release !== modelHostPattern) await browser.permissions.remove({ origins: [change.release] }).catch(() => false);
+    }
+    await refresh();
+  })();
+}
 
 /** Offline import: the files go straight into the model cache the background reads. */
 async function importFolder(files: FileList): Promise<void> {
@@ -96,14 +122,18 @@ async function hostAccessOf(settings: Settings): Promise<{ pattern: string; gran
 
 async function refresh(): Promise<void> {
   const settings = await readSettings();
-  const [hostAccess, engine, commands, storage, runtime] = await Promise.all([
+  const [hostAccess, engine, commands, storage, runtime, server] = await Promise.all([
     hostAccessOf(settings),
     browser.runtime.sendMessage({ type: 'engine.status' }).catch(() => null) as Promise<EngineStatus | null>,
     browser.commands.getAll(),
     browser.runtime.sendMessage({ type: 'engine.storage' }).catch(() => null) as Promise<Response<'engine.storage'> | null>,
     browser.runtime.sendMessage({ type: 'engine.runtime' }).catch(() => null) as Promise<Response<'engine.runtime'> | null>,
+    browser.runtime.sendMessage({ type: 'engine.server' }).catch(() => null) as Promise<Response<'engine.server'> | null>,
   ]);
   shown = settings;
+  shownServer = server?.ok ? server : null;
+  const serverPattern = shownServer?.url ? hostAccessPattern(shownServer.url, PATTERN_SYNTAX) : null;
+  const serverAccess = serverPattern ? { pattern: serverPattern, granted: await browser.permissions.contains({ origins: [serverPattern] }) } : null;
   const shortcut = commands.find((command) => command.name === 'suggest')?.shortcut || null;
   render(
     <OptionsView
@@ -117,6 +147,10 @@ async function refresh(): Promise<void> {
       storage={storage?.ok ? storage : null}
       importStatus={importStatus}
       hostAccess={hostAccess}
+      server={shownServer}
+      serverAccess={serverAccess}
+      serverStatus={serverStatus}
+      onSetServer={setServer}
       onChange={(patch) => void save(patch)}
       onSetModelHost={setModelHost}
       onImport={(files) => void importFolder(files)}

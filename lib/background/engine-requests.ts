@@ -1,6 +1,9 @@
 import type { EngineService } from '../engine/engine-service';
 import type { ModelFileCache } from '../engine/model-file-cache';
-import type { EngineResponses, Failure, Request } from '../messaging';
+import { validateServerConfig } from '../engine/server-config';
+import { t } from '../i18n';
+import type { EngineResponses, Failure, Request, ServerEngineView } from '../messaging';
+import type { ServerConfigSource } from './server-config-store';
 
 type EngineRequest = Extract<Request, { type: `engine.${string}` }>;
 
@@ -9,6 +12,13 @@ export interface EngineRequestContext {
   modelFiles: ModelFileCache;
   /** navigator.storage.estimate where the browser has it. */
   estimateStorage?: () => Promise<{ usage?: number; quota?: number }>;
+  /** The newsroom server engine's configuration (absent: no server engine in this context). */
+  serverConfig?: ServerConfigSource;
+}
+
+async function serverView(source: ServerConfigSource): Promise<{ ok: true } & ServerEngineView> {
+  const { config, managed } = await source.current();
+  return { ok: true, url: config.url, model: config.model, sites: config.sites, hasApiKey: config.apiKey !== '', managed };
 }
 
 function failure(error: unknown, code = 'engine'): Failure {
@@ -68,5 +78,21 @@ export async function handleEngineRequest(
       } catch (error) {
         return failure(error, 'storage');
       }
+    case 'engine.server':
+      if (!context.serverConfig) return failure(t('serverUnavailable'), 'unsupported');
+      return serverView(context.serverConfig);
+    case 'engine.setServer': {
+      const source = context.serverConfig;
+      if (!source) return failure(t('serverUnavailable'), 'unsupported');
+      const { own } = await source.current();
+      const checked = validateServerConfig({ url: request.url, model: request.model, sites: request.sites, apiKey: request.apiKey ?? own.apiKey });
+      if (!checked.ok) return { ok: false, code: 'invalid', field: checked.field, error: t('serverInvalidField', t(SERVER_FIELD_LABEL[checked.field])) };
+      await source.save(checked.config);
+      // Sites and server changed: the next request resolves its engine again.
+      engine.forgetSpec();
+      return serverView(source);
+    }
   }
 }
+
+const SERVER_FIELD_LABEL = { url: 'optionsServerUrlLabel', model: 'optionsServerModelLabel', apiKey: 'optionsServerKeyLabel', sites: 'optionsServerSitesLabel' } as const;

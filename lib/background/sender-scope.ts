@@ -47,6 +47,25 @@ export function senderScope(sender: MessageSenderLike | undefined, own: { id: st
   return { kind: 'content-script', origins };
 }
 
+/**
+ * The hostname of the page a message came from, for per-site choices (the engine a site uses):
+ * the frame's own, or its creator's for about:blank and srcdoc frames (Chromium gives their
+ * `origin`). Null for the extension's own pages and for anything not http(s).
+ */
+export function senderSite(sender: MessageSenderLike | undefined, own: { pagesOrigin: string }): string | null {
+  if (!sender || sender.url?.startsWith(own.pagesOrigin)) return null;
+  for (const candidate of [sender.url, sender.origin]) {
+    if (!candidate) continue;
+    try {
+      const url = new URL(candidate);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.hostname;
+    } catch {
+      // not a URL: try the next
+    }
+  }
+  return null;
+}
+
 /** What a content script may ask at all; the handlers then hold it to its own page. */
 const CONTENT_SCRIPT_REQUESTS: ReadonlySet<Request['type']> = new Set(['ledger.record', 'ledger.withdraw', 'audit.attribute']);
 

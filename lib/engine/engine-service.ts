@@ -5,6 +5,8 @@ import { DTYPES, resolveModel, type Dtype } from './catalogue';
 import { cleanOutput } from './clean-output';
 import { DownloadConsentError, type DownloadGate } from './download-consent';
 import { DownloadProgress } from './download-progress';
+import { serverOrigin } from './server-config';
+import { ServerEngineError } from './server-engine';
 import { preparePrompt } from './prompts';
 import { CancelledError, GenerationQueue, TimeoutError, type JobSignal } from './request-queue';
 import { sameModel, STREAM_INTERVAL_MS, type ModelSpec, type TextGenerator } from './text-generator';
@@ -25,8 +27,12 @@ export interface ResolvedSpec {
 }
 
 export interface EngineDependencies {
-  /** Which model and runtime to use now (settings + capability detection). */
-  resolveSpec: () => Promise<ResolvedSpec>;
+  /**
+   * Which model and runtime to use now for a request from this site (settings + capability
+   * detection; a site the writer or the admin sent to the newsroom server gets the server engine).
+   * `site` is null for the extension's own pages.
+   */
+  resolveSpec: (site: string | null) => Promise<ResolvedSpec>;
   load: (spec: ModelSpec, onProgress: (info: ProgressInfo) => void) => Promise<TextGenerator>;
   /** Keeps the host alive during long work (an MV3 service worker stops after ~30 s idle). */
   keepAlive?: <T>(work: Promise<T>) => Promise<T>;
@@ -72,6 +78,11 @@ const LANGUAGE_SAMPLE = 2000;
 
 export class EngineService {
   private generator: LoadedGenerator | null = null;
+  /**
+   * The server engine, in a slot of its own: it holds no model here, so a site that uses it does
+   * not unload the on-device model another site needs.
+   */
+  private server: { spec: ModelSpec; ready: Promise<TextGenerator> } | null = null;
   private current: EngineStatus = { state: 'idle' };
   private readonly queue = new GenerationQueue();
   private readonly now: () => number;
@@ -81,8 +92,8 @@ export class EngineService {
   /** WebGPU failed at run time in a runtime this worker still uses: it may be unable to run any model now. */
   private gpuLostHere = false;
   private readonly recent: EngineStats[] = [];
-  /** `deps.resolveSpec()` of the current settings and stored models, until `forgetSpec()`. */
-  private readonly resolved: CachedRead<ResolvedSpec>;
+  /** `deps.resolveSpec(site)` of the current settings and stored models, per site, until `forgetSpec()`. */
+  private readonly resolved = new Map<string, CachedRead<ResolvedSpec>>();
   /** Requests between arrival and submission to the queue (limits being read), and whether they were cancelled meanwhile. */
   private readonly starting = new Map<string, { tabId: number | undefined; cancelled: CancelledError | null }>();
 
@@ -91,7 +102,6 @@ export class EngineService {
     private readonly fixedLimits: EngineLimits = DEFAULT_LIMITS,
   ) {
     this.now = deps.now ?? Date.now;
-    this.resolved = cachedRead(() => deps.resolveSpec());
   }
 
   status(): EngineStatus {
@@ -117,13 +127,19 @@ export class EngineService {
    * deleted). Requests otherwise reuse it, so none waits for settings and cache look-ups.
    */
   forgetSpec(): void {
-    this.resolved.forget();
+    this.resolved.clear();
   }
 
-  /** The spec the next request would load (after a WebGPU failure: the WASM one) and why. */
-  async resolve(): Promise<ResolvedSpec> {
+  /** The spec the next request from `site` would load (after a WebGPU failure: the WASM one) and why. */
+  async resolve(site: string | null = null): Promise<ResolvedSpec> {
     await (this.recalled ??= this.recallWebgpuFailure());
-    const resolved = await this.resolved.get();
+    const key = site ?? '';
+    let read = this.resolved.get(key);
+    if (!read) {
+      read = cachedRead(() => this.deps.resolveSpec(site));
+      this.resolved.set(key, read);
+    }
+    const resolved = await read.get();
     if (resolved.spec.device !== 'webgpu' || this.webgpuFailure === null) return resolved;
     const choice = fallbackAfterWebgpuFailure(
       { device: 'webgpu', dtype: resolved.spec.dtype as Dtype, reason: resolved.reason, refused: [] },
@@ -147,8 +163,11 @@ export class EngineService {
     void this.deps.webgpuFailures?.remember(this.webgpuFailure).catch(() => undefined);
   }
 
-  /** Runs a request to completion; every path ends with exactly one 'done' or 'error' message. */
-  async generate(request: GenerateRequest, tabId: number | undefined, send: Sink): Promise<void> {
+  /**
+   * Runs a request to completion; every path ends with exactly one 'done' or 'error' message.
+   * `site`: the hostname of the page that asked (from the port's sender, not from the request).
+   */
+  async generate(request: GenerateRequest, tabId: number | undefined, send: Sink, site: string | null = null): Promise<void> {
     let ended = false;
     // Nothing after the final message: a late streamed chunk of an interrupted run is dropped.
     const sink: Sink = (message) => {
@@ -174,7 +193,7 @@ export class EngineService {
         ...(tabId !== undefined ? { tabId } : {}),
         requestId: request.requestId,
         timeoutMs: limits.timeoutMs,
-        run: (signal) => this.runRequest(request, sink, signal, startedAt, limits),
+        run: (signal) => this.runRequest(request, sink, signal, startedAt, limits, site),
       });
       await (this.deps.keepAlive ? this.deps.keepAlive(work) : work);
       // A run that returned without a final message was interrupted by something the queue did
@@ -222,11 +241,18 @@ export class EngineService {
     await loaded.ready.then((g) => g.dispose()).catch(() => undefined);
   }
 
-  /** `gated`: for a suggestion, which never starts a download the writer did not agree to. */
-  private async ensureGenerator(onProgress: ProgressListener, gated = false): Promise<{ generator: TextGenerator; info: ModelInfo }> {
-    const resolved = await this.resolve();
+  /**
+   * `gated`: for a suggestion, which never starts a download the writer did not agree to (a
+   * server downloads nothing); `site`: the page's site, which may use the newsroom's server.
+   */
+  private async ensureGenerator(
+    onProgress: ProgressListener,
+    request: { gated?: boolean; site?: string | null } = {},
+  ): Promise<{ generator: TextGenerator; info: ModelInfo }> {
+    const resolved = await this.resolve(request.site ?? null);
+    if (resolved.spec.device === 'server') return this.ensureServer(resolved.spec);
     if (!this.generator || !sameModel(this.generator.spec, resolved.spec)) {
-      if (gated && this.deps.downloads && !(await this.deps.downloads.mayLoad(resolved.spec))) {
+      if (request.gated && this.deps.downloads && !(await this.deps.downloads.mayLoad(resolved.spec))) {
         throw new DownloadConsentError(await this.deps.downloads.offer(resolved));
       }
       this.startLoad(resolved);
@@ -240,11 +266,27 @@ export class EngineService {
       if (loading.spec.device === 'webgpu' && this.webgpuFailure === null) {
         // WebGPU could not load the model: fall back to WASM, once.
         this.noteWebgpuFailure(error);
-        return this.ensureGenerator(onProgress, gated);
+        return this.ensureGenerator(onProgress, request);
       }
       throw error;
     } finally {
       loading.listeners.delete(onProgress);
+    }
+  }
+
+  private async ensureServer(spec: ModelSpec): Promise<{ generator: TextGenerator; info: ModelInfo }> {
+    if (!this.server || !sameModel(this.server.spec, spec)) {
+      const previous = this.server;
+      this.server = { spec, ready: Promise.resolve().then(() => this.deps.load(spec, () => undefined)) };
+      void previous?.ready.then((old) => old.dispose()).catch(() => undefined);
+    }
+    const slot = this.server;
+    try {
+      const generator = await slot.ready;
+      return { generator, info: modelInfo(generator.spec) };
+    } catch (error) {
+      if (this.server === slot) this.server = null; // the next request tries again
+      throw error;
     }
   }
 
@@ -286,6 +328,7 @@ export class EngineService {
     signal: JobSignal,
     startedAt: number,
     limits: EngineLimits,
+    site: string | null,
   ): Promise<void> {
     // Prompt first: a bad request (e.g. nothing to rewrite) fails before any model work.
     const selection = { start: request.selectionStart, end: request.selectionEnd };
@@ -299,7 +342,7 @@ export class EngineService {
     const onLoadProgress: ProgressListener = (loadedBytes, totalBytes) => {
       if (!signal.interrupted) send({ type: 'progress', requestId: request.requestId, phase: 'loading', loadedBytes, totalBytes });
     };
-    let { generator, info } = await this.ensureGenerator(onLoadProgress, true);
+    let { generator, info } = await this.ensureGenerator(onLoadProgress, { gated: true, site });
     const loadedAt = this.now();
     // The language to keep: the field's, read around the caret or selection.
     const fieldLanguage = detectLanguage(request.text.slice(Math.max(0, request.selectionStart - LANGUAGE_SAMPLE), request.selectionEnd + LANGUAGE_SAMPLE / 4));
@@ -366,7 +409,7 @@ export class EngineService {
         this.gpuLostHere = !generator.isolatedRuntime;
         if (this.generator?.spec.device === 'webgpu') await this.unload();
         try {
-          ({ generator, info } = await this.ensureGenerator(onLoadProgress, true));
+          ({ generator, info } = await this.ensureGenerator(onLoadProgress, { gated: true, site }));
         } catch {
           throw new GpuLostError(shortMessage(error));
         }
@@ -411,6 +454,10 @@ export class EngineService {
 }
 
 function modelInfo(spec: ModelSpec): ModelInfo {
+  if (spec.device === 'server') {
+    // Where the text went, for the panel and the ledger: the server's origin (never the key).
+    return { id: spec.modelId, revision: spec.revision, dtype: spec.dtype, backend: 'server', server: serverOrigin(spec.host) ?? spec.host };
+  }
   const backend = spec.device === 'webgpu' || spec.device === 'builtin' ? spec.device : 'wasm';
   return { id: spec.modelId, revision: spec.revision, dtype: spec.dtype, backend };
 }
@@ -457,6 +504,7 @@ export function describeFailure(error: unknown): { message: string; retryable: b
           : t('errorCancelled');
     return { message: why, retryable: error.reason !== 'tab-closed' };
   }
+  if (error instanceof ServerEngineError) return { message: error.message, retryable: error.retryable };
   if (error instanceof TimeoutError) {
     return { message: t('errorTimeout', Math.round(error.timeoutMs / 1000)), retryable: true };
   }

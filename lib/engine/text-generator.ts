@@ -18,14 +18,15 @@ import type { EngineTestSeams } from './test-seams';
 
 /**
  * Which model to run and how. `device: 'cpu'` is Node only (onnxruntime-node), used by tests;
- * `'builtin'` is the browser's own model through Chrome's Prompt API (lib/engine/prompt-api.ts).
+ * `'builtin'` is the browser's own model through Chrome's Prompt API (lib/engine/prompt-api.ts);
+ * `'server'` a newsroom's OpenAI-compatible server (lib/engine/server-engine.ts), `host` its API base.
  */
 export interface ModelSpec {
   /** Model host in the hub's URL layout. Not part of a model's identity: files are cached without it. */
   host: string;
   modelId: string;
   revision: string;
-  device: 'webgpu' | 'wasm' | 'cpu' | 'builtin';
+  device: 'webgpu' | 'wasm' | 'cpu' | 'builtin' | 'server';
   dtype: string;
 }
 
@@ -36,9 +37,12 @@ export interface ModelSpec {
  */
 export const STREAM_INTERVAL_MS = 40;
 
-/** Same model, revision and runtime (the host is not part of a model's identity: files are cached without it). */
+/**
+ * Same model, revision and runtime (the host is not part of a model's identity: files are cached
+ * without it), except on a server, which is where the model is.
+ */
 export function sameModel(a: ModelSpec, b: ModelSpec): boolean {
-  return a.modelId === b.modelId && a.revision === b.revision && a.device === b.device && a.dtype === b.dtype;
+  return a.modelId === b.modelId && a.revision === b.revision && a.device === b.device && a.dtype === b.dtype && (a.device !== 'server' || a.host === b.host);
 }
 
 export interface SamplingPlan {

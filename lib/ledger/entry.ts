@@ -38,6 +38,7 @@ export function validateInput(input: AcceptanceInput): void {
   if (!Number.isFinite(input.suggestedAt) || !Number.isFinite(input.acceptedAt)) fail('timestamps');
   const m = input.model;
   if (!m || typeof m.id !== 'string' || typeof m.revision !== 'string' || typeof m.dtype !== 'string' || typeof m.backend !== 'string') fail('model');
+  if (m.server !== undefined && typeof m.server !== 'string') fail('model.server');
   if (typeof input.pageTitle !== 'string' || typeof input.extensionVersion !== 'string') fail('pageTitle/extensionVersion');
 }
 
@@ -61,7 +62,14 @@ export async function buildEntryBody(
     documentKey,
     pageTitle: input.pageTitle,
     action: input.action,
-    model: { id: input.model.id, revision: input.model.revision, dtype: input.model.dtype, backend: input.model.backend },
+    model: {
+      id: input.model.id,
+      revision: input.model.revision,
+      dtype: input.model.dtype,
+      backend: input.model.backend,
+      // Only where there is one: an entry without a server hashes exactly as before.
+      ...(input.model.server !== undefined ? { server: input.model.server } : {}),
+    },
     suggestedAt: input.suggestedAt,
     acceptedAt: input.acceptedAt,
     originalText: at.privacy ? null : input.originalText,

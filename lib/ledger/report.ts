@@ -72,7 +72,8 @@ export interface C2paAction {
     'ledgerline.entry': number;
     'ledgerline.entryHash': string;
     'ledgerline.suggestedAt': string;
-    'ledgerline.model': { dtype: string; backend: string };
+    /** `server`: the newsroom server's origin the text was sent to (backend 'server' only). */
+    'ledgerline.model': { dtype: string; backend: string; server?: string };
   };
   changes: { description: string; region?: TextRegion[] }[];
 }
@@ -235,7 +236,7 @@ export async function deriveReport(input: {
       'ledgerline.entry': e.seq,
       'ledgerline.entryHash': e.hash,
       'ledgerline.suggestedAt': iso(e.suggestedAt),
-      'ledgerline.model': { dtype: e.model.dtype, backend: e.model.backend },
+      'ledgerline.model': { dtype: e.model.dtype, backend: e.model.backend, ...(e.model.server !== undefined ? { server: e.model.server } : {}) },
     },
     changes: e.sentences.map((_, i) => {
       const where = placed.get(`${e.seq}:${i}`);

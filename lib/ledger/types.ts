@@ -76,6 +76,11 @@ export interface ModelInfo {
   revision: string;
   dtype: string;
   backend: 'webgpu' | 'wasm' | string;
+  /**
+   * Backend 'server': the origin of the newsroom server the text was sent to (absent otherwise,
+   * and in every entry written before the server engine existed, which stay valid as they are).
+   */
+  server?: string;
 }
 
 export interface LedgerSentence {

@@ -8,8 +8,13 @@ export const ModelInfoSchema = v.object({
   id: v.string(),
   revision: v.string(),
   dtype: v.string(),
-  /** 'builtin': the browser's own model (Chrome's Prompt API), not one this extension runs. */
-  backend: v.picklist(['webgpu', 'wasm', 'builtin']),
+  /**
+   * 'builtin': the browser's own model (Chrome's Prompt API), not one this extension runs;
+   * 'server': a newsroom's OpenAI-compatible server, named in `server`.
+   */
+  backend: v.picklist(['webgpu', 'wasm', 'builtin', 'server']),
+  /** The server's origin (`https://llm.example.org`) when backend is 'server'; the text went there. */
+  server: v.optional(v.pipe(v.string(), v.maxLength(2048))),
 });
 export type ModelInfo = v.InferOutput<typeof ModelInfoSchema>;
 

@@ -25,7 +25,30 @@ export const ENGINE_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('engine.unload') }),
   /** Timings of the last requests (benchmark, diagnostics). */
   v.object({ type: v.literal('engine.stats') }),
+  /** The newsroom server engine's configuration as in force (never the API key itself). */
+  v.object({ type: v.literal('engine.server') }),
+  /**
+   * Saves the writer's server configuration (extension pages only). `apiKey` absent keeps the
+   * saved key, '' removes it. Fields an admin's policy sets stay as the policy says.
+   */
+  v.object({
+    type: v.literal('engine.setServer'),
+    url: v.pipe(v.string(), v.maxLength(2048)),
+    model: v.pipe(v.string(), v.maxLength(200)),
+    sites: v.pipe(v.array(v.pipe(v.string(), v.maxLength(253))), v.maxLength(1000)),
+    apiKey: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  }),
 ] as const;
+
+/** The server engine's configuration for the options page: the key only as "set" or not. */
+export interface ServerEngineView {
+  url: string;
+  model: string;
+  sites: string[];
+  hasApiKey: boolean;
+  /** Fields set by the admin's policy (storage.managed); the page shows them read-only. */
+  managed: ('url' | 'model' | 'apiKey' | 'sites')[];
+}
 
 export type EngineStatus =
   | { state: 'idle' }
@@ -36,7 +59,7 @@ export type EngineStatus =
 export interface EngineRuntime {
   modelId: string;
   revision: string;
-  device: 'webgpu' | 'wasm' | 'cpu' | 'builtin';
+  device: 'webgpu' | 'wasm' | 'cpu' | 'builtin' | 'server';
   dtype: string;
   /** One or two sentences the popup/options show as is (includes refused overrides and fallbacks). */
   reason: string;
@@ -88,4 +111,6 @@ export interface EngineResponses {
   'engine.deleteModel': { ok: true; removedFiles: number } | Failure;
   'engine.stats': EngineStats[];
   'engine.unload': EngineStatus;
+  'engine.server': ({ ok: true } & ServerEngineView) | Failure;
+  'engine.setServer': ({ ok: true } & ServerEngineView) | (Failure & { field?: string });
 }

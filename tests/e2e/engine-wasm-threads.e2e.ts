@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
 import { checkGreedyUpToTies, TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { launchExtension, setSettings, siteAccess, type LaunchedExtension } from './support/browser';
 import { continueRequest, engineRequest, generateViaPort, openLab, setTestSeams } from './support/engine-helpers';
 
 /** Dedicated workers anywhere in the browser (the model host starts none of its own: onnxruntime's threads are the only ones). */
@@ -103,19 +103,3 @@ describe('cross-origin isolated extension pages (Chromium)', () => {
     }
   });
 });
-
-/** What chrome://extensions' site-access controls do for the extension (its own `developerPrivate` API). */
-async function siteAccess(extensionsPage: Page, extensionId: string, change: { hostAccess: 'ON_CLICK' } | { add: string }): Promise<void> {
-  await extensionsPage.evaluate(
-    async ([id, change]) => {
-      type DeveloperPrivate = {
-        updateExtensionConfiguration(update: { extensionId: string; hostAccess: string }): Promise<void>;
-        addHostPermission(extensionId: string, host: string): Promise<void>;
-      };
-      const api = (globalThis as unknown as { chrome: { developerPrivate: DeveloperPrivate } }).chrome.developerPrivate;
-      if ('hostAccess' in change) await api.updateExtensionConfiguration({ extensionId: id, hostAccess: change.hostAccess });
-      else await api.addHostPermission(id, change.add);
-    },
-    [extensionId, change] as const,
-  );
-}

@@ -255,7 +255,7 @@ describe('EngineService with the tiny model (Node, cpu)', () => {
       onMessage: { addListener: (l) => (listeners.message = l) },
       onDisconnect: { addListener: (l) => (listeners.disconnect = l) },
     };
-    serveGeneratePort(port, engine);
+    serveGeneratePort(port, engine, { pagesOrigin: 'chrome-extension://test/' });
     listeners.message!({ ...request('tab4|a', 3) });
     listeners.message!({ type: 'generate', requestId: 'x'.repeat(65) }); // malformed: ignored
     await until(() => posted.some((m) => m.type === 'variant' || (m.type === 'progress' && m.phase === 'generating')));

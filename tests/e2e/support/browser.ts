@@ -125,6 +125,8 @@ export async function writeQuietPreferences(userDataDir: string): Promise<void> 
 
 export interface NetworkRequest {
   url: string;
+  /** GET, POST, … */
+  method: string;
   /** The origin that caused the request (a page, the extension), or null for Chromium itself. */
   initiator: string | null;
 }
@@ -138,13 +140,14 @@ async function requestedUrls(netLogPath: string): Promise<NetworkRequest[]> {
   if (!text.endsWith('}')) text = text.replace(/,\s*$/, '') + ']}';
   const log = JSON.parse(text) as {
     constants: { logEventTypes: Record<string, number> };
-    events: { type: number; params?: { url?: string; initiator?: string } }[];
+    events: { type: number; params?: { url?: string; initiator?: string; method?: string } }[];
   };
   const startJob = log.constants.logEventTypes.URL_REQUEST_START_JOB;
   return log.events
     .filter((event) => event.type === startJob && event.params?.url)
     .map(({ params }) => ({
       url: params!.url!,
+      method: params!.method ?? 'GET',
       initiator: params!.initiator && params!.initiator !== 'not an origin' ? params!.initiator : null,
     }));
 }
@@ -236,4 +239,20 @@ export async function runAuditFieldCommand(worker: Worker): Promise<unknown> {
 /** A request to the background from an extension page (as the audit page and the popup send it). */
 export function askBackground(page: Page, message: object): Promise<unknown> {
   return page.evaluate((m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage(m), message);
+}
+
+/** What chrome://extensions' site-access controls do for the extension (its own `developerPrivate` API). */
+export async function siteAccess(extensionsPage: Page, extensionId: string, change: { hostAccess: 'ON_CLICK' } | { add: string }): Promise<void> {
+  await extensionsPage.evaluate(
+    async ([id, change]) => {
+      type DeveloperPrivate = {
+        updateExtensionConfiguration(update: { extensionId: string; hostAccess: string }): Promise<void>;
+        addHostPermission(extensionId: string, host: string): Promise<void>;
+      };
+      const api = (globalThis as unknown as { chrome: { developerPrivate: DeveloperPrivate } }).chrome.developerPrivate;
+      if ('hostAccess' in change) await api.updateExtensionConfiguration({ extensionId: id, hostAccess: change.hostAccess });
+      else await api.addHostPermission(id, change.add);
+    },
+    [extensionId, change] as const,
+  );
 }
