@@ -203,7 +203,7 @@ describe('EngineService with the tiny model (Node, cpu)', () => {
   it('stops a request that runs past its timeout, and the next one runs', async () => {
     const { engine, seams } = makeEngine({ limits: { timeoutMs: 400 } });
     await engine.warmUp();
-    seams.stepDelayMs = 100; // 20+ tokens: seconds
+    seams.stepDelayMs = 1_000; // every token takes longer than the whole timeout, however few the model writes
     const slow = run(engine, request('tab1|a', 1));
     await slow.finished;
     expect(slow.messages.some((m) => m.type === 'variant' && m.final)).toBe(false); // stopped mid-variant
