@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import type { SuggestionPanelProps, VariantView } from '@/components/SuggestionPanel';
 import { REWRITE_ACTIONS, type ActionId } from '@/lib/engine/actions';
 import { adapterFor, editableRootOf, fieldIdOf, isUsableField, opensOnPause, refusalReason, type FieldAdapter, type FieldSnapshot } from '@/lib/fields';
-import { t } from '@/lib/i18n';
+import { t, tCount } from '@/lib/i18n';
 import { countWords, LONG_PAUSE_FACTOR, pauseDecision } from '@/lib/fields/opening-rule';
 import type { AcceptanceMessage, GenerateServerMessage, ModelInfo, Response } from '@/lib/messaging';
 import { limitFor, type PlatformLimit } from '@/lib/platforms/detect';
@@ -482,7 +482,7 @@ export class SuggestionController {
         let variants = message.variants.map((text) => this.variantView(request, text, true));
         const other = request.fieldLanguage && message.otherLanguage > 0 ? languageName(request.fieldLanguage) : null;
         let error: string | null = variants.length > 0 ? null : other ? t('errorOtherLanguage', other) : t('errorNoSuggestion');
-        if (other && variants.length > 0) this.setView({ caveat: t('otherLanguageLeftOut', message.otherLanguage, other) });
+        if (other && variants.length > 0) this.setView({ caveat: tCount('otherLanguageLeftOut', message.otherLanguage, message.otherLanguage, other) });
         if (request.action === 'fit' && request.limit) {
           // Verified here, with the platform's own counting, before anything is offered.
           variants = variants.filter((variant) => variant.acceptable);
