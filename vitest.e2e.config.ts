@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['tests/e2e/**/*.e2e.ts'],
     environment: 'node',
+    // Expected texts computed in Node (the in-page audit's labels, the audit's wording) use the English strings.
+    setupFiles: ['lib/english-strings.ts'],
     fileParallelism: false,
     retry: 0,
     testTimeout: 180_000,

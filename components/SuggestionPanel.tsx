@@ -319,7 +319,8 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
         </ul>
       )}
       <p class="keys">
-        {t('keysHint')}
+        {/* Only what the keys do in this panel: Tab accepts only a panel the writer summoned. */}
+        {props.tabAccepts ? t('keysHint') : t('keysHintPause')}
         <button type="button" class="field-off" data-testid="field-off" onClick={(event) => event.isTrusted && props.onFieldOff()}>
           {t('panelFieldOff')}
         </button>

@@ -69,6 +69,7 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
     await runSuggestCommand(browser.worker);
     const suggestion = await waitForSuggestion(page);
     await expect.poll(() => page.getByTestId('panel-status').textContent()).toMatch(/Tab accepts/);
+    expect(await page.locator('ledgerline-panel .keys').textContent()).toMatch(/^Tab: accept · /);
     await page.keyboard.press('Tab');
     await expect.poll(() => value('#content')).toBe(before + suggestion);
     return { before, suggestion };
@@ -95,6 +96,10 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
         // The body is long-form: the pause after a finished sentence opens the panel and it shows a suggestion...
         await waitForSuggestion(page);
         await expect.poll(() => page.getByTestId('panel-status').textContent()).toMatch(/Tab keeps its usual meaning/);
+        // The key hint says only what is true here: Tab does not accept, and Enter accepts only in the list.
+        const hint = (await page.locator('ledgerline-panel .keys').textContent()) ?? '';
+        expect(hint).toMatch(/^Alt\+↓: into the list, then ↑↓ and Enter · .*Tab keeps its page meaning/);
+        expect(hint).not.toMatch(/Tab: accept|Tab or Enter/);
       } else {
         // ...single-line fields never open on a pause.
         await page.waitForTimeout(QUIET_MS);
