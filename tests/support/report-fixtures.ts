@@ -129,7 +129,7 @@ export async function tamperedReports(original: DocumentReport): Promise<Tampere
     ],
   );
   add('the report signature altered', (r) => void (r.signature.value = `${r.signature.value.startsWith('A') ? 'B' : 'A'}${r.signature.value.slice(1)}`), [SIGNATURE]);
-  add('the public key swapped for another id', (r) => void (r.chain.keys[0]!.keyId = `${r.chain.keys[0]!.keyId.slice(0, -1)}0`), [
+  add('the public key swapped for another id', (r) => void (r.chain.keys[0]!.keyId = otherLastCharacter(r.chain.keys[0]!.keyId)), [
     { check: 'key' },
     { check: 'key' },
     { check: 'key' },
@@ -137,4 +137,9 @@ export async function tamperedReports(original: DocumentReport): Promise<Tampere
   add('a field added', (r) => void ((r.document as unknown as Record<string, unknown>).verified = true), [{ check: 'shape' }]);
   add('not a report at all', () => ({ format: 'something.else', chain: [] }), [{ check: 'shape' }]);
   return cases;
+}
+
+/** The same id with its last character changed (always changed: a fixed replacement is a no-op on ids already ending in it). */
+function otherLastCharacter(id: string): string {
+  return `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
 }
