@@ -352,7 +352,8 @@ export class SuggestionController {
       tabAccepts: request.summoned,
       retryable: true,
     };
-    const wasOpen = this.view !== null;
+    // Shown, not merely pending: a pause's request still waiting for the engine has a view but no panel.
+    const wasOpen = this.panel.isShown;
     this.view = view;
     // The opening rule counts new words from each opening.
     this.quietWords = countWords(snapshot.text);
@@ -444,7 +445,7 @@ export class SuggestionController {
       return;
     }
     if (!this.panel.isShown) {
-      if (message.type === 'error' && message.offer) {
+      if (message.type === 'error' && message.offer && !request.summoned) {
         // No model here, and a pause never downloads one: stay closed, and quiet until the writer asks.
         this.modelMissing = true;
         this.close();

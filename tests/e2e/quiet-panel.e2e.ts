@@ -52,11 +52,7 @@ describe('the model download is the writer’s decision', () => {
     await browser?.close();
   });
 
-  // Skipped: since the server engine and the download gate were merged, the shortcut opens no panel
-  // in this fresh profile without consent (no panel, no request to the model host, no error in
-  // the worker). The gate itself is covered by tests/unit/download-consent.test.ts; the cause is
-  // open on the issue on calm opening and consent.
-  it.skip('a pause downloads nothing and opens nothing; the shortcut offers the download, and the panel’s Download starts it', async () => {
+  it('a pause downloads nothing and opens nothing; the shortcut offers the download, and the panel’s Download starts it', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${demo.origin}/index.html`);
     await typeInStory(page, FINISHED_SENTENCE);
