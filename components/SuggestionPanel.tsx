@@ -239,102 +239,106 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
       {phase === 'loading-model' && props.progress !== null && (
         <progress class="progress" max={1} value={props.progress} aria-label={t('modelDownload')} />
       )}
-      {props.caveat && (
-        <p class="caveat" data-testid="panel-caveat">
-          {props.caveat}
-        </p>
-      )}
-      {props.offer && (
-        <div ref={offerRef}>
-          <Offer offer={props.offer} onDownload={props.onDownload} />
-        </div>
-      )}
-      {props.error && (
-        <div class="error" role="alert" data-testid="panel-error">
-          <p>{props.error}</p>
-          {props.retryable && (
-            <button type="button" onClick={(event) => event.isTrusted && props.onRetry()} data-testid="panel-retry">
-              {t('tryAgain')}
-            </button>
-          )}
-        </div>
-      )}
-      {variants.length > 0 && (
-        <ul class="variants" aria-label={t('variantsLabel')} ref={listRef} onKeyDown={onListKey}>
-          {variants.map((variant, index) => (
-            <li
-              key={index}
-              aria-busy={streaming && !variant.acceptable}
-              class={index === selected ? 'variant selected' : 'variant'}
-              data-testid="suggestion-variant"
-              onClick={() => props.onSelect(index)}
-            >
-              <p class="text" id={`variant-text-${index}`} data-testid="variant-text">
-                {variant.diff ? (
-                  <Diff parts={variant.diff} />
-                ) : (
-                  variant.sentences.map((sentence, sentenceIndex) => (
-                    <span
-                      key={sentenceIndex}
-                      class={acceptable(index) ? 'sentence' : undefined}
-                      title={acceptable(index) ? t('acceptSentenceHint') : undefined}
-                      data-testid="variant-sentence"
+      <div class="body">
+        {props.caveat && (
+          <p class="caveat" data-testid="panel-caveat">
+            {props.caveat}
+          </p>
+        )}
+        {props.offer && (
+          <div ref={offerRef}>
+            <Offer offer={props.offer} onDownload={props.onDownload} />
+          </div>
+        )}
+        {props.error && (
+          <div class="error" role="alert" data-testid="panel-error">
+            <p>{props.error}</p>
+            {props.retryable && (
+              <button type="button" onClick={(event) => event.isTrusted && props.onRetry()} data-testid="panel-retry">
+                {t('tryAgain')}
+              </button>
+            )}
+          </div>
+        )}
+        {variants.length > 0 && (
+          <ul class="variants" aria-label={t('variantsLabel')} ref={listRef} onKeyDown={onListKey}>
+            {variants.map((variant, index) => (
+              <li
+                key={index}
+                aria-busy={streaming && !variant.acceptable}
+                class={index === selected ? 'variant selected' : 'variant'}
+                data-testid="suggestion-variant"
+                onClick={() => props.onSelect(index)}
+              >
+                <p class="text" id={`variant-text-${index}`} data-testid="variant-text">
+                  {variant.diff ? (
+                    <Diff parts={variant.diff} />
+                  ) : (
+                    variant.sentences.map((sentence, sentenceIndex) => (
+                      <span
+                        key={sentenceIndex}
+                        class={acceptable(index) ? 'sentence' : undefined}
+                        title={acceptable(index) ? t('acceptSentenceHint') : undefined}
+                        data-testid="variant-sentence"
+                        onClick={(event) => {
+                          // Only the writer's own click accepts, never a page's element.click().
+                          if (!acceptable(index) || !event.isTrusted) return;
+                          event.stopPropagation();
+                          props.onAcceptSentence(index, sentenceIndex);
+                        }}
+                      >
+                        {sentence}
+                      </span>
+                    ))
+                  )}
+                </p>
+                <div class="variant-foot">
+                  {variant.length !== null && limit && (
+                    <span class={overLimit(variant) ? 'length over' : 'length'}>{t('variantLength', variant.length, limit.limit)}</span>
+                  )}
+                  {acceptable(index) && (
+                    <button
+                      type="button"
+                      class="accept"
+                      data-testid="accept-variant"
+                      data-index={index}
+                      // Roving focus: Tab reaches the selected variant, arrows move between them.
+                      tabIndex={index === selected ? 0 : -1}
+                      aria-current={index === selected ? 'true' : undefined}
+                      aria-label={t('acceptVariant', index + 1, variants.length)}
+                      aria-describedby={`variant-text-${index}`}
+                      onFocus={() => index !== selected && props.onSelect(index)}
                       onClick={(event) => {
-                        // Only the writer's own click accepts, never a page's element.click().
-                        if (!acceptable(index) || !event.isTrusted) return;
                         event.stopPropagation();
-                        props.onAcceptSentence(index, sentenceIndex);
+                        if (event.isTrusted) props.onAccept(index);
                       }}
                     >
-                      {sentence}
-                    </span>
-                  ))
-                )}
-              </p>
-              {variant.length !== null && limit && (
-                <span class={overLimit(variant) ? 'length over' : 'length'}>{t('variantLength', variant.length, limit.limit)}</span>
-              )}
-              {acceptable(index) && (
-                <button
-                  type="button"
-                  class="accept"
-                  data-testid="accept-variant"
-                  data-index={index}
-                  // Roving focus: Tab reaches the selected variant, arrows move between them.
-                  tabIndex={index === selected ? 0 : -1}
-                  aria-current={index === selected ? 'true' : undefined}
-                  aria-label={t('acceptVariant', index + 1, variants.length)}
-                  aria-describedby={`variant-text-${index}`}
-                  onFocus={() => index !== selected && props.onSelect(index)}
-                  onClick={(event) => {
-                    event.stopPropagation();
-                    if (event.isTrusted) props.onAccept(index);
-                  }}
-                >
-                  {t('accept')}
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-      <p class="keys">
-        {/* Only what the keys do in this panel: Tab accepts only a panel the writer summoned. */}
-        {props.tabAccepts ? t('keysHint') : t('keysHintPause')}
-        <button type="button" class="field-off" data-testid="field-off" onClick={(event) => event.isTrusted && props.onFieldOff()}>
-          {t('panelFieldOff')}
-        </button>
-      </p>
-      {props.disclosure && (
-        <p class="disclosure" data-testid="panel-disclosure">
-          {props.disclosure}
+                      {t('accept')}
+                    </button>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p class="keys">
+          {/* Only what the keys do in this panel: Tab accepts only a panel the writer summoned. */}
+          {props.tabAccepts ? t('keysHint') : t('keysHintPause')}
+          <button type="button" class="field-off" data-testid="field-off" onClick={(event) => event.isTrusted && props.onFieldOff()}>
+            {t('panelFieldOff')}
+          </button>
         </p>
-      )}
-      {props.notice && (
-        <div class="notice" role="alert" data-testid="panel-notice">
-          {props.notice}
-        </div>
-      )}
+        {props.disclosure && (
+          <p class="disclosure" data-testid="panel-disclosure">
+            {props.disclosure}
+          </p>
+        )}
+        {props.notice && (
+          <div class="notice" role="alert" data-testid="panel-notice">
+            {props.notice}
+          </div>
+        )}
+      </div>
     </div>
   );
 }

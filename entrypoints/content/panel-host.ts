@@ -1,8 +1,11 @@
-import { autoUpdate, computePosition, flip, offset, shift } from '@floating-ui/dom';
+import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
 import { h, render } from 'preact';
 import { SuggestionPanel, type SuggestionPanelProps } from '@/components/SuggestionPanel';
 import panelCss from '@/components/suggestion-panel.css?inline';
 import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
+
+/** Below this much room the actions keep to one line (scrolling sideways) to leave the variants more. */
+const SHORT_ROOM_PX = 320;
 
 interface MountedPanel {
   shadowHost: HTMLElement;
@@ -38,7 +41,20 @@ export class PanelHost {
         strategy: 'fixed',
         placement: 'bottom-start',
         // Below the caret line, flipped above it near the viewport's bottom: never over the line.
-        middleware: [offset(6), flip({ padding: 8 }), shift({ padding: 8 })],
+        // Where neither side holds it (200 % zoom, a short window), the side with more room wins
+        // and the panel is cut to that room: its body scrolls, its header stays on screen.
+        middleware: [
+          offset(6),
+          flip({ padding: 8 }),
+          shift({ padding: 8 }),
+          size({
+            padding: 8,
+            apply: ({ availableHeight, elements }) => {
+              elements.floating.style.setProperty('--panel-room', `${Math.max(0, Math.floor(availableHeight))}px`);
+              elements.floating.toggleAttribute('data-short-room', availableHeight < SHORT_ROOM_PX);
+            },
+          }),
+        ],
       }).then(({ x, y }) => {
         floating.style.left = `${x}px`;
         floating.style.top = `${y}px`;

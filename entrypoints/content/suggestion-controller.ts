@@ -12,6 +12,7 @@ import { segmentSentences } from '@/lib/text/segment';
 import { wordDiff } from '@/lib/word-diff';
 import { fieldDocument, fieldDocumentKey } from './field-document';
 import { requestGeneration, type GenerationHandle } from './generation-client';
+import { LimitBadge } from './limit-badge';
 import { PanelHost } from './panel-host';
 
 interface ActiveField {
@@ -113,6 +114,7 @@ export class SuggestionController {
   /** The writer's caret when they moved into the panel, restored on Esc. */
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
+  private readonly limitBadge = new LimitBadge();
 
   /** `site`: the hostname fields are switched off under (a frame's is its page's). */
   constructor(
@@ -125,8 +127,7 @@ export class SuggestionController {
   setSettings(settings: Settings): void {
     this.settings = settings;
     if (this.field && isFieldDisabled(settings, this.site, fieldIdOf(this.field.element))) {
-      this.close();
-      this.field = null;
+      this.forgetField();
     }
   }
 
@@ -141,8 +142,7 @@ export class SuggestionController {
     const target = path[0] ?? event.target;
     const root = editableRootOf(target as EventTarget);
     if (root && root === this.field?.element) return;
-    this.close();
-    this.field = null;
+    this.forgetField();
     this.historyKey = null;
     this.lastEditAt = 0;
     // Moving to another field is moving on: the last acceptance stands as it is.
@@ -155,7 +155,9 @@ export class SuggestionController {
     for (let rootNode = eventTarget.getRootNode(); rootNode instanceof ShadowRoot; rootNode = eventTarget.getRootNode()) {
       eventTarget = rootNode.host;
     }
-    if (adapter) this.field = { element: root, eventTarget, adapter };
+    if (!adapter) return;
+    this.field = { element: root, eventTarget, adapter };
+    this.limitBadge.follow(root, limitFor(location.hostname, root), () => adapter.read(root).text);
   }
 
   /**
@@ -163,7 +165,9 @@ export class SuggestionController {
    * undo or redo is not the writer writing: it never opens the panel.
    */
   handleInput(event: Event): void {
-    if (!this.field || event.target !== this.field.eventTarget || this.inserting) return;
+    if (!this.field || event.target !== this.field.eventTarget) return;
+    this.limitBadge.refresh();
+    if (this.inserting) return;
     if (this.view) this.close();
     this.cancelPause();
     this.lastEditAt = performance.now();
@@ -287,16 +291,17 @@ export class SuggestionController {
     if (!field || !field.element.isConnected) return;
     // Checked again on every request: a field can become a password or payment field after focus.
     if (!isUsableField(field.element)) {
-      this.close();
-      this.field = null;
+      this.forgetField();
       return;
     }
     const snapshot = field.adapter.read(field.element);
     // A pause in an empty field is not a request for text; the shortcut is.
     if (trigger === 'pause' && snapshot.text.trim().length === 0) return;
     const hasSelection = snapshot.selectionEnd > snapshot.selectionStart;
-    const action = requested ?? (hasSelection ? 'rephrase' : 'continue');
     const limit = limitFor(location.hostname, field.element);
+    // A post over its platform's limit needs fitting before anything else: more text would make it worse.
+    const overLimit = limit !== null && limit.count(snapshot.text) > limit.limit;
+    const action = requested ?? (overLimit ? 'fit' : hasSelection ? 'rephrase' : 'continue');
     // "Fit" without a selection means the whole post.
     const selection =
       action === 'fit' && !hasSelection ? { start: 0, end: snapshot.text.length } : { start: snapshot.selectionStart, end: snapshot.selectionEnd };
@@ -334,6 +339,7 @@ export class SuggestionController {
     };
     this.request = request;
     const offered = (hasSelection ? WITH_SELECTION : WITHOUT_SELECTION).filter((candidate) => candidate !== 'fit' || limit !== null);
+    if (overLimit) offered.sort((a, b) => Number(b === 'fit') - Number(a === 'fit'));
     const view: ViewState = {
       phase: 'generating',
       action,
@@ -390,13 +396,19 @@ export class SuggestionController {
     this.panel.hide();
   }
 
+  /** No field to help in any more (focus moved, it became unusable, it was switched off). */
+  private forgetField(): void {
+    this.close();
+    this.limitBadge.hide();
+    this.field = null;
+  }
+
   /** "Not in this field": nothing here until the writer turns it on again in the options (remembered per site and field). */
   private async turnOffField(): Promise<void> {
     const field = this.field;
     if (!field) return;
     this.returnToField();
-    this.close();
-    this.field = null;
+    this.forgetField();
     const stored = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: withFieldEnabled(stored, this.site, fieldIdOf(field.element), false) });
   }
@@ -542,8 +554,7 @@ export class SuggestionController {
       return;
     }
     if (!isUsableField(element)) {
-      this.close();
-      this.field = null;
+      this.forgetField();
       return;
     }
     const { snapshot } = request;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
@@ -315,6 +315,69 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
       expect(panel.x).toBeGreaterThanOrEqual(0);
       expect(panel.x + panel.width).toBeLessThanOrEqual(viewport.width);
       expect(panel.y - (caret.y + caret.height)).toBeLessThan(30);
+    });
+
+    it('at 200 % zoom, with the caret mid-screen: header on screen, panel inside the viewport and off the caret line, the list scrolls', async () => {
+      // 200 % browser zoom on a 1280×720 window lays pages out in a 640×360 CSS-pixel viewport.
+      const window = page.viewportSize()!;
+      const viewport = { width: 640, height: 360 };
+      await page.setViewportSize(viewport);
+      await setSettings(browser.worker, { ...baseSettings(), variants: 3 });
+      try {
+        await openPlacement();
+        await page.locator('#middle').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+        await typeAndSuggest(page, '#middle', ' Then');
+        await expect.poll(() => page.getByTestId('accept-variant').count()).toBe(3);
+        const { caret, panel } = await caretAndPanel('#middle');
+        expect(coversCaretLine(caret, panel)).toBe(false);
+        expect(panel.y).toBeGreaterThanOrEqual(0);
+        expect(panel.y + panel.height).toBeLessThanOrEqual(viewport.height);
+        expect(panel.x + panel.width).toBeLessThanOrEqual(viewport.width);
+        // The title and the close button are on screen, whatever is cut.
+        for (const part of [page.getByTestId('panel-title'), page.getByRole('button', { name: 'Dismiss' })]) {
+          const box = (await part.boundingBox())!;
+          expect(box.y).toBeGreaterThanOrEqual(panel.y);
+          expect(box.y + box.height).toBeLessThanOrEqual(Math.min(viewport.height, panel.y + panel.height));
+        }
+        // What does not fit scrolls inside the panel, and the keyboard brings the last variant into view.
+        const body = page.getByTestId('suggestion-panel').locator('.body');
+        expect(await body.evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
+        await page.keyboard.press('Alt+ArrowDown');
+        await page.keyboard.press('End');
+        const last = page.getByTestId('accept-variant').nth(2);
+        await expect.poll(() => last.evaluate((button) => button.matches(':focus'))).toBe(true);
+        const lastBox = (await last.boundingBox())!;
+        const bodyBox = (await body.boundingBox())!;
+        expect(lastBox.y).toBeGreaterThanOrEqual(bodyBox.y - 1);
+        expect(lastBox.y + lastBox.height).toBeLessThanOrEqual(bodyBox.y + bodyBox.height + 1);
+        await page.screenshot({ path: resolve('docs/screenshots/panel-zoom-200.png') });
+      } finally {
+        await page.keyboard.press('Escape');
+        await setSettings(browser.worker, baseSettings());
+        await page.setViewportSize(window);
+      }
+    });
+
+    it('Accept sits at the same place in every variant, whatever its length', async () => {
+      await setSettings(browser.worker, { ...baseSettings(), variants: 3 });
+      try {
+        await openPlacement();
+        await typeAndSuggest(page, '#top', ' Then');
+        const accepts = page.getByTestId('accept-variant');
+        await expect.poll(() => accepts.count()).toBe(3);
+        const variants = page.getByTestId('suggestion-variant');
+        for (let index = 0; index < 3; index++) {
+          const [variant, text, accept] = await Promise.all([variants.nth(index).boundingBox(), variants.nth(index).locator('.text').boundingBox(), accepts.nth(index).boundingBox()]);
+          // Below the variant's text, at its end edge.
+          expect(accept!.y).toBeGreaterThanOrEqual(text!.y + text!.height - 1);
+          expect(Math.abs(variant!.x + variant!.width - (accept!.x + accept!.width))).toBeLessThan(12);
+        }
+        const ends = await Promise.all([0, 1, 2].map(async (index) => Math.round((await accepts.nth(index).boundingBox())!.x)));
+        expect(new Set(ends).size).toBe(1);
+      } finally {
+        await page.keyboard.press('Escape');
+        await setSettings(browser.worker, baseSettings());
+      }
     });
 
     it('CSS zoom on an ancestor: still below the caret line and next to it', async () => {
