@@ -33,6 +33,9 @@ export class LimitBadge {
   private read: () => string = () => '';
   private stopFollowing: (() => void) | null = null;
   private frame = 0;
+  /** Out of the field (to the page, or into the panel, which shows the count itself), the count goes; back in, it returns. */
+  private readonly onBlur = () => this.unmount();
+  private readonly onFocus = () => this.refresh();
 
   /** Follows `field` while it has focus; no limit, nothing shown. */
   follow(field: HTMLElement, limit: PlatformLimit | null, read: () => string): void {
@@ -41,6 +44,8 @@ export class LimitBadge {
     this.field = field;
     this.limit = limit;
     this.read = read;
+    field.addEventListener('blur', this.onBlur);
+    field.addEventListener('focus', this.onFocus);
     this.refresh();
   }
 
@@ -57,6 +62,8 @@ export class LimitBadge {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.unmount();
+    this.field?.removeEventListener('blur', this.onBlur);
+    this.field?.removeEventListener('focus', this.onFocus);
     this.field = null;
     this.limit = null;
   }
@@ -73,6 +80,8 @@ export class LimitBadge {
     const { field, limit } = this;
     if (!field || !limit) return;
     if (!field.isConnected) return this.hide();
+    // A count scheduled just before the writer left the field would otherwise come back.
+    if (!field.matches(':focus')) return this.unmount();
     const used = limit.count(this.read());
     const shown = limit.platform !== 'maxlength' || used >= limit.limit * MAXLENGTH_SHOWN_FROM;
     if (!shown) return this.unmount();

@@ -172,6 +172,55 @@ describe('writer experience in Chromium', () => {
     expect(await story.inputValue()).toBe(value);
   });
 
+  it('on a composer over its limit, the count shows while writing, and the shortcut opens on "Fit", offered first', async () => {
+    await page.goto(`${fixtures.origin}/x-composer.html`);
+    const post = page.locator('#post');
+    await post.click();
+    await page.keyboard.press('End');
+    const count = page.getByTestId('field-limit-count');
+    const expected = async () => `${countX(await post.inputValue())} / 280`;
+    // No panel yet: the writer sees how far over the post is as they write.
+    await expect.poll(() => count.textContent()).toBe(await expected());
+    expect(await panel().count()).toBe(0);
+    expect(await count.getAttribute('class')).toBe('count over');
+    await page.keyboard.type(' Ok', { delay: 20 });
+    await expect.poll(() => count.textContent()).toBe(await expected());
+    // In the field's corner, not over the page elsewhere.
+    const [field, badge] = await Promise.all([post.boundingBox(), count.boundingBox()]);
+    expect(badge!.x).toBeGreaterThanOrEqual(field!.x);
+    expect(badge!.x + badge!.width).toBeLessThanOrEqual(field!.x + field!.width);
+    expect(badge!.y + badge!.height).toBeLessThanOrEqual(field!.y + field!.height);
+    expect(badge!.y).toBeGreaterThanOrEqual(field!.y);
+    await page.screenshot({ path: `${SCREENSHOTS}/composer-count.png` });
+
+    await runSuggestCommand(browser.worker);
+    await panel().waitFor();
+    const actions = panel().getByRole('toolbar').getByRole('button');
+    expect(await actions.first().getAttribute('data-action')).toBe('fit');
+    expect(await actions.first().getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Escape');
+
+    // Within the limit again, the count calms down and the panel opens on Continue.
+    await post.fill('A short post about the transit budget.');
+    await post.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Ok', { delay: 20 });
+    await expect.poll(() => count.textContent()).toBe(await expected());
+    expect(await count.getAttribute('class')).toBe('count');
+    await runSuggestCommand(browser.worker);
+    await panel().waitFor();
+    expect(await actions.first().getAttribute('data-action')).toBe('continue');
+    expect(await panel().locator('[data-action="continue"]').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Escape');
+
+    // Leaving the field takes the count away; coming back brings it.
+    await page.mouse.click(5, 5);
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+    await expect.poll(() => count.count()).toBe(0);
+    await post.click();
+    await expect.poll(() => count.textContent()).toBe(await expected());
+  });
+
   it('on a 280-character composer, "Fit to limit" offers only variants within the limit', async () => {
     await page.goto(`${fixtures.origin}/x-composer.html`);
     const post = page.locator('#post');
