@@ -315,6 +315,11 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
       expect(panel.x).toBeGreaterThanOrEqual(0);
       expect(panel.x + panel.width).toBeLessThanOrEqual(viewport.width);
       expect(panel.y - (caret.y + caret.height)).toBeLessThan(30);
+      // The panel's own strings keep the extension's direction: the bidi algorithm does not reorder them.
+      const title = page.getByTestId('panel-title');
+      expect(await title.evaluate((element) => getComputedStyle(element).direction)).toBe('ltr');
+      expect(await page.getByTestId('suggestion-panel').getAttribute('lang')).toBe('en');
+      await page.screenshot({ path: resolve('docs/screenshots/panel-rtl.png') });
     });
 
     it('at 200 % zoom, with the caret mid-screen: header on screen, panel inside the viewport and off the caret line, the list scrolls', async () => {
