@@ -43,6 +43,9 @@ export default defineContentScript({
     ctx.addEventListener(window, 'focusin', (event) => event.isTrusted && enabled && controller?.handleFocusIn(event), { capture: true });
     ctx.addEventListener(window, 'input', (event) => event.isTrusted && enabled && controller?.handleInput(event), { capture: true });
     ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && controller?.handleKeyDown(event), { capture: true });
+    // The end of a selection (pointer released, a selecting key let go): one read of the field, not one per keystroke.
+    ctx.addEventListener(window, 'pointerup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
+    ctx.addEventListener(window, 'keyup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
 
     const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     enabled = !isSiteDisabled(site, settings.disabledSites);

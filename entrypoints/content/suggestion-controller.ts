@@ -14,6 +14,7 @@ import { fieldDocument, fieldDocumentKey } from './field-document';
 import { requestGeneration, type GenerationHandle } from './generation-client';
 import { LimitBadge } from './limit-badge';
 import { PanelHost } from './panel-host';
+import { SelectionAffordance } from './selection-affordance';
 
 interface ActiveField {
   element: HTMLElement;
@@ -109,12 +110,15 @@ export class SuggestionController {
   private historyKey: 'undo' | 'redo' | null = null;
   /** When the writer last edited the field (performance.now()): an insertion waits out the editor's merge window after it. */
   private lastEditAt = 0;
+  /** The selection the rewrite affordance was shown for (restored when the writer comes back from it). */
+  private affordanceSelection: Pick<FieldSnapshot, 'selectionStart' | 'selectionEnd'> | null = null;
   /** Where the last suggestion's text went (the engine says so when it starts): a new panel starts with it. */
   private destination: string | null = null;
   /** The writer's caret when they moved into the panel, restored on Esc. */
   private savedRange: Range | null = null;
   private readonly panel: PanelHost;
   private readonly limitBadge = new LimitBadge();
+  private readonly affordance = new SelectionAffordance();
 
   /** `site`: the hostname fields are switched off under (a frame's is its page's). */
   constructor(
@@ -138,7 +142,8 @@ export class SuggestionController {
    */
   handleFocusIn(event: Pick<FocusEvent, 'target' | 'composedPath'>): void {
     const path = event.composedPath();
-    if (path.some((node) => node instanceof Element && node.localName === 'ledgerline-panel')) return;
+    // Focus moving onto our own panel or rewrite affordance keeps the field.
+    if (path.some((node) => node instanceof Element && OWN_HOSTS.has(node.localName))) return;
     const target = path[0] ?? event.target;
     const root = editableRootOf(target as EventTarget);
     if (root && root === this.field?.element) return;
@@ -168,6 +173,7 @@ export class SuggestionController {
     if (!this.field || event.target !== this.field.eventTarget) return;
     this.limitBadge.refresh();
     if (this.inserting) return;
+    this.affordance.hide();
     if (this.view) this.close();
     this.cancelPause();
     this.lastEditAt = performance.now();
@@ -251,6 +257,15 @@ export class SuggestionController {
       if (this.historyKey) this.cancelPause();
     }
     if (this.watched && !event.isComposing) this.watchKey(event);
+    if (this.affordance.isShown && !MODIFIER_KEYS.has(event.key) && !this.panel.isHost(event.target) && !this.affordance.isHost(event.target)) {
+      if (event.altKey && event.key === 'ArrowDown') {
+        this.moveOntoAffordance();
+        event.preventDefault();
+        event.stopPropagation();
+        return;
+      }
+      if (!selectsText(event)) this.affordance.hide();
+    }
     if (event.key === 'Escape' && !event.isComposing && (this.pauseTimer !== undefined || (this.view && !this.panel.isShown))) {
       // Esc before the panel opened cancels it; the key stays the page's (nothing was shown to close).
       this.close();
@@ -294,6 +309,7 @@ export class SuggestionController {
       this.forgetField();
       return;
     }
+    this.affordance.hide();
     const snapshot = field.adapter.read(field.element);
     // A pause in an empty field is not a request for text; the shortcut is.
     if (trigger === 'pause' && snapshot.text.trim().length === 0) return;
@@ -400,6 +416,7 @@ export class SuggestionController {
   private forgetField(): void {
     this.close();
     this.limitBadge.hide();
+    this.affordance.hide();
     this.field = null;
   }
 
@@ -522,15 +539,38 @@ export class SuggestionController {
     this.setView({ focusList: true });
   }
 
+  /** pointerup, or a key that selects, in the field: a selection gets the rewrite affordance, anything else loses it. */
+  handleSelectionEnd(event: PointerEvent | KeyboardEvent): void {
+    const field = this.field;
+    if (!field || event.target !== field.eventTarget || this.view || this.inserting) return;
+    if ('key' in event && !selectsText(event)) return;
+    const { text, selectionStart, selectionEnd } = field.adapter.read(field.element);
+    if (selectionEnd <= selectionStart || text.slice(selectionStart, selectionEnd).trim().length === 0) return this.affordance.hide();
+    this.affordanceSelection = { selectionStart, selectionEnd };
+    this.affordance.show(field.element, () => field.adapter.caretRect(field.element), {
+      onOpen: (fromKeyboard) => {
+        // Focus went onto the affordance: the selection is the writer's again before the panel reads it.
+        if (fromKeyboard) this.returnToField(this.affordanceSelection ?? undefined);
+        this.suggest(null, 'shortcut');
+      },
+      onClose: () => this.returnToField(this.affordanceSelection ?? undefined),
+    });
+  }
+
+  private moveOntoAffordance(): void {
+    const selection = this.field?.element.ownerDocument.getSelection();
+    this.savedRange = selection && selection.rangeCount > 0 ? selection.getRangeAt(0).cloneRange() : null;
+    this.affordance.focus();
+  }
+
   /** Back to the field with the caret exactly where the writer left it. */
-  private returnToField(): void {
-    const request = this.request;
+  private returnToField(selection: Pick<FieldSnapshot, 'selectionStart' | 'selectionEnd'> | undefined = this.request?.snapshot): void {
     const field = this.field;
     if (!field) return;
     field.element.focus();
     const element = field.element as HTMLTextAreaElement | HTMLInputElement;
-    if (request && typeof element.setSelectionRange === 'function') {
-      element.setSelectionRange(request.snapshot.selectionStart, request.snapshot.selectionEnd);
+    if (selection && typeof element.setSelectionRange === 'function') {
+      element.setSelectionRange(selection.selectionStart, selection.selectionEnd);
     } else if (this.savedRange) {
       const selection = field.element.ownerDocument.getSelection();
       selection?.removeAllRanges();
@@ -665,7 +705,17 @@ export class SuggestionController {
   }
 }
 
+const OWN_HOSTS = new Set(['ledgerline-panel', 'ledgerline-rewrite']);
+
 const MODIFIER_KEYS = new Set(['Control', 'Meta', 'Shift', 'Alt', 'AltGraph']);
+
+const MOVING_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
+
+/** Shift with a moving key, or select-all: the keys that make a selection (never a typed character). */
+function selectsText(event: KeyboardEvent): boolean {
+  if (event.shiftKey && MOVING_KEYS.has(event.key)) return true;
+  return (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'a';
+}
 
 /** Ctrl/⌘+Z is undo; Ctrl/⌘+Shift+Z and Ctrl/⌘+Y are redo. */
 function historyChordOf(event: KeyboardEvent): 'undo' | 'redo' | null {

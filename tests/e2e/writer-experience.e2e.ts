@@ -94,6 +94,77 @@ describe('writer experience in Chromium', () => {
     expect(commands.find((command) => command.name === 'suggest')?.shortcut).toBe('Alt+Shift+S');
   });
 
+  it('a selection offers “Rewrite…”, by pointer and by keyboard, which opens the rewrites for that selection', async () => {
+    await setSettings(browser.worker, { ...settings(), pauseDelayMs: 0 });
+    await page.reload();
+    const story = page.locator('#story');
+    const rewrite = page.getByTestId('selection-rewrite');
+    const selectionOf = () => story.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]);
+    const currentAction = () => panel().locator('[aria-pressed="true"]').getAttribute('data-action');
+
+    // Pointer: a double-click selects a word; the affordance appears without taking focus.
+    await story.dblclick({ position: { x: 30, y: 12 } });
+    await rewrite.waitFor();
+    const selected = await selectionOf();
+    expect(selected[1]).toBeGreaterThan(selected[0]!);
+    expect(await panel().count()).toBe(0);
+    expect(await story.evaluate((el) => document.activeElement === el)).toBe(true);
+    expect(await rewrite.getAttribute('aria-label')).toContain('Alt+↓');
+    await page.screenshot({ path: `${SCREENSHOTS}/selection-rewrite.png` });
+    await rewrite.click();
+    await panel().waitFor();
+    expect(await currentAction()).toBe('rephrase');
+    expect(await panel().locator('[data-action="continue"]').count()).toBe(0);
+    expect(await selectionOf()).toEqual(selected);
+    expect(await rewrite.count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel().count()).toBe(0);
+
+    // Keyboard: Shift+End selects, Alt+↓ reaches the affordance, Enter opens; focus and selection come back to the field.
+    await story.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+End');
+    await rewrite.waitFor();
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(() => rewrite.evaluate((button) => button.matches(':focus'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await panel().waitFor();
+    expect(await currentAction()).toBe('rephrase');
+    expect(await story.evaluate((el) => document.activeElement === el)).toBe(true);
+    const line = await story.evaluate((el: HTMLTextAreaElement) => el.value.indexOf('\n') === -1 ? el.value.length : el.value.indexOf('\n'));
+    expect(await selectionOf()).toEqual([0, line]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel().count()).toBe(0);
+
+    // A collapsed selection takes it away.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await rewrite.waitFor();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => rewrite.count()).toBe(0);
+
+    // In a contenteditable, the selection is a DOM range: it survives the trip onto the affordance.
+    const notes = page.locator('#notes');
+    await notes.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+End');
+    const range = await notes.evaluate(() => getSelection()!.toString());
+    expect(range.length).toBeGreaterThan(0);
+    await rewrite.waitFor();
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(() => rewrite.evaluate((button) => button.matches(':focus'))).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => rewrite.count()).toBe(0);
+    expect(await notes.evaluate((el) => document.activeElement === el && getSelection()!.toString())).toBe(range);
+    await page.keyboard.press('Shift+End');
+    await rewrite.waitFor();
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.keyboard.press('Enter');
+    await panel().waitFor();
+    expect(await currentAction()).toBe('rephrase');
+    expect(await notes.evaluate(() => getSelection()!.toString())).toBe(range);
+  });
+
   it('moves into the list with Alt+↓, chooses with the arrows and accepts with Enter', async () => {
     const story = page.locator('#story');
     await typeAndWaitForVariants(story, FINISHED_SENTENCE);
