@@ -74,7 +74,12 @@ describe.skipIf(!available)('a real model end to end (SmolLM2-135M-Instruct on W
 
   /** The panel's final list (not a streamed one): waits for the status that announces it. */
   async function finalVariants(timeout = 540_000): Promise<string[]> {
-    await expect.poll(() => page.getByTestId('panel-status').textContent(), { timeout }).toMatch(/^\d+ suggestions?\./);
+    // The status, or the error the panel shows instead (so a failure says what the writer would read).
+    const shown = async () => {
+      const error = page.getByTestId('panel-error');
+      return (await error.count()) > 0 ? `error: ${await error.textContent()}` : await page.getByTestId('panel-status').textContent();
+    };
+    await expect.poll(shown, { timeout }).toMatch(/^\d+ suggestions?\./);
     return variantTexts();
   }
 

@@ -11,7 +11,10 @@ export const FINISHED_SENTENCE =
 /** Waits for the panel in `frame` to offer an acceptable suggestion and returns its text. */
 export async function waitForSuggestion(frame: Frame | Page, timeout = 60_000): Promise<string> {
   const accept = frame.getByTestId('accept-variant').first();
-  await accept.waitFor({ state: 'visible', timeout });
+  const error = frame.getByTestId('panel-error');
+  // An error in the panel fails at once, with what the writer would read, not after the timeout.
+  await accept.or(error).first().waitFor({ state: 'visible', timeout });
+  if (!(await accept.isVisible())) throw new Error(`the panel shows an error, not a suggestion: ${await error.textContent()}`);
   // A rewrite is shown as an inline diff: the suggested text is everything but the deletions.
   return frame
     .getByTestId('suggestion-variant')
