@@ -79,7 +79,8 @@ describe.skipIf(!available)('a real model end to end (SmolLM2-135M-Instruct on W
       const error = page.getByTestId('panel-error');
       return (await error.count()) > 0 ? `error: ${await error.textContent()}` : await page.getByTestId('panel-status').textContent();
     };
-    await expect.poll(shown, { timeout }).toMatch(/^\d+ suggestions?\./);
+    await expect.poll(shown, { timeout }).toMatch(/^(\d+ suggestions?\.|error: )/);
+    expect(await shown()).toMatch(/^\d+ suggestions?\./);
     return variantTexts();
   }
 
