@@ -17,6 +17,8 @@ interface Field {
   /** What input events from the field are targeted at on the window (a shadow host when it is inside one). */
   eventTarget: Element;
   adapter: FieldAdapter;
+  /** A rich editor's own changes (its undo, a collaborator) fire no input event: its DOM is watched. */
+  observer: MutationObserver | null;
 }
 
 interface Shown {
@@ -44,6 +46,10 @@ export class ProofreadOverlay {
   /** Numbers the lint requests: an answer to an older one is dropped. */
   private asked = 0;
   private lastEditAt = 0;
+  /** True while a fix is put in: its input events and DOM changes are not the writer typing. */
+  private applying = false;
+  /** The text last sent to be linted. */
+  private linted: string | null = null;
   private shown: Shown | null = null;
 
   constructor(
@@ -68,15 +74,27 @@ export class ProofreadOverlay {
     if (!adapter) return;
     let eventTarget: Element = root;
     for (let node = eventTarget.getRootNode(); node instanceof ShadowRoot; node = eventTarget.getRootNode()) eventTarget = node.host;
-    this.field = { element: root, eventTarget, adapter };
+    const observer = root.isContentEditable ? new MutationObserver(() => this.mutated()) : null;
+    observer?.observe(root, { subtree: true, childList: true, characterData: true });
+    this.field = { element: root, eventTarget, adapter, observer };
     // Text already there (a draft reopened) is checked after the same pause.
     this.schedule();
   }
 
   /** Per keystroke: the overlay closes (its offsets no longer fit) and the pause restarts. */
   handleInput(event: Event): void {
-    if (!this.field || event.target !== this.field.eventTarget) return;
+    if (!this.field || event.target !== this.field.eventTarget || this.applying) return;
     this.lastEditAt = performance.now();
+    this.changed();
+  }
+
+  /** DOM changes that leave the text as it was linted (an editor redrawing) change nothing. */
+  private mutated(): void {
+    const field = this.field;
+    if (field && !this.applying && field.adapter.read(field.element).text !== this.linted) this.changed();
+  }
+
+  private changed(): void {
     this.close();
     this.schedule();
   }
@@ -86,7 +104,9 @@ export class ProofreadOverlay {
     clearTimeout(this.timer);
     this.asked++;
     this.close();
+    this.field?.observer?.disconnect();
     this.field = null;
+    this.linted = null;
   }
 
   close(): void {
@@ -109,6 +129,7 @@ export class ProofreadOverlay {
     const { text } = field.adapter.read(field.element);
     if (!text.trim() || text.length > PROOFREAD_MAX_TEXT) return;
     const asked = ++this.asked;
+    this.linted = text;
     const answer = (await browser.runtime.sendMessage({ type: 'proofread.lint', text }).catch(() => null)) as Response<'proofread.lint'> | null;
     if (asked !== this.asked || this.field !== field || !answer?.ok || !answer.lints.length) return;
     // The writer typed while Harper answered: these offsets no longer fit.
@@ -239,17 +260,25 @@ export class ProofreadOverlay {
     return card;
   }
 
-  /** The writer's choice replaces the span, as an edit of theirs: no ledger entry. */
+  /**
+   * The writer's choice replaces the span, as an edit of theirs: no ledger entry. The overlay
+   * stays until the adapter is done (it may still verify and retry), then closes and re-lints.
+   */
   private async apply(shown: Shown, lint: ProofreadLint, replacement: string): Promise<void> {
-    if (this.shown !== shown) return;
+    if (this.shown !== shown || this.applying) return;
     const { element, adapter } = shown.field;
-    this.close();
-    if (!element.isConnected || adapter.read(element).text !== shown.text) return;
-    // An editor whose history merges changes by time would fold the fix into the words just typed.
-    const wait = this.lastEditAt + (adapter.historyMergeMs ?? 0) - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (adapter.read(element).text !== shown.text) return;
-    await adapter.replace(element, lint.start, lint.end, replacement);
+    const current = () => this.shown === shown && element.isConnected && adapter.read(element).text === shown.text;
+    if (!current()) return;
+    this.applying = true;
+    try {
+      // An editor whose history merges changes by time would fold the fix into the words just typed.
+      const wait = this.lastEditAt + (adapter.historyMergeMs ?? 0) - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (current()) await adapter.replace(element, lint.start, lint.end, replacement);
+    } finally {
+      this.applying = false;
+    }
+    if (this.field === shown.field) this.changed();
   }
 }
 
