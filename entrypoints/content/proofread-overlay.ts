@@ -48,7 +48,7 @@ export class ProofreadOverlay {
   private lastEditAt = 0;
   /** True while a fix is put in: its input events and DOM changes are not the writer typing. */
   private applying = false;
-  /** The text last sent to be linted. */
+  /** The text last sent to be linted, while its answer still stands (shown, or nothing to show). */
   private linted: string | null = null;
   private shown: Shown | null = null;
 
@@ -88,14 +88,22 @@ export class ProofreadOverlay {
     this.changed();
   }
 
-  /** DOM changes that leave the text as it was linted (an editor redrawing) change nothing. */
+  /**
+   * The editor's DOM changed. While marks are shown, a change of the text closes them (a redraw
+   * that keeps the text does not); otherwise the pause restarts and the lint skips unchanged
+   * text. No read of the field per keystroke: a long draft costs nothing more while typing.
+   */
   private mutated(): void {
     const field = this.field;
-    if (field && !this.applying && field.adapter.read(field.element).text !== this.linted) this.changed();
+    if (!field || this.applying) return;
+    if (!this.shown) this.schedule();
+    else if (field.adapter.read(field.element).text !== this.shown.text) this.changed();
   }
 
+  /** The text changed: what was linted no longer stands. */
   private changed(): void {
     this.close();
+    this.linted = null;
     this.schedule();
   }
 
@@ -127,11 +135,14 @@ export class ProofreadOverlay {
     const field = this.field;
     if (!field?.element.isConnected) return;
     const { text } = field.adapter.read(field.element);
-    if (!text.trim() || text.length > PROOFREAD_MAX_TEXT) return;
+    if (!text.trim() || text.length > PROOFREAD_MAX_TEXT || text === this.linted) return;
     const asked = ++this.asked;
     this.linted = text;
     const answer = (await browser.runtime.sendMessage({ type: 'proofread.lint', text }).catch(() => null)) as Response<'proofread.lint'> | null;
-    if (asked !== this.asked || this.field !== field || !answer?.ok || !answer.lints.length) return;
+    if (asked !== this.asked || this.field !== field) return;
+    // Not answered (the worker restarting, the text refused): the next pause asks again.
+    if (!answer?.ok) this.linted = null;
+    if (!answer?.ok || !answer.lints.length) return;
     // The writer typed while Harper answered: these offsets no longer fit.
     if (!field.element.isConnected || field.adapter.read(field.element).text !== text) return;
     this.show(field, text, answer.lints);
