@@ -310,6 +310,13 @@ export function OptionsView(props: OptionsViewProps): JSX.Element {
         <p class="hint" id="opening-rule" data-testid="opening-rule">
           {t('optionsOpeningRule', settings.pauseMinWords)}
         </p>
+        <label class="check">
+          <input type="checkbox" checked={settings.proofread} data-testid="proofread" aria-describedby="proofread-hint" onChange={(event) => onChange({ proofread: (event.currentTarget as HTMLInputElement).checked })} />
+          {t('optionsProofreadLabel')}
+        </label>
+        <p class="hint" id="proofread-hint">
+          {t('optionsProofreadHint')}
+        </p>
         <label>
           {t('optionsVariantsLabel')}
           <input type="number" min={1} max={5} value={settings.variants} onChange={(event) => onChange({ variants: Number(value(event)) })} />

@@ -26,6 +26,8 @@ import { GENERATE_PORT_NAME, isOwnExtensionSender } from '@/lib/messaging';
 import { cachedRead } from '@/lib/cached-read';
 import { parseSettings, SETTINGS_STORAGE_KEY, type Settings } from '@/lib/settings';
 import { t } from '@/lib/i18n';
+import { binary as harperBinary } from 'harper.js/binary';
+import { createProofreader, type Proofreader } from '@/lib/proofread/proofreader';
 
 // Wiring only: the background owns the model and the ledger; the logic lives in lib/.
 export default defineBackground({
@@ -123,8 +125,11 @@ export default defineBackground({
       settingsCache.forget();
       engine.forgetSpec();
     });
+    // Harper's WASM is one of the extension's own files (harper.js/binary names it by URL).
+    let proofreader: Proofreader | null = null;
     const handleRequest = createRequestHandler({
       ledger: openOwnLedger,
+      proofreader: () => (proofreader ??= createProofreader(harperBinary)),
       engine,
       modelFiles,
       serverConfig,

@@ -23,6 +23,8 @@ const SettingsSchema = v.object({
   pauseDelayMs: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 900),
   /** New words since the panel last opened or was dismissed before a pause may open it (lib/fields/opening-rule.ts). */
   pauseMinWords: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)), 25),
+  /** Underline spelling and grammar mistakes (Harper, on this device; no model needed). */
+  proofread: v.fallback(v.boolean(), true),
   variants: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)), 3),
   /** Engine: upper bound on new tokens per variant (each action's own budget may be lower). */
   maxNewTokens: v.fallback(v.pipe(v.number(), v.integer(), v.minValue(8), v.maxValue(1024)), 96),

@@ -3,7 +3,7 @@ import { browser } from 'wxt/browser';
 import { InPageAudit, type InPageAuditProps } from '@/components/InPageAudit';
 import css from '@/components/InPageAudit.css?inline';
 import { adapterFor, deepActiveElement, editableRootOf, refusalReason, type FieldAdapter } from '@/lib/fields';
-import { rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
+import { clipTo, rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
 import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
 import { fieldDocumentKey } from './field-document';
 import type { AuditFiguresMessage, AuditSentence, Response } from '@/lib/messaging';
@@ -198,13 +198,4 @@ export class InPageAuditHost {
     };
     render(h(InPageAudit, props), shown.container);
   }
-}
-
-/** The part of `rect` inside `clip`, or nothing. */
-function clipTo(rect: DOMRect, clip: DOMRect): DOMRect[] {
-  const left = Math.max(rect.left, clip.left);
-  const top = Math.max(rect.top, clip.top);
-  const right = Math.min(rect.right, clip.right);
-  const bottom = Math.min(rect.bottom, clip.bottom);
-  return right > left && bottom > top ? [new DOMRect(left, top, right - left, bottom - top)] : [];
 }

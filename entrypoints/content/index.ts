@@ -4,6 +4,7 @@ import { parseContentCommand } from '@/lib/messaging/content';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { webHostOf } from '@/lib/site-settings';
 import { InPageAuditHost } from './in-page-audit';
+import { ProofreadOverlay } from './proofread-overlay';
 import { SuggestionController } from './suggestion-controller';
 
 /**
@@ -34,14 +35,15 @@ export default defineContentScript({
   async main(ctx) {
     const site = siteHostname();
     let controller: SuggestionController | null = null;
+    let proofread: ProofreadOverlay | null = null;
     let enabled = false;
     // Focus, input and keys at the earliest point of their path: window, capture phase.
     // focusin and input are composed, so fields inside open shadow roots are seen; fields added
     // after load are found when they get focus (nothing scans the page). Per keystroke this is
-    // three checks and the controller's own handler. Only the browser's own events count: a
+    // three checks, the controller's own handler and the proofreader's timer. Only the browser's own events count: a
     // page's synthetic focus, input or keys (isTrusted false) never open, generate or accept.
-    ctx.addEventListener(window, 'focusin', (event) => event.isTrusted && enabled && controller?.handleFocusIn(event), { capture: true });
-    ctx.addEventListener(window, 'input', (event) => event.isTrusted && enabled && controller?.handleInput(event), { capture: true });
+    ctx.addEventListener(window, 'focusin', (event) => event.isTrusted && enabled && (controller?.handleFocusIn(event), proofread?.handleFocusIn(event)), { capture: true });
+    ctx.addEventListener(window, 'input', (event) => event.isTrusted && enabled && (controller?.handleInput(event), proofread?.handleInput(event)), { capture: true });
     ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && controller?.handleKeyDown(event), { capture: true });
     // The end of a selection (pointer released, a selecting key let go): one read of the field, not one per keystroke.
     ctx.addEventListener(window, 'pointerup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
@@ -51,20 +53,28 @@ export default defineContentScript({
     enabled = !isSiteDisabled(site, settings.disabledSites);
     controller = new SuggestionController(settings, site);
     const active = controller;
+    // Proofreading (Harper in the background) keeps its own pause: it needs no model.
+    proofread = new ProofreadOverlay(settings, site);
+    const checker = proofread;
 
     browser.storage.onChanged.addListener((changes, area) => {
       const change = changes[SETTINGS_STORAGE_KEY];
       if (area !== 'local' || !change) return;
       const next = parseSettings(change.newValue);
       enabled = !isSiteDisabled(site, next.disabledSites);
-      if (!enabled) active.close();
+      if (!enabled) {
+        active.close();
+        checker.leave();
+      }
       active.setSettings(next);
+      checker.setSettings(next);
     });
 
     // A field focused before the settings arrived (autofocus) got no focusin we could act on.
     const focused = deepActiveElement(document);
     if (enabled && focused && focused !== document.body) {
       active.handleFocusIn({ target: focused, composedPath: () => [focused] });
+      checker.handleFocusIn({ target: focused, composedPath: () => [focused] });
     }
 
     const inPageAudit = new InPageAuditHost();

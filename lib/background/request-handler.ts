@@ -2,9 +2,10 @@ import { parseRequest, type Request, type Response } from '../messaging';
 import { handleEngineRequest, type EngineRequestContext } from './engine-requests';
 import { handleLedgerRequest, type LedgerRequestContext } from './ledger-requests';
 import { handleAuditRequest } from './audit-requests';
+import { handleProofreadRequest, type ProofreadRequestContext } from './proofread-requests';
 import { contentScriptMayAsk, FORBIDDEN, type SenderScope } from './sender-scope';
 
-export type RequestHandlerDependencies = LedgerRequestContext & EngineRequestContext;
+export type RequestHandlerDependencies = LedgerRequestContext & EngineRequestContext & ProofreadRequestContext;
 
 /**
  * Answers the one-shot requests. The message is validated here, at the receiver; an invalid one
@@ -18,6 +19,7 @@ export function createRequestHandler(deps: RequestHandlerDependencies) {
     if (scope.kind === 'content-script' && !contentScriptMayAsk(request.type)) return FORBIDDEN;
     if (request.type.startsWith('ledger.')) return handleLedgerRequest(request as Extract<Request, { type: `ledger.${string}` }>, deps, scope);
     if (request.type.startsWith('audit.')) return handleAuditRequest(request as Extract<Request, { type: `audit.${string}` }>, deps, scope);
+    if (request.type.startsWith('proofread.')) return handleProofreadRequest(request as Extract<Request, { type: `proofread.${string}` }>, deps);
     return handleEngineRequest(request as Extract<Request, { type: `engine.${string}` }>, deps);
   };
 }

@@ -5,7 +5,7 @@ import type { Request } from '../messaging';
  * Who sent a message, which decides what the background answers (#15). A content script runs
  * in every page, and a compromised renderer can send anything a content script can: so a
  * content-script sender may only ask what the content script needs for its own page (record or
- * withdraw an acceptance there, attribute a field of that page against that page's entries).
+ * withdraw an acceptance there, attribute a field of that page against that page's entries, proofread a field's text).
  * Everything else — backups, restore, export, the document list, settings-like engine requests —
  * is answered only for the extension's own pages.
  */
@@ -67,7 +67,7 @@ export function senderSite(sender: MessageSenderLike | undefined, own: { pagesOr
 }
 
 /** What a content script may ask at all; the handlers then hold it to its own page. */
-const CONTENT_SCRIPT_REQUESTS: ReadonlySet<Request['type']> = new Set(['ledger.record', 'ledger.withdraw', 'audit.attribute']);
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<Request['type']> = new Set(['ledger.record', 'ledger.withdraw', 'audit.attribute', 'proofread.lint']);
 
 export function contentScriptMayAsk(type: Request['type']): boolean {
   return CONTENT_SCRIPT_REQUESTS.has(type);

@@ -134,3 +134,12 @@ export function visibleTextBox(element: HTMLElement): DOMRect {
   const bottom = Math.min(viewport.bottom, box.top + element.clientTop + (element.clientHeight || box.height));
   return new DOMRect(left, top, Math.max(0, right - left), Math.max(0, bottom - top));
 }
+
+/** The part of `rect` inside `clip`, or nothing. */
+export function clipTo(rect: DOMRect, clip: DOMRect): DOMRect[] {
+  const left = Math.max(rect.left, clip.left);
+  const top = Math.max(rect.top, clip.top);
+  const right = Math.min(rect.right, clip.right);
+  const bottom = Math.min(rect.bottom, clip.bottom);
+  return right > left && bottom > top ? [new DOMRect(left, top, right - left, bottom - top)] : [];
+}

@@ -2,10 +2,11 @@ import * as v from 'valibot';
 import { ENGINE_REQUEST_SCHEMAS, type EngineResponses } from './engine';
 import { LEDGER_REQUEST_SCHEMAS, type LedgerResponses } from './ledger';
 import { AUDIT_REQUEST_SCHEMAS, type AuditResponses } from './audit';
+import { PROOFREAD_REQUEST_SCHEMAS, type ProofreadResponses } from './proofread';
 
 /**
  * The one protocol between the extension's contexts, declared per domain (ledger, engine,
- * generate port, content commands) and assembled here. Every message is a valibot schema and the
+ * generate port, content commands, proofreading) and assembled here. Every message is a valibot schema and the
  * receiver validates it before acting: a malformed message is refused, never trusted.
  */
 
@@ -15,11 +16,12 @@ export * from './engine';
 export * from './generate';
 export * from './ledger';
 export * from './audit';
+export * from './proofread';
 
-const RequestSchema = v.variant('type', [...LEDGER_REQUEST_SCHEMAS, ...AUDIT_REQUEST_SCHEMAS, ...ENGINE_REQUEST_SCHEMAS]);
+const RequestSchema = v.variant('type', [...LEDGER_REQUEST_SCHEMAS, ...AUDIT_REQUEST_SCHEMAS, ...ENGINE_REQUEST_SCHEMAS, ...PROOFREAD_REQUEST_SCHEMAS]);
 export type Request = v.InferOutput<typeof RequestSchema>;
 
-type ResponseMap = LedgerResponses & AuditResponses & EngineResponses;
+type ResponseMap = LedgerResponses & AuditResponses & EngineResponses & ProofreadResponses;
 /** What each one-shot request is answered with. */
 export type Response<T extends Request['type']> = ResponseMap[T];
 

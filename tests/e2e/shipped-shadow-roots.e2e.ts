@@ -7,7 +7,7 @@ import { launchExtension, runAuditFieldCommand, runSuggestCommand, setSettings, 
 import { startCmsServer } from './support/cms-server';
 
 /**
- * The build that ships (#15): the panel and the in-page audit live in closed shadow roots, so a
+ * The build that ships (#15): the panel, the in-page audit and the proofreading marks live in closed shadow roots, so a
  * page's scripts see a host element and nothing inside it — not the suggestions, the status
  * line, the disclosure line or the audit's cards. (The test build opens them for Playwright; see
  * lib/shadow-mode.ts.) The test reads the panel the way only the browser's own tools can: over
@@ -111,6 +111,34 @@ describe('the shipped build: what the extension shows stays out of the page’s 
     expect(overlay.text).not.toContain(TINY_MODEL_ID);
     const auditRoots = [...walk(await piercedDocument(cdp))].filter((n) => n.nodeName === 'LEDGERLINE-AUDIT').flatMap((n) => n.shadowRoots ?? []);
     expect(auditRoots.map((r) => r.shadowRootType)).toEqual(['closed']);
+    await cdp.detach();
+  });
+
+  it('the proofreading overlay is a closed shadow root: the page sees neither the marks nor their messages', async () => {
+    await page.goto(`${cms.origin}/wp-admin/post.php?post=9&action=edit`);
+    const cdp = await page.context().newCDPSession(page);
+    await page.locator('#content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' This is an test.');
+    const labelOf = (n: DomNode) => {
+      const a = n.attributes ?? [];
+      return a[a.indexOf('aria-label') + 1] ?? '';
+    };
+    let messages: string[] = [];
+    await expect
+      .poll(async () => {
+        messages = byTestId(await piercedDocument(cdp), 'proofread-mark').map(labelOf);
+        return messages.length;
+      }, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const roots = [...walk(await piercedDocument(cdp))].filter((n) => n.nodeName === 'LEDGERLINE-PROOFREAD').flatMap((n) => n.shadowRoots ?? []);
+    expect(roots.map((r) => r.shadowRootType)).toEqual(['closed']);
+    const seen = await page.evaluate(() => {
+      const overlay = document.querySelector('ledgerline-proofread');
+      return { host: overlay !== null, shadowRoot: overlay ? overlay.shadowRoot : 'none', html: document.documentElement.outerHTML };
+    });
+    expect(seen).toMatchObject({ host: true, shadowRoot: null });
+    for (const message of messages) expect(seen.html).not.toContain(message);
     await cdp.detach();
   });
 });

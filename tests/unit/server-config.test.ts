@@ -58,7 +58,7 @@ describe('who may change it', () => {
   function handler(managed: unknown = {}) {
     const serverConfig = openServerConfigSource({ readManaged: async () => managed, indexedDB: new IDBFactory(), IDBKeyRange });
     const engine = new EngineService({ resolveSpec: async () => ({ spec: serverSpec(CONFIG), reason: '' }), load: async () => Promise.reject(new Error('unused')) });
-    const handle = createRequestHandler({ ledger: () => openLedger({ indexedDB: new IDBFactory(), IDBKeyRange }), extensionVersion: '0', engine, modelFiles: {} as ModelFileCache, serverConfig });
+    const handle = createRequestHandler({ ledger: () => openLedger({ indexedDB: new IDBFactory(), IDBKeyRange }), extensionVersion: '0', engine, modelFiles: {} as ModelFileCache, serverConfig, proofreader: () => ({ lint: async () => [] }) });
     return { handle, serverConfig };
   }
   const page = senderScope({ id: 'ext', url: 'chrome-extension://ext/options.html' }, own)!;

@@ -29,7 +29,10 @@ describe('shipped build', () => {
     // onnxruntime's binary ships once (26 MB; transformers.js and the threads' glue name the same
     // file), with the glue its thread workers start from; the pages are cross-origin isolated.
     const assets = readdirSync(join(shipped, 'assets'));
-    expect(assets.filter((file) => file.endsWith('.wasm'))).toHaveLength(1);
+    expect(assets.filter((file) => /^ort-.*\.wasm$/.test(file))).toHaveLength(1);
+    // Harper's binary (16 MB, the proofreader in the background) ships once too, and nothing else is WASM.
+    expect(assets.filter((file) => /^harper_wasm_bg.*\.wasm$/.test(file))).toHaveLength(1);
+    expect(assets.filter((file) => file.endsWith('.wasm'))).toHaveLength(2);
     expect(assets.filter((file) => /^ort-wasm-simd-threaded\.asyncify.*\.mjs$/.test(file))).toHaveLength(1);
     const manifest = JSON.parse(readFileSync(join(shipped, 'manifest.json'), 'utf8'));
     expect(manifest.cross_origin_embedder_policy).toEqual({ value: 'require-corp' });
@@ -51,6 +54,8 @@ describe('shipped build', () => {
     // takes its strings from the browser, not from a bundled copy of the English file.
     const content = readFileSync(join(shipped, 'content-scripts/content.js'));
     expect(gzipSync(content, { level: 9 }).length).toBeLessThanOrEqual(50 * 1024);
+    // Harper runs in the background only: the content script carries none of it.
+    expect(content.toString('utf8')).not.toContain('harper_wasm');
     expect(content.toString('utf8')).not.toContain(JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')).extDescription.message);
     // No host access at install and no activeTab: the content script's matches put it in pages,
     // and a model mirror's origin is asked for (optional) when the writer sets it.
