@@ -7,6 +7,7 @@ import { PROOFREAD_MAX_TEXT, type ProofreadLint, type Response } from '@/lib/mes
 import type { Settings } from '@/lib/settings';
 import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
 import { isFieldDisabled } from '@/lib/site-settings';
+import { isInOwnUi } from './own-hosts';
 
 /** How long the writer is still before the field is linted (Harper answers in milliseconds). */
 const PAUSE_MS = 700;
@@ -64,8 +65,8 @@ export class ProofreadOverlay {
 
   handleFocusIn(event: Pick<FocusEvent, 'target' | 'composedPath'>): void {
     const path = event.composedPath();
-    // Focus in our own overlay or the suggestion panel keeps the field.
-    if (path.some((node) => node instanceof Element && (node.localName === HOST_TAG || node.localName === 'ledgerline-panel'))) return;
+    // Focus in our own overlay, the suggestion panel or the rewrite affordance keeps the field.
+    if (isInOwnUi(path)) return;
     const root = editableRootOf((path[0] ?? event.target) as EventTarget);
     if (root && root === this.field?.element) return;
     this.leave();

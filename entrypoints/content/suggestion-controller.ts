@@ -13,6 +13,7 @@ import { wordDiff } from '@/lib/word-diff';
 import { fieldDocument, fieldDocumentKey } from './field-document';
 import { requestGeneration, type GenerationHandle } from './generation-client';
 import { LimitBadge } from './limit-badge';
+import { isInOwnUi } from './own-hosts';
 import { PanelHost } from './panel-host';
 import { SelectionAffordance } from './selection-affordance';
 
@@ -143,7 +144,7 @@ export class SuggestionController {
   handleFocusIn(event: Pick<FocusEvent, 'target' | 'composedPath'>): void {
     const path = event.composedPath();
     // Focus moving onto our own panel or rewrite affordance keeps the field.
-    if (path.some((node) => node instanceof Element && OWN_HOSTS.has(node.localName))) return;
+    if (isInOwnUi(path)) return;
     const target = path[0] ?? event.target;
     const root = editableRootOf(target as EventTarget);
     if (root && root === this.field?.element) return;
@@ -704,8 +705,6 @@ export class SuggestionController {
     };
   }
 }
-
-const OWN_HOSTS = new Set(['ledgerline-panel', 'ledgerline-rewrite']);
 
 const MODIFIER_KEYS = new Set(['Control', 'Meta', 'Shift', 'Alt', 'AltGraph']);
 
