@@ -32,6 +32,7 @@ const KIND_KEYS: Record<AuditKind, MessageKey> = {
   'ai-verbatim': 'auditKindVerbatim',
   'ai-edited': 'auditKindEdited',
   'ai-rewrite': 'auditKindRewrite',
+  pasted: 'auditKindPasted',
   'not-logged': 'auditKindNotLogged',
 };
 
@@ -39,6 +40,7 @@ export const KIND_TEXT: Record<AuditKind, string> = {
   'ai-verbatim': t(KIND_KEYS['ai-verbatim']),
   'ai-edited': t(KIND_KEYS['ai-edited']),
   'ai-rewrite': t(KIND_KEYS['ai-rewrite']),
+  pasted: t(KIND_KEYS.pasted),
   'not-logged': t(KIND_KEYS['not-logged']),
 };
 

@@ -1,4 +1,4 @@
-import { REWRITE_ACTIONS } from '../engine/actions';
+import { isRewriteAction } from '../engine/actions';
 import { t } from '../i18n';
 import { LedgerWriteError, type LedgerEntry } from '../ledger';
 import { auditFigures } from '../ledger/audit';
@@ -31,7 +31,7 @@ function matchOf(entry: LedgerEntry, i: number): AuditMatch {
     documentKey: entry.documentKey,
     pageTitle: entry.pageTitle,
     action: entry.action,
-    rewrite: REWRITE_ACTIONS.has(entry.action),
+    rewrite: isRewriteAction(entry.action),
     acceptedAt: entry.acceptedAt,
     model: { ...entry.model },
     suggestedSentence: entry.sentences[i]?.text ?? null,

@@ -9,12 +9,13 @@ import type { AttributionKind, SentenceAttribution } from './attribution';
  *    to 100 % (and `percent` shows them adding up). "Not logged" counts as the writer's only in
  *    the sense that no AI suggestion was recorded for it: it is not proof of human writing.
  */
-export const KINDS: readonly AttributionKind[] = ['ai-verbatim', 'ai-edited', 'ai-rewrite', 'not-logged'];
+export const KINDS: readonly AttributionKind[] = ['ai-verbatim', 'ai-edited', 'ai-rewrite', 'pasted', 'not-logged'];
 
 export const KIND_LABELS: Record<AttributionKind, string> = {
   'ai-verbatim': 'AI, verbatim',
   'ai-edited': 'AI, human-edited',
   'ai-rewrite': 'AI rewrite of the writer’s text',
+  pasted: 'Pasted (source unknown)',
   'not-logged': 'Not logged',
 };
 

@@ -1,4 +1,4 @@
-import { REWRITE_ACTIONS } from '../engine/actions';
+import { isRewriteAction } from '../engine/actions';
 import { sha256Hex } from '../text/hash';
 import { attributeText, MemoryIndex, type AttributionKind } from './attribution';
 import { auditFigures, KIND_LABELS, percent, round4, type AuditFigures } from './audit';
@@ -224,12 +224,12 @@ export async function deriveReport(input: {
   }
 
   const actions: C2paAction[] = entries.map((e) => ({
-    action: REWRITE_ACTIONS.has(e.action) ? 'c2pa.edited' : 'c2pa.created',
+    action: isRewriteAction(e.action) ? 'c2pa.edited' : 'c2pa.created',
     digitalSourceType: IPTC.trainedAlgorithmicMedia,
     softwareAgent: { name: e.model.id, version: e.model.revision },
     when: iso(e.acceptedAt),
     parameters: {
-      description: REWRITE_ACTIONS.has(e.action)
+      description: isRewriteAction(e.action)
         ? `AI rewrite ("${e.action}") of the writer's text, accepted by the writer`
         : `AI suggestion ("${e.action}") accepted by the writer`,
       'ledgerline.action': e.action,
