@@ -3,6 +3,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openLedger, type Ledger } from '../../lib/ledger';
 import { verifyChain } from '../../lib/ledger/chain';
 import { sealEntry } from '../../lib/ledger/entry';
+import { buildDocumentReport, reportCsv } from '../../lib/ledger/report';
+import { verifyReport } from '../../lib/ledger/report-verify';
 import { makeAcceptance } from '../../lib/ledger/testing';
 import type { PasteInput } from '../../lib/ledger/types';
 
@@ -86,5 +88,33 @@ describe('attribution with pastes', () => {
   it('a paste in another document says nothing about this one', async () => {
     await ledger.paste({ ...paste(PASTED_1), document: { ...DOC, fieldId: 'other' } });
     expect(await kinds(PASTED_1)).toEqual([[PASTED_1, 'not-logged']]);
+  });
+});
+
+describe('reports with pastes', () => {
+  const TEXT = `${AI} ${PASTED_1} ${TYPED}`;
+
+  it('count pasted sentences apart, call them neither AI nor the author’s, and verify', async () => {
+    await ledger.paste(paste(PASTED_1));
+    const report = await buildDocumentReport(ledger, KEY, { text: TEXT, extensionVersion: '0.1.0' });
+    expect(report.text!.sentences.map((s) => s.category)).toEqual(['ai-verbatim', 'pasted', 'not-logged']);
+    expect(report.summary.text!.kinds.pasted.sentences).toBe(1);
+    expect(report.summary.text!.aiSentences).toBe(1);
+    expect(report.disclosure.statement).toMatch(/1 sentence was pasted into the field from a source the ledger does not know\./);
+    expect(report.disclosure.statement).toMatch(/not proof of human writing/);
+    expect((await verifyReport(JSON.parse(JSON.stringify(report)))).problems).toEqual([]);
+    expect(reportCsv(report)).toContain(',pasted,Pasted (source unknown),');
+
+    // A report that turns the pasted sentence into the author's own is caught.
+    const forged = JSON.parse(JSON.stringify(report));
+    forged.text.sentences[1].category = 'not-logged';
+    expect((await verifyReport(forged)).problems.length).toBeGreaterThan(0);
+  });
+
+  it('a report without pastes has no pasted sentence', async () => {
+    const report = await buildDocumentReport(ledger, KEY, { text: TEXT, extensionVersion: '0.1.0' });
+    expect(report.text!.sentences.map((s) => s.category)).toEqual(['ai-verbatim', 'not-logged', 'not-logged']);
+    expect(report.disclosure.statement).not.toMatch(/pasted into the field/);
+    expect((await verifyReport(JSON.parse(JSON.stringify(report)))).problems).toEqual([]);
   });
 });
