@@ -4,6 +4,7 @@ import { parseContentCommand } from '@/lib/messaging/content';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { webHostOf } from '@/lib/site-settings';
 import { InPageAuditHost } from './in-page-audit';
+import { recordPaste } from './paste-recorder';
 import { SuggestionController } from './suggestion-controller';
 
 /**
@@ -44,7 +45,8 @@ export default defineContentScript({
     ctx.addEventListener(window, 'input', (event) => event.isTrusted && enabled && controller?.handleInput(event), { capture: true });
     ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && controller?.handleKeyDown(event), { capture: true });
 
-    const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    let settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    ctx.addEventListener(window, 'paste', (event) => event.isTrusted && enabled && recordPaste(event, settings, site), { capture: true });
     enabled = !isSiteDisabled(site, settings.disabledSites);
     controller = new SuggestionController(settings, site);
     const active = controller;
@@ -53,6 +55,7 @@ export default defineContentScript({
       const change = changes[SETTINGS_STORAGE_KEY];
       if (area !== 'local' || !change) return;
       const next = parseSettings(change.newValue);
+      settings = next;
       enabled = !isSiteDisabled(site, next.disabledSites);
       if (!enabled) active.close();
       active.setSettings(next);

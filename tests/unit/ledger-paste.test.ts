@@ -7,6 +7,8 @@ import { buildDocumentReport, reportCsv } from '../../lib/ledger/report';
 import { verifyReport } from '../../lib/ledger/report-verify';
 import { makeAcceptance } from '../../lib/ledger/testing';
 import type { PasteInput } from '../../lib/ledger/types';
+import { handleLedgerRequest } from '../../lib/background/ledger-requests';
+import { parseRequest, type Request } from '../../lib/messaging';
 
 /**
  * A paste into a watched field (#12, part 2): its own signed entry in the chain, holding the
@@ -116,5 +118,26 @@ describe('reports with pastes', () => {
     expect(report.text!.sentences.map((s) => s.category)).toEqual(['ai-verbatim', 'not-logged', 'not-logged']);
     expect(report.disclosure.statement).not.toMatch(/pasted into the field/);
     expect((await verifyReport(JSON.parse(JSON.stringify(report)))).problems).toEqual([]);
+  });
+});
+
+describe('the ledger.paste message', () => {
+  const message = (over: Record<string, unknown> = {}) => ({
+    type: 'ledger.paste',
+    paste: { document: DOC, pageTitle: 'Ferry story', pastedText: PASTED_1, pastedAt: 1, ...over },
+  });
+  const handle = (raw: unknown, origins: string[]) =>
+    handleLedgerRequest(parseRequest(raw) as Extract<Request, { type: `ledger.${string}` }>, { ledger: () => ledger, extensionVersion: '0.1.0' }, { kind: 'content-script', origins: new Set(origins) });
+
+  it('is validated at the receiver', () => {
+    expect(parseRequest(message())).not.toBeNull();
+    expect(parseRequest(message({ pastedText: '' }))).toBeNull();
+    expect(parseRequest(message({ pastedAt: 'now' }))).toBeNull();
+  });
+
+  it('records a paste of the sender’s own page only', async () => {
+    expect(await handle(message(), ['https://cms.example.com'])).toMatchObject({ ok: true, seq: 2, sentences: 1 });
+    expect(await handle(message(), ['https://evil.example'])).toMatchObject({ ok: false });
+    expect((await ledger.pastesIn(KEY)).length).toBe(1);
   });
 });
