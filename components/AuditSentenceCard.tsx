@@ -1,3 +1,4 @@
+import { isAiKind } from '../lib/ledger/audit';
 import type { ComponentChildren } from 'preact';
 import type { AuditKind, AuditSentence } from '@/lib/messaging';
 import { t, type MessageKey } from '@/lib/i18n';
@@ -32,6 +33,7 @@ const KIND_KEYS: Record<AuditKind, MessageKey> = {
   'ai-verbatim': 'auditKindVerbatim',
   'ai-edited': 'auditKindEdited',
   'ai-rewrite': 'auditKindRewrite',
+  pasted: 'auditKindPasted',
   'not-logged': 'auditKindNotLogged',
 };
 
@@ -39,6 +41,7 @@ export const KIND_TEXT: Record<AuditKind, string> = {
   'ai-verbatim': t(KIND_KEYS['ai-verbatim']),
   'ai-edited': t(KIND_KEYS['ai-edited']),
   'ai-rewrite': t(KIND_KEYS['ai-rewrite']),
+  pasted: t(KIND_KEYS.pasted),
   'not-logged': t(KIND_KEYS['not-logged']),
 };
 
@@ -52,7 +55,7 @@ export function sentenceLabel(s: Pick<AuditSentence, 'kind' | 'changedRatio' | '
 
 /** The sentence's text as the AI's parts and the writer's, in order (offsets are the audited text's). */
 export function sentenceParts(s: Pick<AuditSentence, 'text' | 'start' | 'kind' | 'aiSpans'>): { text: string; ai: boolean }[] {
-  if (s.kind === 'not-logged') return [{ text: s.text, ai: false }];
+  if (!isAiKind(s.kind)) return [{ text: s.text, ai: false }];
   const parts: { text: string; ai: boolean }[] = [];
   let at = 0;
   for (const span of s.aiSpans) {
@@ -83,7 +86,7 @@ export function SentenceText({ s }: { s: AuditSentence }) {
 /** "The AI's words: “…” (62% of the sentence)" — for a sentence that is only partly the AI's. */
 function AiPartRow({ s }: { s: AuditSentence }) {
   const parts = sentenceParts(s);
-  if (s.kind === 'not-logged' || parts.every((p) => p.ai)) return null;
+  if (!isAiKind(s.kind) || parts.every((p) => p.ai)) return null;
   const ai = parts.filter((p) => p.ai).map((p) => p.text).join(' … ');
   const share = pct(s.aiCharacters / Math.max(1, charCount(s.text)));
   return (

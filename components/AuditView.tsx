@@ -1,3 +1,4 @@
+import { isAiKind } from '../lib/ledger/audit';
 import type { JSX } from 'preact';
 import type { ArchiveSummary, AuditAttribution, AuditDocument, AuditDocumentEntry, AuditKind, AuditSentence, AuditVerifyResult, BackupInspection } from '@/lib/messaging';
 import { t, tCount } from '@/lib/i18n';
@@ -210,7 +211,7 @@ function SentenceTable({ sentences }: { sentences: AuditSentence[] }) {
 }
 
 function reviewLabel(s: AuditSentence): string {
-  if (s.kind === 'not-logged') return '—';
+  if (!isAiKind(s.kind)) return '—';
   if (!s.review) return t('auditNotReviewed');
   const decision = { kept: t('auditReviewKept'), amended: t('auditReviewAmended'), rejected: t('auditReviewRejected') }[s.review.outcome];
   const who = s.review.reviewer.role ? `${s.review.reviewer.name} (${s.review.reviewer.role})` : s.review.reviewer.name;

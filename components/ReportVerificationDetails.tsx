@@ -1,3 +1,4 @@
+import { isAiKind } from '../lib/ledger/audit';
 import type { ComponentChildren } from 'preact';
 import { useErrorBoundary } from 'preact/hooks';
 import { t } from '@/lib/i18n';
@@ -68,7 +69,7 @@ function Reviews({ report, level }: { report: DocumentReport; level: Level }) {
   const H = `h${level + 1}` as 'h3' | 'h4';
   const reviews = report.summary.reviews;
   const byEntry = new Map(reviews.map((r) => [r.entry, r]));
-  const ai = (report.text?.sentences ?? []).filter((s) => s.category !== 'not-logged');
+  const ai = (report.text?.sentences ?? []).filter((s) => isAiKind(s.category));
   // Unreviewed AI text first: that is what an editor has to act on.
   const ordered = [...ai.filter((s) => !s.review), ...ai.filter((s) => s.review)];
   return (

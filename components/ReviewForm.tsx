@@ -1,3 +1,4 @@
+import { isAiKind } from '../lib/ledger/audit';
 import { useState } from 'preact/hooks';
 import type { AuditSentence } from '@/lib/messaging';
 import { t, tCount } from '@/lib/i18n';
@@ -24,7 +25,7 @@ const DECISIONS: readonly [ReviewDecision, Parameters<typeof t>[0]][] = [
  * AI-assisted sentence. What a review means is said in plain words above the form.
  */
 export function ReviewForm({ sentences, reviewer, reviewing, onReview }: ReviewFormProps) {
-  const ai = sentences.filter((s) => s.kind !== 'not-logged');
+  const ai = sentences.filter((s) => isAiKind(s.kind));
   const [name, setName] = useState(reviewer.name);
   const [role, setRole] = useState(reviewer.role);
   const [note, setNote] = useState('');

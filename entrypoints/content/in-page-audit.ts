@@ -1,3 +1,4 @@
+import { isAiKind } from '../../lib/ledger/audit';
 import { h, render } from 'preact';
 import { browser } from 'wxt/browser';
 import { InPageAudit, type InPageAuditProps } from '@/components/InPageAudit';
@@ -83,7 +84,7 @@ export class InPageAuditHost {
       if (!answer?.ok) return { ok: false, error: answer?.error ?? 'no answer' };
       // The writer typed while the ledger answered: these offsets no longer fit the text.
       if (!field.isConnected || adapter.read(field).text !== text) return { ok: false, error: 'changed' };
-      const sentences = answer.attribution.sentences.filter((s) => s.kind !== 'not-logged');
+      const sentences = answer.attribution.sentences.filter((s) => isAiKind(s.kind));
       this.show(field, adapter, text, sentences, answer.attribution.figures);
       return { ok: true, shown: true, highlights: sentences.length };
     } catch (error) {

@@ -4,6 +4,7 @@ import { parseContentCommand } from '@/lib/messaging/content';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { webHostOf } from '@/lib/site-settings';
 import { InPageAuditHost } from './in-page-audit';
+import { recordPaste } from './paste-recorder';
 import { ProofreadOverlay } from './proofread-overlay';
 import { SuggestionController } from './suggestion-controller';
 
@@ -49,7 +50,8 @@ export default defineContentScript({
     ctx.addEventListener(window, 'pointerup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
     ctx.addEventListener(window, 'keyup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
 
-    const settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    let settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    ctx.addEventListener(window, 'paste', (event) => event.isTrusted && enabled && recordPaste(event, settings, site), { capture: true });
     enabled = !isSiteDisabled(site, settings.disabledSites);
     controller = new SuggestionController(settings, site);
     const active = controller;
@@ -61,6 +63,7 @@ export default defineContentScript({
       const change = changes[SETTINGS_STORAGE_KEY];
       if (area !== 'local' || !change) return;
       const next = parseSettings(change.newValue);
+      settings = next;
       enabled = !isSiteDisabled(site, next.disabledSites);
       if (!enabled) {
         active.close();

@@ -1,4 +1,5 @@
-import { REWRITE_ACTIONS } from '../engine/actions';
+import { isAiKind } from '../ledger/audit';
+import { isRewriteAction } from '../engine/actions';
 import { t } from '../i18n';
 import { LedgerWriteError, type LedgerEntry } from '../ledger';
 import { auditFigures } from '../ledger/audit';
@@ -31,7 +32,7 @@ function matchOf(entry: LedgerEntry, i: number): AuditMatch {
     documentKey: entry.documentKey,
     pageTitle: entry.pageTitle,
     action: entry.action,
-    rewrite: REWRITE_ACTIONS.has(entry.action),
+    rewrite: isRewriteAction(entry.action),
     acceptedAt: entry.acceptedAt,
     model: { ...entry.model },
     suggestedSentence: entry.sentences[i]?.text ?? null,
@@ -69,7 +70,7 @@ export async function handleAuditRequest(
             start: s.start,
             end: s.end,
             kind: s.kind,
-            changedRatio: s.kind === 'not-logged' ? null : (s.changedRatio ?? 0),
+            changedRatio: !isAiKind(s.kind) ? null : (s.changedRatio ?? 0),
             estimated: s.estimated === true,
             match: entry && s.match ? matchOf(entry, s.match.i) : null,
             review: null,
@@ -86,7 +87,7 @@ export async function handleAuditRequest(
           : [];
         result.sentences.forEach((s, i) => {
           const r = reviewed[i];
-          if (s.kind !== 'not-logged' && r) sentences[i]!.review = { outcome: r.outcome, reviewer: r.reviewer, at: r.at };
+          if (isAiKind(s.kind) && r) sentences[i]!.review = { outcome: r.outcome, reviewer: r.reviewer, at: r.at };
         });
         const figures = auditFigures(result.sentences);
         if (request.documentKey) {
@@ -154,7 +155,7 @@ export async function handleAuditRequest(
       }
       case 'audit.review': {
         const result = await ledger.attribute(request.text, request.documentKey);
-        const ai = result.sentences.filter((s) => s.kind !== 'not-logged');
+        const ai = result.sentences.filter((s) => isAiKind(s.kind));
         if (ai.length !== request.outcomes.length) {
           return { ok: false, code: 'refused', error: t('auditReviewStale') };
         }

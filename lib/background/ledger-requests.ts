@@ -72,6 +72,16 @@ export async function handleLedgerRequest(
         if (settings?.retentionDays) void applyRetention(ledger, settings.retentionDays);
         return { ok: true, seq: entry.seq, hash: entry.hash, sentences: entry.sentences.length };
       }
+      case 'ledger.paste': {
+        // A content script records pastes into its own page only.
+        if (!scopeCoversOrigin(scope, request.paste.document.origin)) return FORBIDDEN;
+        const settings = await context.readLedgerSettings?.();
+        const entry = await context.ledger().paste(
+          { ...request.paste, extensionVersion: context.extensionVersion },
+          settings ? { privacyMode: settings.privacyMode } : {},
+        );
+        return { ok: true, seq: entry.seq, sentences: entry.paste?.sentences.length ?? 0 };
+      }
       case 'ledger.withdraw': {
         const ledger = context.ledger();
         const target = await ledger.entry(request.seq);

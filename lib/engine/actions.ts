@@ -29,3 +29,6 @@ export const REWRITE_ACTIONS: ReadonlySet<ActionId> = new Set([
 export function isActionId(value: unknown): value is ActionId {
   return typeof value === 'string' && (ACTION_IDS as readonly string[]).includes(value);
 }
+
+/** Whether a ledger entry's action (which may be 'paste', no action at all) is a rewrite. */
+export const isRewriteAction = (action: string): boolean => (REWRITE_ACTIONS as ReadonlySet<string>).has(action);

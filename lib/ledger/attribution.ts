@@ -1,4 +1,4 @@
-import { REWRITE_ACTIONS, type ActionId } from '../engine/actions';
+import { isRewriteAction } from '../engine/actions';
 import { normalizeSentence } from '../text/normalize';
 import { sha256HexSync } from '../text/hash';
 import { segmentSentences } from '../text/segment';
@@ -42,9 +42,11 @@ import type { LedgerEntry, ModelInfo } from './types';
  * (`estimated`), and which words are the AI's cannot be shown (the whole sentence is marked).
  * Work is O(sentences × K) candidate alignments, never sentences × entries.
  *
- * 'not-logged' is not proof of human writing: text pasted from elsewhere is never seen.
+ * 'pasted': no AI entry matches, but a paste into a watched field recorded this sentence
+ * (source unknown; lib/ledger/paste.ts). 'not-logged' is not proof of human writing: text
+ * pasted while the extension was off, or before it was installed, is never seen.
  */
-export type AttributionKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'not-logged';
+export type AttributionKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'pasted' | 'not-logged';
 
 export interface AttributionThresholds {
   /** Highest share of words changed still counted as descending from a logged sentence of this document. */
@@ -76,7 +78,7 @@ export interface LoggedSentence {
   /** Sentence position within the entry. */
   i: number;
   documentKey: string;
-  action: ActionId;
+  action: LedgerEntry['action'];
   acceptedAt: number;
   model: ModelInfo;
   /** null when logged in privacy mode. */
@@ -133,8 +135,8 @@ const PRIVACY_OWNED = 0.8;
 /** Privacy mode: share of a logged sentence lost above which new names and numbers make a reused frame. */
 const PRIVACY_FRAME_LOSS = 0.15;
 
-function kindFor(action: ActionId, edited: boolean): AttributionKind {
-  if (REWRITE_ACTIONS.has(action)) return 'ai-rewrite';
+function kindFor(action: LedgerEntry['action'], edited: boolean): AttributionKind {
+  if (isRewriteAction(action)) return 'ai-rewrite';
   return edited ? 'ai-edited' : 'ai-verbatim';
 }
 
@@ -656,8 +658,8 @@ function spansOf(p: { text: string; start: number; end: number }, covered: Uint8
   return out;
 }
 
-function finish(sentences: SentenceAttribution[], scored: number): AttributionResult {
-  const counts: Record<AttributionKind, number> = { 'ai-verbatim': 0, 'ai-edited': 0, 'ai-rewrite': 0, 'not-logged': 0 };
+export function finish(sentences: SentenceAttribution[], scored: number): AttributionResult {
+  const counts: Record<AttributionKind, number> = { 'ai-verbatim': 0, 'ai-edited': 0, 'ai-rewrite': 0, pasted: 0, 'not-logged': 0 };
   for (const s of sentences) counts[s.kind]++;
   return { sentences, counts, scored };
 }

@@ -9,12 +9,13 @@ import type { AttributionKind, SentenceAttribution } from './attribution';
  *    to 100 % (and `percent` shows them adding up). "Not logged" counts as the writer's only in
  *    the sense that no AI suggestion was recorded for it: it is not proof of human writing.
  */
-export const KINDS: readonly AttributionKind[] = ['ai-verbatim', 'ai-edited', 'ai-rewrite', 'not-logged'];
+export const KINDS: readonly AttributionKind[] = ['ai-verbatim', 'ai-edited', 'ai-rewrite', 'pasted', 'not-logged'];
 
 export const KIND_LABELS: Record<AttributionKind, string> = {
   'ai-verbatim': 'AI, verbatim',
   'ai-edited': 'AI, human-edited',
   'ai-rewrite': 'AI rewrite of the writer’s text',
+  pasted: 'Pasted (source unknown)',
   'not-logged': 'Not logged',
 };
 
@@ -53,9 +54,9 @@ export function auditFigures(sentences: readonly Pick<SentenceAttribution, 'text
     characters += c;
     kinds[s.kind].sentences++;
     kinds[s.kind].characters += c;
-    if (s.kind !== 'not-logged') aiCharacters += Math.min(c, Math.max(0, s.aiCharacters));
+    if (isAiKind(s.kind)) aiCharacters += Math.min(c, Math.max(0, s.aiCharacters));
   }
-  const aiSentences = sentences.length - kinds['not-logged'].sentences;
+  const aiSentences = KINDS.filter(isAiKind).reduce((n, k) => n + kinds[k].sentences, 0);
   // In basis points, so the writer's share is exactly what the AI's leaves.
   const aiPoints = characters ? Math.round((aiCharacters / characters) * 10_000) : 0;
   return {
@@ -80,3 +81,6 @@ export const percent = (share: number) => {
   const rest = points - whole * 100;
   return `${rest > 50 || (rest === 50 && whole % 2 === 1) ? whole + 1 : whole}%`;
 };
+
+/** The AI categories (pasted and not-logged text are not the AI's). */
+export const isAiKind = (kind: AttributionKind): boolean => kind.startsWith('ai-');

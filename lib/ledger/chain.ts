@@ -113,6 +113,22 @@ export class ChainVerifier {
         r.sentences.every((x) => typeof x.hash === 'string' && (x.outcome === 'kept' || x.outcome === 'amended' || x.outcome === 'rejected'));
       if (!ok) return 'malformed review';
     }
+    if (entry.paste !== undefined) {
+      const p = entry.paste;
+      const ok =
+        entry.v === 2 &&
+        entry.withdraws === undefined &&
+        entry.moves === undefined &&
+        entry.review === undefined &&
+        entry.sentences.length === 0 &&
+        typeof p.textHash === 'string' &&
+        Array.isArray(p.sentences) &&
+        p.sentences.every((x) => typeof x.hash === 'string');
+      if (!ok) return 'malformed paste';
+      for (const [i, x] of p.sentences.entries()) {
+        if (x.text !== null && (await sha256Hex(normalizeSentence(x.text))) !== x.hash) return `pasted sentence ${i} text does not match its hash`;
+      }
+    }
     for (const [i, s] of entry.sentences.entries()) {
       if (s.text === null) continue;
       if ((await sha256Hex(normalizeSentence(s.text))) !== s.normalizedHash) return `sentence ${i} text does not match its hash`;

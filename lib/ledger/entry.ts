@@ -5,7 +5,7 @@ import { sketchText, sketchToHex } from '../text/similarity';
 import { isActionId } from '../engine/actions';
 import { canonicalJson } from './canonical';
 import { documentKeyOf } from './document-key';
-import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, MoveRef, ReviewRef, WithdrawalReason } from './types';
+import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, MoveRef, PasteInput, ReviewRef, WithdrawalReason } from './types';
 
 /** Split inserted text into sentences with their normalised hash and sketch. */
 export async function prepareSentences(insertedText: string, privacy: boolean): Promise<LedgerSentence[]> {
@@ -164,6 +164,63 @@ export async function buildAnnotationBody(
     documentTag: await sha256Hex(at.documentKey),
     prevHash: at.prevHash,
   };
+}
+
+/** No model wrote a paste: the entry's model names none. */
+const NO_MODEL = { id: '', revision: '', dtype: '', backend: 'none' } as const;
+
+/**
+ * The body of a paste entry (always format 2): the pasted sentences' normalised hashes in
+ * `paste`, texts only outside privacy mode (as acceptances keep theirs), and no `sentences`, so
+ * nothing pasted is ever attributed to the AI.
+ */
+export async function buildPasteBody(
+  input: PasteInput,
+  at: { id: string; seq: number; prevHash: string; privacy: boolean },
+): Promise<UnhashedEntry> {
+  const documentKey = documentKeyOf(input.document);
+  const sentences: { hash: string; text: string | null }[] = [];
+  for (const span of segmentSentences(input.pastedText)) {
+    const normalized = normalizeSentence(span.text);
+    if (normalized) sentences.push({ hash: await sha256Hex(normalized), text: at.privacy ? null : span.text });
+  }
+  const textHash = await sha256Hex(input.pastedText);
+  return {
+    v: 2,
+    id: at.id,
+    seq: at.seq,
+    documentKey,
+    pageTitle: input.pageTitle,
+    action: 'paste',
+    model: { ...NO_MODEL },
+    suggestedAt: input.pastedAt,
+    acceptedAt: input.pastedAt,
+    originalText: null,
+    suggestedText: null,
+    insertedText: null,
+    textHashes: { original: null, suggested: textHash, inserted: textHash },
+    privacy: at.privacy,
+    sentences: [],
+    extensionVersion: input.extensionVersion,
+    paste: { textHash, text: at.privacy ? null : input.pastedText, sentences },
+    documentTag: await sha256Hex(documentKey),
+    prevHash: at.prevHash,
+  };
+}
+
+export function validatePasteInput(input: PasteInput): void {
+  const d = input?.document;
+  const ok =
+    !!d &&
+    typeof d.origin === 'string' &&
+    typeof d.path === 'string' &&
+    typeof d.fieldId === 'string' &&
+    typeof input.pastedText === 'string' &&
+    !!input.pastedText.trim() &&
+    Number.isFinite(input.pastedAt) &&
+    typeof input.pageTitle === 'string' &&
+    typeof input.extensionVersion === 'string';
+  if (!ok) throw new TypeError('Invalid paste');
 }
 
 /** v2: SHA-256 over canonical JSON of the entry minus seq, prevHash, contentHash and hash. */

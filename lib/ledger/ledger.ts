@@ -1,6 +1,7 @@
 import { bandKeys, sketchFromHex } from '../text/similarity';
 import { LedgerDb, DEFAULT_DB_NAME, type KeyRow, type SentenceIndexRow } from './db';
-import { buildAnnotationBody, buildEntryBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, type UnhashedEntry } from './entry';
+import { pastedHashes, withPastes } from './paste';
+import { buildAnnotationBody, buildEntryBody, buildPasteBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, validatePasteInput, type UnhashedEntry } from './entry';
 import { ChainVerifier, GENESIS_ANCHOR, type ChainAnchor } from './chain';
 import { documentDelta, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
 import { documentsTouchedBy, rebuildDocumentRows, storedEntriesOfDocument } from './document-rows';
@@ -24,6 +25,7 @@ import {
   type LedgerEntry,
   type LedgerSettings,
   type MoveReason,
+  type PasteInput,
   type ReviewRef,
   type PublicKeyInfo,
   type SignedCheckpoint,
@@ -81,6 +83,10 @@ export interface Ledger {
    * review). Throws LedgerWriteError 'refused' when it cannot be.
    */
   review(documentKey: string, review: ReviewRef, options: { title?: string; extensionVersion: string }): Promise<LedgerEntry>;
+  /** Records text pasted into a watched field (hashes of its sentences; text only outside privacy mode). */
+  paste(input: PasteInput, options?: { privacyMode?: boolean }): Promise<LedgerEntry>;
+  /** The paste entries of a document, oldest first. */
+  pastesIn(documentKey: string): Promise<LedgerEntry[]>;
   /** The review entries of a document, oldest first. */
   reviewsIn(documentKey: string): Promise<LedgerEntry[]>;
   /** The entry at `seq`, or undefined (pruned, or never written). */
@@ -285,6 +291,13 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     return appendEntry((at) => buildEntryBody(input, sentences, { id, ...at, privacy, format: entryFormat }));
   }
 
+  async function paste(input: PasteInput, pasteOptions: { privacyMode?: boolean } = {}): Promise<LedgerEntry> {
+    validatePasteInput(input);
+    const privacy = pasteOptions.privacyMode ?? settings().privacyMode;
+    const id = globalThis.crypto.randomUUID();
+    return appendEntry((at) => buildPasteBody(input, { id, ...at, privacy }));
+  }
+
   /** Why `target` cannot be withdrawn now, or null. */
   async function withdrawalRefusal(target: { seq: number; hash: string }): Promise<string | null> {
     const entry = await db.entries.get(target.seq);
@@ -296,7 +309,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     }
     if (entry.hash !== target.hash) return 'The ledger entry at that position is a different acceptance.';
     if (entry.withdraws) return 'That entry is itself a withdrawal.';
-    if (entry.moves || entry.review) return 'That entry is a move or a review, not an acceptance.';
+    if (entry.moves || entry.review || entry.paste) return 'That entry is a move, a review or a paste, not an acceptance.';
     const later = await db.entries.where('seq').above(entry.seq).filter((e) => e.withdraws?.seq === entry.seq).count();
     return later > 0 ? 'That acceptance was already withdrawn.' : null;
   }
@@ -587,18 +600,24 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     building = null;
   }
 
+  async function pastesInDocument(documentKey: string): Promise<LedgerEntry[]> {
+    return (await db.entries.where('documentKey').equals(documentKey).toArray()).filter((e) => !!e.paste).sort((a, b) => a.seq - b.seq);
+  }
+
   async function attribute(
     text: string,
     documentKey?: string,
     opts: { locale?: string; thresholds?: Partial<AttributionThresholds>; onlyDocument?: boolean } = {},
   ) {
     const source = await attributionIndex();
-    return attributeText(text, source, {
+    const result = await attributeText(text, source, {
       ...(documentKey !== undefined ? { documentKey } : {}),
       ...(opts.onlyDocument ? { onlyDocument: true } : {}),
       ...(opts.locale !== undefined ? { locale: opts.locale } : {}),
       ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
     });
+    // Pastes count within their document only (a paste elsewhere says nothing about this text).
+    return documentKey === undefined ? result : withPastes(result, pastedHashes(await pastesInDocument(documentKey)));
   }
 
   return {
@@ -608,6 +627,8 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     entry: (seq: number) => db.entries.get(seq),
     documentOf,
     review,
+    paste,
+    pastesIn: pastesInDocument,
     reviewsIn: async (documentKey: string) => (await db.entries.where('documentKey').equals(documentKey).toArray()).filter((e) => !!e.review).sort((a, b) => a.seq - b.seq),
     acceptancesIn: async (documentKey: string) => standingAcceptances(await storedEntriesOfDocument(db, documentKey), documentKey),
     attribute,

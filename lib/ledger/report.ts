@@ -1,4 +1,6 @@
-import { REWRITE_ACTIONS } from '../engine/actions';
+import { pastedHashes, withPastes } from './paste';
+import { isAiKind } from './audit';
+import { isRewriteAction } from '../engine/actions';
 import { sha256Hex } from '../text/hash';
 import { attributeText, MemoryIndex, type AttributionKind } from './attribution';
 import { auditFigures, KIND_LABELS, percent, round4, type AuditFigures } from './audit';
@@ -192,7 +194,8 @@ export async function deriveReport(input: {
   if (input.text !== null) {
     const index = new MemoryIndex();
     for (const e of entries) await index.addEntry(e);
-    const result = await attributeText(input.text, index, { documentKey: input.documentKey });
+    // Pastes filed under this document mark the unmatched sentences they recorded (paste.ts).
+    const result = await withPastes(await attributeText(input.text, index, { documentKey: input.documentKey }), pastedHashes(filed));
     const reviewed = await reviewsOf(
       result.sentences.map((s) => s.text),
       bySentence,
@@ -203,15 +206,15 @@ export async function deriveReport(input: {
       end: s.end,
       text: s.text,
       category: s.kind,
-      changedPercent: s.kind === 'not-logged' ? null : round4((s.changedRatio ?? 0) * 100),
+      changedPercent: !isAiKind(s.kind) ? null : round4((s.changedRatio ?? 0) * 100),
       estimated: s.estimated === true,
       entry: s.match?.seq ?? null,
       entrySentence: s.match?.i ?? null,
-      review: s.kind !== 'not-logged' && reviewed[index] ? { outcome: reviewed[index]!.outcome, entry: reviewed[index]!.entry } : null,
+      review: isAiKind(s.kind) && reviewed[index] ? { outcome: reviewed[index]!.outcome, entry: reviewed[index]!.entry } : null,
       aiSpans: s.aiSpans,
       aiCharacters: s.aiCharacters,
     }));
-    unreviewed = sentences.filter((x) => x.category !== 'not-logged' && x.review === null).length;
+    unreviewed = sentences.filter((x) => isAiKind(x.category) && x.review === null).length;
     for (const s of sentences) {
       if (s.entry === null) continue;
       const ref = `${s.entry}:${s.entrySentence}`;
@@ -224,12 +227,12 @@ export async function deriveReport(input: {
   }
 
   const actions: C2paAction[] = entries.map((e) => ({
-    action: REWRITE_ACTIONS.has(e.action) ? 'c2pa.edited' : 'c2pa.created',
+    action: isRewriteAction(e.action) ? 'c2pa.edited' : 'c2pa.created',
     digitalSourceType: IPTC.trainedAlgorithmicMedia,
     softwareAgent: { name: e.model.id, version: e.model.revision },
     when: iso(e.acceptedAt),
     parameters: {
-      description: REWRITE_ACTIONS.has(e.action)
+      description: isRewriteAction(e.action)
         ? `AI rewrite ("${e.action}") of the writer's text, accepted by the writer`
         : `AI suggestion ("${e.action}") accepted by the writer`,
       'ledgerline.action': e.action,
@@ -379,10 +382,13 @@ function statementBody(summary: ReportSummary, keyId: string | null): string {
     );
   }
   const notLogged = t.kinds['not-logged'].sentences
-    ? ' Sentences not in the ledger are not proof of human writing: text pasted from elsewhere is not recorded.'
+    ? ' Sentences not in the ledger are not proof of human writing: text that was there before, or pasted while the extension was off, is not recorded.'
     : '';
+  // Pasted text has an unknown source: the statement calls it neither the author's nor the AI's.
+  const p = t.kinds.pasted.sentences;
+  const pasted = p ? ` ${plural(p, 'sentence')} ${p === 1 ? 'was' : 'were'} pasted into the field from a source the ledger does not know.` : '';
   if (!t.aiSentences) {
-    return `None of the ${plural(t.sentences, 'sentence')} in this text match the AI-assistance ledger. That is not proof of human writing: text pasted from elsewhere is not recorded.${record}`;
+    return `None of the ${plural(t.sentences, 'sentence')} in this text match an AI suggestion in the ledger.${pasted} That is not proof of human writing: text that was there before, or pasted while the extension was off, is not recorded.${record}`;
   }
   const parts: string[] = [];
   const v = t.kinds['ai-verbatim'].sentences;
@@ -396,7 +402,7 @@ function statementBody(summary: ReportSummary, keyId: string | null): string {
     `${t.aiSentences} of ${plural(t.sentences, 'sentence')} (${percent(t.aiCharacterShare)} of the characters) ` +
     `${t.aiSentences === 1 ? 'was' : 'were'} ${drafted} with on-device AI assistance${modelWords}` +
     (parts.length > 1 || (parts.length === 1 && !v) ? `: ${listWords(parts)}.` : '.') +
-    ` The author wrote or changed ${percent(t.humanTouch)} of the text.${notLogged}${record}`
+    ` The author wrote${p ? ', pasted' : ''} or changed ${percent(t.humanTouch)} of the text.${pasted}${notLogged}${record}`
   );
 }
 

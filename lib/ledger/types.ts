@@ -71,6 +71,29 @@ export interface ReviewRef {
   note: string;
 }
 
+/**
+ * What a paste entry records: text the writer pasted into a watched field (source unknown). The
+ * sentences are named by their normalised hash, as logged sentences are; texts are null in
+ * privacy mode.
+ */
+export interface PasteRef {
+  /** SHA-256 of the exact pasted text (kept in privacy mode). */
+  textHash: string;
+  /** The pasted text; null in privacy mode. */
+  text: string | null;
+  sentences: { hash: string; text: string | null }[];
+}
+
+/** What the background receives when a writer pastes into a watched field. */
+export interface PasteInput {
+  document: { origin: string; path: string; fieldId: string };
+  pageTitle: string;
+  pastedText: string;
+  /** Epoch ms. */
+  pastedAt: number;
+  extensionVersion: string;
+}
+
 export interface ModelInfo {
   id: string;
   revision: string;
@@ -118,7 +141,8 @@ export interface LedgerEntry {
   /** origin + the story's path (and the query/route that name it) + '#' + fieldId (document-key.ts). */
   documentKey: string;
   pageTitle: string;
-  action: ActionId;
+  /** 'paste' only on a paste entry (no suggestion was involved). */
+  action: ActionId | 'paste';
   model: ModelInfo;
   suggestedAt: number;
   acceptedAt: number;
@@ -141,6 +165,11 @@ export interface LedgerEntry {
   moves?: MoveRef;
   /** Present on a review entry (v2 only, hashed): no texts, no sentences; never an acceptance. */
   review?: ReviewRef;
+  /**
+   * Present on a paste entry (v2 only, hashed): the pasted sentences' hashes live here, not in
+   * `sentences` (which stays empty), so a paste is never attributed to the AI.
+   */
+  paste?: PasteRef;
   /** v2: SHA-256 hex of documentKey (lets a report prove no entry of the document was left out). */
   documentTag?: string;
   /** v2: SHA-256 hex over the entry's content (see `v`). */

@@ -52,7 +52,7 @@ export const AUDIT_REQUEST_SCHEMAS = [
   }),
 ] as const;
 
-export type AuditKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'not-logged';
+export type AuditKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'pasted' | 'not-logged';
 
 /** A document as the audit page lists it: the ledger's row, with "never audited" as null. */
 export type AuditDocument = Omit<DocumentRow, 'lastAudit'> & { lastAudit: DocumentAudit | null };

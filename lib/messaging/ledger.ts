@@ -20,6 +20,15 @@ const AcceptanceSchema = v.object({
 });
 export type AcceptanceMessage = v.InferOutput<typeof AcceptanceSchema>;
 
+/** One message per paste into a watched field (nothing per keystroke). */
+const PasteSchema = v.object({
+  document: AcceptanceSchema.entries.document,
+  pageTitle: v.pipe(v.string(), v.maxLength(2048)),
+  pastedText: v.pipe(v.string(), v.minLength(1), v.maxLength(100_000)),
+  pastedAt: v.number(),
+});
+export type PasteMessage = v.InferOutput<typeof PasteSchema>;
+
 export const LEDGER_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('ledger.record'), acceptance: AcceptanceSchema }),
   /** The writer took an acceptance back (undo, deletion) or it was never inserted. */
@@ -29,6 +38,7 @@ export const LEDGER_REQUEST_SCHEMAS = [
     hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
     reason: v.picklist(['undone', 'deleted', 'not-inserted']),
   }),
+  v.object({ type: v.literal('ledger.paste'), paste: PasteSchema }),
   v.object({ type: v.literal('ledger.summary'), limit: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(200)) }),
 ] as const;
 
@@ -56,5 +66,6 @@ export interface LedgerResponses {
   /** `seq` and `hash` name the entry, for a withdrawal of it. */
   'ledger.record': { ok: true; seq: number; hash: string; sentences: number } | Failure;
   'ledger.withdraw': { ok: true; seq: number } | Failure;
+  'ledger.paste': { ok: true; seq: number; sentences: number } | Failure;
   'ledger.summary': { ok: true; summary: LedgerSummary } | Failure;
 }
