@@ -167,7 +167,7 @@ function Figures({ a }: { a: AuditAttribution }) {
       <ul class="legend" aria-label={t('auditLegendLabel')}>
         {(Object.keys(KIND_TEXT) as AuditKind[]).map((k) => (
           <li key={k} class={`kind-${k}`} data-testid={`audit-count-${k}`}>
-            <span class="swatch" aria-hidden="true" /> {t('auditLegendCount', KIND_TEXT[k], f.kinds[k].sentences)}
+            <span class="swatch" aria-hidden="true" /> {t('auditLegendCount', KIND_TEXT[k], f.kinds[k]?.sentences ?? 0)}
           </li>
         ))}
       </ul>

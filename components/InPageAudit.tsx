@@ -102,7 +102,7 @@ export function InPageAudit({ highlights, figures, field, viewport, active, onAc
         <ul aria-label={t('auditLegendLabel')}>
           {(Object.keys(KIND_TEXT) as AuditKind[]).map((k) => (
             <li key={k} class={`kind-${k}`} data-testid={`in-page-count-${k}`}>
-              <span class="swatch" aria-hidden="true" /> {t('auditLegendCount', KIND_TEXT[k], f.kinds[k].sentences)}
+              <span class="swatch" aria-hidden="true" /> {t('auditLegendCount', KIND_TEXT[k], f.kinds[k]?.sentences ?? 0)}
             </li>
           ))}
         </ul>

@@ -159,7 +159,7 @@ function Shares({ report, level }: { report: DocumentReport; level: Level }) {
       <ul class="legend" aria-label={t('auditLegendLabel')}>
         {(Object.keys(KIND_TEXT) as (keyof typeof KIND_TEXT)[]).map((k) => (
           <li key={k} class={`kind-${k}`} data-testid={`report-count-${k}`}>
-            <span class="swatch" aria-hidden="true" /> {t('auditLegendCount', KIND_TEXT[k], f.kinds[k].sentences)}
+            <span class="swatch" aria-hidden="true" /> {t('auditLegendCount', KIND_TEXT[k], f.kinds[k]?.sentences ?? 0)}
           </li>
         ))}
       </ul>

@@ -27,7 +27,11 @@ export interface KindFigures {
 export interface AuditFigures {
   sentences: number;
   characters: number;
-  kinds: Record<AttributionKind, KindFigures>;
+  /**
+   * Per category. `pasted` is there only when something was pasted: reports made before pastes
+   * were recorded have no such count, and must still read (and verify) the same.
+   */
+  kinds: Record<Exclude<AttributionKind, 'pasted'>, KindFigures> & { pasted?: KindFigures };
   aiSentences: number;
   aiCharacters: number;
   /** 0..1, rounded to 4 decimals. */
@@ -57,12 +61,13 @@ export function auditFigures(sentences: readonly Pick<SentenceAttribution, 'text
     if (isAiKind(s.kind)) aiCharacters += Math.min(c, Math.max(0, s.aiCharacters));
   }
   const aiSentences = KINDS.filter(isAiKind).reduce((n, k) => n + kinds[k].sentences, 0);
+  const { pasted, ...seen } = kinds;
   // In basis points, so the writer's share is exactly what the AI's leaves.
   const aiPoints = characters ? Math.round((aiCharacters / characters) * 10_000) : 0;
   return {
     sentences: sentences.length,
     characters,
-    kinds,
+    kinds: pasted.sentences ? { ...seen, pasted } : seen,
     aiSentences,
     aiCharacters,
     aiSentenceShare: sentences.length ? round4(aiSentences / sentences.length) : 0,

@@ -3,7 +3,7 @@ import { base64ToBytes } from './base64';
 import { canonicalJson } from './canonical';
 import { GENESIS_ANCHOR, verifyChain } from './chain';
 import { isStub } from './entry';
-import { REPORT_FORMAT, deriveReport, reportBody, type DocumentReport } from './report';
+import { REPORT_FORMAT, deriveReport, disclosureStatement, reportBody, type DocumentReport } from './report';
 import { verifyCheckpoint, verifyStatement } from './signing';
 import type { LedgerEntry, PublicKeyInfo } from './types';
 
@@ -264,7 +264,10 @@ export async function verifyReport(input: unknown): Promise<ReportVerification> 
     mustFollow('text', 'text', r.text, derived.text, 'text.sentences (categories, offsets or hash) do not match the entries and the text');
     mustFollow('summary', 'summary', r.summary, derived.summary, 'summary does not match the entries');
     mustFollow('actions', 'actions', r.actions, derived.actions, 'actions do not match the entries');
-    mustFollow('disclosure', 'disclosure', r.disclosure, derived.disclosure, 'disclosure statement does not match the facts');
+    // A report made before pastes were recorded (no paste in its record) says what was true then.
+    const beforePastes = !docEntries.some((e) => e.paste) && r.disclosure.statement === disclosureStatement(derived.summary, facts.signerKeyId, 'before-pastes');
+    const statement = beforePastes ? { ...derived.disclosure, statement: r.disclosure.statement } : derived.disclosure;
+    mustFollow('disclosure', 'disclosure', r.disclosure, statement, 'disclosure statement does not match the facts');
   } catch (err) {
     fail('shape', `malformed report (${err instanceof Error ? err.message : String(err)})`);
   }

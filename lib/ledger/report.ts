@@ -356,14 +356,26 @@ export function disclosureLine(summary: ReportSummary): string {
   return `In this story, we used ${TOOL}, to help write parts of the text (${plural(summary.entries, 'accepted suggestion')}). ${review}`;
 }
 
+/**
+ * What the statement says the ledger does not see. Pastes are recorded now; a report made before
+ * they were said "text pasted from elsewhere is not recorded", which was true then, and still
+ * verifies as it was written (report-verify.ts).
+ */
+export type UnseenWording = 'pastes-recorded' | 'before-pastes';
+
+const UNSEEN: Record<UnseenWording, string> = {
+  'pastes-recorded': 'text that was there before, or pasted while the extension was off, is not recorded',
+  'before-pastes': 'text pasted from elsewhere is not recorded',
+};
+
 /** The detailed statement, generated from the facts only; unreviewed AI text is said first. */
-export function disclosureStatement(summary: ReportSummary, keyId: string | null): string {
+export function disclosureStatement(summary: ReportSummary, keyId: string | null, wording: UnseenWording = 'pastes-recorded'): string {
   const unreviewed = summary.unreviewedAiSentences;
   const warning = unreviewed ? `${plural(unreviewed, 'AI-assisted sentence has', 'AI-assisted sentences have')} not been reviewed by an editor. ` : '';
-  return warning + statementBody(summary, keyId);
+  return warning + statementBody(summary, keyId, wording);
 }
 
-function statementBody(summary: ReportSummary, keyId: string | null): string {
+function statementBody(summary: ReportSummary, keyId: string | null, wording: UnseenWording): string {
   const modelWords = summary.models.length ? ` (${listWords(summary.models)})` : '';
   const withdrawn = summary.withdrawn.length;
   const record =
@@ -381,14 +393,14 @@ function statementBody(summary: ReportSummary, keyId: string | null): string {
       `(${plural(summary.loggedSentences, 'sentence')}) from on-device AI${modelWords}.${record}`
     );
   }
-  const notLogged = t.kinds['not-logged'].sentences
-    ? ' Sentences not in the ledger are not proof of human writing: text that was there before, or pasted while the extension was off, is not recorded.'
-    : '';
+  const unseen = UNSEEN[wording];
+  const notLogged = t.kinds['not-logged'].sentences ? ` Sentences not in the ledger are not proof of human writing: ${unseen}.` : '';
   // Pasted text has an unknown source: the statement calls it neither the author's nor the AI's.
-  const p = t.kinds.pasted.sentences;
+  const p = t.kinds.pasted?.sentences ?? 0;
   const pasted = p ? ` ${plural(p, 'sentence')} ${p === 1 ? 'was' : 'were'} pasted into the field from a source the ledger does not know.` : '';
   if (!t.aiSentences) {
-    return `None of the ${plural(t.sentences, 'sentence')} in this text match an AI suggestion in the ledger.${pasted} That is not proof of human writing: text that was there before, or pasted while the extension was off, is not recorded.${record}`;
+    const none = wording === 'before-pastes' ? 'match the AI-assistance ledger' : 'match an AI suggestion in the ledger';
+    return `None of the ${plural(t.sentences, 'sentence')} in this text ${none}.${pasted} That is not proof of human writing: ${unseen}.${record}`;
   }
   const parts: string[] = [];
   const v = t.kinds['ai-verbatim'].sentences;

@@ -106,7 +106,8 @@ export interface AuditSentence {
 export interface AuditFiguresMessage {
   sentences: number;
   characters: number;
-  kinds: Record<AuditKind, { sentences: number; characters: number }>;
+  /** `pasted` only when something was pasted (as in lib/ledger/audit.ts). */
+  kinds: Record<Exclude<AuditKind, 'pasted'>, { sentences: number; characters: number }> & { pasted?: { sentences: number; characters: number } };
   aiSentences: number;
   aiCharacters: number;
   aiSentenceShare: number;

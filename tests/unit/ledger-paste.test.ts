@@ -100,7 +100,7 @@ describe('reports with pastes', () => {
     await ledger.paste(paste(PASTED_1));
     const report = await buildDocumentReport(ledger, KEY, { text: TEXT, extensionVersion: '0.1.0' });
     expect(report.text!.sentences.map((s) => s.category)).toEqual(['ai-verbatim', 'pasted', 'not-logged']);
-    expect(report.summary.text!.kinds.pasted.sentences).toBe(1);
+    expect(report.summary.text!.kinds.pasted?.sentences).toBe(1);
     expect(report.summary.text!.aiSentences).toBe(1);
     expect(report.disclosure.statement).toMatch(/1 sentence was pasted into the field from a source the ledger does not know\./);
     expect(report.disclosure.statement).toMatch(/not proof of human writing/);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import english from '../../public/_locales/en/messages.json';
 import { canonicalJson } from '../../lib/ledger/canonical';
@@ -51,6 +52,19 @@ describe('report verifier', () => {
       const key = `reportCheckCheck${check.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`;
       expect(keys, check).toContain(key);
     }
+  });
+
+  it('a report exported before pastes were recorded still verifies, with the wording it was made with', async () => {
+    // Exported by the version before paste entries (the story fixture, commit 3fbadab): no
+    // `pasted` count, and "text pasted from elsewhere is not recorded", which was true then.
+    const old = await readFile(new URL('../fixtures/reports/story-before-pastes.json', import.meta.url), 'utf8');
+    const checked = await checkReportFile('story-before-pastes.json', old);
+    expect(checked).toMatchObject({ kind: 'checked', verification: { ok: true, failures: [] } });
+    const report = JSON.parse(old) as DocumentReport;
+    expect(report.summary.text!.kinds).not.toHaveProperty('pasted');
+    expect(report.disclosure.statement).toContain('text pasted from elsewhere is not recorded');
+    // Today's reports say what is true now.
+    expect(story.report.disclosure.statement).not.toContain('text pasted from elsewhere is not recorded');
   });
 
   it('a file that is not JSON is unreadable, with the reason', async () => {
