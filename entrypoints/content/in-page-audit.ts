@@ -5,7 +5,7 @@ import { InPageAudit, type InPageAuditProps } from '@/components/InPageAudit';
 import css from '@/components/InPageAudit.css?inline';
 import { adapterFor, deepActiveElement, editableRootOf, refusalReason, type FieldAdapter } from '@/lib/fields';
 import { clipTo, rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
-import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
+import { mountShadowHost } from './shadow-host';
 import { fieldDocumentKey } from './field-document';
 import type { AuditFiguresMessage, AuditSentence, Response } from '@/lib/messaging';
 
@@ -106,18 +106,10 @@ export class InPageAuditHost {
 
   private show(field: HTMLElement, adapter: FieldAdapter, text: string, sentences: AuditSentence[], figures: AuditFiguresMessage): void {
     const doc = field.ownerDocument;
-    const host = doc.createElement('ledgerline-audit');
-    // Below the suggestion panel (…647); after <body>, so a whole-document editor (an iframe's
-    // contenteditable body) never holds it.
-    host.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483646;';
-    const shadow = host.attachShadow({ mode: SHADOW_ROOT_MODE });
-    const style = doc.createElement('style');
-    style.textContent = css;
-    const container = doc.createElement('div');
-    shadow.append(style, container);
     // Keys inside the overlay (Tab between highlights) are not the page's.
-    for (const type of ['keydown', 'keyup', 'keypress']) host.addEventListener(type, (event) => event.stopPropagation());
-    doc.documentElement.append(host);
+    const { host, shadow } = mountShadowHost(doc, 'ledgerline-audit', css, { ownKeys: true });
+    const container = doc.createElement('div');
+    shadow.append(container);
 
     const shown: Shown = { field, adapter, text, sentences, figures, host, container, rects: [], hovered: null, focused: null, frame: 0, cleanup: [] };
     this.shown = shown;

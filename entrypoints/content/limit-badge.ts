@@ -1,7 +1,7 @@
 import { autoUpdate } from '@floating-ui/dom';
 import { t } from '@/lib/i18n';
 import type { PlatformLimit } from '@/lib/platforms/detect';
-import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
+import { mountShadowHost } from './shadow-host';
 
 /** A field's own `maxlength` is shown only near it: a search box's 2,048 is no news to anyone. */
 const MAXLENGTH_SHOWN_FROM = 0.8;
@@ -93,16 +93,10 @@ export class LimitBadge {
 
   private mount(field: HTMLElement): HTMLElement {
     const doc = field.ownerDocument;
-    const host = doc.createElement('ledgerline-count');
-    host.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483646;pointer-events:none;';
-    const shadow = host.attachShadow({ mode: SHADOW_ROOT_MODE });
-    const style = doc.createElement('style');
-    style.textContent = BADGE_CSS;
+    const { host, shadow } = mountShadowHost(doc, 'ledgerline-count', BADGE_CSS, { pointerEvents: false });
     const badge = doc.createElement('span');
     badge.dataset.testid = 'field-limit-count';
-    shadow.append(style, badge);
-    // Outside <body>, like the panel: an iframe editor's body is its content.
-    doc.documentElement.append(host);
+    shadow.append(badge);
     this.host = host;
     this.badge = badge;
     // Inside the field's bottom-end corner, kept there on scroll and resize.

@@ -2,7 +2,7 @@ import { autoUpdate, computePosition, flip, offset, shift, size } from '@floatin
 import { h, render } from 'preact';
 import { SuggestionPanel, type SuggestionPanelProps } from '@/components/SuggestionPanel';
 import panelCss from '@/components/suggestion-panel.css?inline';
-import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
+import { mountShadowHost } from './shadow-host';
 
 /** Below this much room the actions keep to one line (scrolling sideways) to leave the variants more. */
 const SHORT_ROOM_PX = 320;
@@ -91,28 +91,15 @@ export class PanelHost {
     return this.stopPositioning !== null;
   }
 
-  /**
-   * A shadow root at the end of <html>, outside <body>: an editor in an iframe
-   * (TinyMCE) makes its <body> the editable, and a panel inside it would be serialised into the
-   * editor's content and undo levels. Our styles are adopted inside it, so page CSS cannot reach
-   * in and ours cannot leak out.
-   */
   private ensureMounted(doc: Document): MountedPanel {
     if (this.ui) {
       this.reattach(this.ui);
       return this.ui;
     }
-    const shadowHost = doc.createElement('ledgerline-panel');
-    shadowHost.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
-    const shadow = shadowHost.attachShadow({ mode: SHADOW_ROOT_MODE });
-    const style = doc.createElement('style');
-    style.textContent = panelCss;
+    const { host: shadowHost, shadow } = mountShadowHost(doc, 'ledgerline-panel', panelCss, { ownKeys: true });
     const uiContainer = doc.createElement('div');
     uiContainer.style.cssText = 'position:fixed;top:0;left:0;';
-    shadow.append(style, uiContainer);
-    // Keys typed inside the panel stay inside it: the page must not act on them.
-    for (const type of ['keydown', 'keyup', 'keypress']) shadowHost.addEventListener(type, (event) => event.stopPropagation());
-    doc.documentElement.append(shadowHost);
+    shadow.append(uiContainer);
     this.ui = { shadowHost, uiContainer };
     return this.ui;
   }

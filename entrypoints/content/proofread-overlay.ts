@@ -5,13 +5,11 @@ import { clipTo, rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
 import { t } from '@/lib/i18n';
 import { PROOFREAD_MAX_TEXT, type ProofreadLint, type Response } from '@/lib/messaging';
 import type { Settings } from '@/lib/settings';
-import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
+import { isInOwnUi, mountShadowHost } from './shadow-host';
 import { isFieldDisabled } from '@/lib/site-settings';
-import { isInOwnUi } from './own-hosts';
 
 /** How long the writer is still before the field is linted (Harper answers in milliseconds). */
 const PAUSE_MS = 700;
-const HOST_TAG = 'ledgerline-proofread';
 
 interface Field {
   element: HTMLElement;
@@ -152,20 +150,13 @@ export class ProofreadOverlay {
   private show(field: Field, text: string, lints: ProofreadLint[]): void {
     this.close();
     const doc = field.element.ownerDocument;
-    const host = doc.createElement(HOST_TAG);
-    // Below the in-page audit (…646) and the panel; after <body>, so a whole-document editor never holds it.
-    host.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483645;';
-    const shadow = host.attachShadow({ mode: SHADOW_ROOT_MODE });
-    const style = doc.createElement('style');
-    style.textContent = css;
+    // Keys inside the overlay (Tab between marks, Enter on a fix) are not the page's.
+    const { host, shadow } = mountShadowHost(doc, 'ledgerline-proofread', css, { ownKeys: true });
     const root = doc.createElement('div');
     root.className = 'proofread';
     root.setAttribute('role', 'group');
     root.setAttribute('aria-label', t('proofreadOverlayLabel'));
-    shadow.append(style, root);
-    // Keys inside the overlay (Tab between marks, Enter on a fix) are not the page's.
-    for (const type of ['keydown', 'keyup', 'keypress']) host.addEventListener(type, (event) => event.stopPropagation());
-    doc.documentElement.append(host);
+    shadow.append(root);
     const shown: Shown = { field, text, lints, host, root, open: null, frame: 0, cleanup: [] };
     this.shown = shown;
     const view = doc.defaultView ?? window;

@@ -1,6 +1,6 @@
 import { autoUpdate, computePosition, flip, offset, shift } from '@floating-ui/dom';
 import { t } from '@/lib/i18n';
-import { SHADOW_ROOT_MODE } from '@/lib/shadow-mode';
+import { mountShadowHost } from './shadow-host';
 
 const AFFORDANCE_CSS = `
 :host { all: initial; }
@@ -41,11 +41,7 @@ export class SelectionAffordance {
   show(field: HTMLElement, anchorRect: () => DOMRect | null, callbacks: AffordanceCallbacks): void {
     this.hide();
     const doc = field.ownerDocument;
-    const host = doc.createElement('ledgerline-rewrite');
-    host.style.cssText = 'all:initial;position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
-    const shadow = host.attachShadow({ mode: SHADOW_ROOT_MODE });
-    const style = doc.createElement('style');
-    style.textContent = AFFORDANCE_CSS;
+    const { host, shadow } = mountShadowHost(doc, 'ledgerline-rewrite', AFFORDANCE_CSS);
     const button = doc.createElement('button');
     button.type = 'button';
     button.dataset.testid = 'selection-rewrite';
@@ -71,9 +67,7 @@ export class SelectionAffordance {
       this.hide();
       callbacks.onClose();
     });
-    shadow.append(style, button);
-    // Outside <body>, like the panel: an iframe editor's body is its content.
-    doc.documentElement.append(host);
+    shadow.append(button);
     this.host = host;
     this.button = button;
     const reference = { getBoundingClientRect: () => anchorRect() ?? field.getBoundingClientRect(), contextElement: field };

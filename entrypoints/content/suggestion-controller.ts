@@ -13,7 +13,7 @@ import { wordDiff } from '@/lib/word-diff';
 import { fieldDocument, fieldDocumentKey } from './field-document';
 import { requestGeneration, type GenerationHandle } from './generation-client';
 import { LimitBadge } from './limit-badge';
-import { isInOwnUi } from './own-hosts';
+import { isInOwnUi } from './shadow-host';
 import { PanelHost } from './panel-host';
 import { SelectionAffordance } from './selection-affordance';
 
