@@ -22,6 +22,23 @@ if (!available && process.env.CI) throw new Error(`llama.cpp's server is missing
 /** What must never reach the writer: template tokens, role names. */
 const LEAKS = /<\|[a-z_]+\|>|<\/?s>|^\s*(assistant|user|system)\s*[:\n]/im;
 
+/**
+ * A 135M model can write nothing the panel may offer (every variant cut or leaking): the writer
+ * then presses "Try again", as the panel says, which samples anew. Up to two tries more; any other
+ * error, or a third empty answer, fails.
+ */
+async function suggestionTryingAgain(page: Page): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await waitForSuggestion(page, 240_000);
+    } catch (error) {
+      if (attempt === 2 || !String(error).includes('returned no usable suggestion')) throw error;
+      await page.getByTestId('panel-retry').click();
+      await page.getByTestId('panel-error').waitFor({ state: 'detached' });
+    }
+  }
+}
+
 describe.skipIf(!available)('the server engine against llama.cpp’s server (llama-cpp-python, SmolLM2-135M-Instruct GGUF)', { timeout: 300_000 }, () => {
   let llama: LlamaServer;
   let cms: Awaited<ReturnType<typeof startCmsServer>>;
@@ -33,7 +50,7 @@ describe.skipIf(!available)('the server engine against llama.cpp’s server (lla
     llama = await startLlamaServer();
     cms = await startCmsServer();
     browser = await launchExtension();
-    await setSettings(browser.worker, { pauseDelayMs: 0, variants: 2, maxNewTokens: 48 });
+    await setSettings(browser.worker, { pauseDelayMs: 0, variants: 3, maxNewTokens: 64 });
     page = await browser.context.newPage();
   });
 
@@ -56,7 +73,7 @@ describe.skipIf(!available)('the server engine against llama.cpp’s server (lla
     const before = await field.inputValue();
     await runSuggestCommand(browser!.worker);
     await expect.poll(() => page.getByTestId('panel-title').textContent({ timeout: 60_000 })).toBe(`Suggestions · on ${new URL(llama.origin).host}`);
-    const text = await waitForSuggestion(page, 240_000);
+    const text = await suggestionTryingAgain(page);
     expect(text.trim().length).toBeGreaterThan(0);
     expect(text).not.toMatch(LEAKS);
     await page.keyboard.press('Tab');
