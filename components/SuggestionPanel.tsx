@@ -164,11 +164,14 @@ export function SuggestionPanel(props: SuggestionPanelProps): JSX.Element {
   const offerRef = useRef<HTMLDivElement>(null);
   const streaming = phase === 'generating';
 
+  // Also when the selected variant becomes acceptable: End pressed while the last one still
+  // streams selects it before it has an Accept button to hold the focus.
+  const selectedReady = variants[selected]?.acceptable === true;
   useEffect(() => {
     if (!props.focusList) return;
     const option = listRef.current?.querySelector<HTMLElement>(`[data-index="${selected}"]`) ?? offerRef.current?.querySelector<HTMLElement>('button');
     option?.focus();
-  }, [props.focusList, selected, variants.length, props.offer]);
+  }, [props.focusList, selected, selectedReady, variants.length, props.offer]);
 
   const onListKey = (event: KeyboardEvent) => {
     const count = variants.length;

@@ -93,6 +93,7 @@ function requestFor(task: QualityTask, variants: number): { request: GenerateReq
 function recording(generator: TextGenerator, calls: { raw: string; tokens: number }[]): TextGenerator {
   return {
     spec: generator.spec,
+    ...(generator.continuesReplies !== undefined ? { continuesReplies: generator.continuesReplies } : {}),
     async generate(options) {
       let tokens = 0;
       const raw = await generator.generate({
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
       sourceText: prompt.sourceText,
       contextBefore: prompt.contextBefore,
       ...(prompt.limit !== undefined ? { limit: prompt.limit } : {}),
+      continuesText: prompt.continuation !== undefined && generator.continuesReplies === true,
     };
     const result: TaskResult = {
       id: task.id,

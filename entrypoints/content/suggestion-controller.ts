@@ -519,7 +519,10 @@ export class SuggestionController {
           variants = variants.filter((variant) => variant.acceptable);
           if (variants.length === 0) error = t('errorNoneFits', request.limit.limit);
         }
-        this.setView({ phase: variants.length > 0 ? 'ready' : 'error', variants, selected: 0, error });
+        // The writer's choice stands (End pressed while the last one streamed), where it is still offered.
+        const chosen = this.view.variants[this.view.selected]?.text;
+        const selected = Math.max(0, variants.findIndex((variant) => variant.text === chosen));
+        this.setView({ phase: variants.length > 0 ? 'ready' : 'error', variants, selected, error });
         break;
       }
       case 'error':

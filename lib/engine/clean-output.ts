@@ -17,6 +17,8 @@ export interface CleanOptions {
   limit?: number;
   /** True when generation stopped on its own (end-of-turn token), false when cut by the token budget or interrupted. */
   finished?: boolean;
+  /** Continue: the model went on from the writer's text itself, so the raw text is exactly what follows it (a leading space or none). */
+  continuesText?: boolean;
 }
 
 // --- chat-template debris --------------------------------------------------------------------
@@ -359,12 +361,12 @@ function dropRestatements(out: string, before: string): string {
   return drop === 0 ? out : pieces.slice(drop).join('');
 }
 
-function cleanContinuation(text: string, opts: CleanOptions): string {
+function cleanContinuation(text: string, opts: CleanOptions, joinsWord: boolean): string {
   const before = opts.contextBefore;
   let out = text.replace(/^[ \t]*\n+/, '');
   // The model repeated the end of the text before the caret: drop the repeat.
-  const overlap = echoedOverlap(before.trimEnd(), out.trimStart(), 4);
-  let midWordJoin = false;
+  const overlap = joinsWord ? 0 : echoedOverlap(before.trimEnd(), out.trimStart(), 4);
+  let midWordJoin = joinsWord;
   if (overlap > 0) {
     const lead = out.length - out.trimStart().length;
     midWordJoin = /[\p{L}\p{N}]/u.test(out[lead + overlap - 1] ?? '') && /[\p{L}\p{N}]/u.test(out[lead + overlap] ?? '');
@@ -517,7 +519,11 @@ export function cleanOutput(raw: string, options: CleanOptions, stream?: { final
   text = text.replace(/^\*\*([^*]+)\*\*$/u, '$1');
 
   let out: string;
-  if (opts.action === 'continue') out = cleanContinuation(text, opts);
+  if (opts.action === 'continue') {
+    // Going on from the writer's text, no space before a letter means the caret's word goes on ("runn" + "ers").
+    const joinsWord = opts.continuesText === true && /^[\p{L}\p{N}]/u.test(raw) && /[\p{L}\p{N}]$/u.test(opts.contextBefore);
+    out = cleanContinuation(text, opts, joinsWord);
+  }
   else if (opts.action === 'headline') out = cleanHeadline(text, opts);
   else if (opts.action === 'summary') out = cleanSummary(text, opts);
   else if (REWRITE_ACTIONS.has(opts.action)) out = cleanRewrite(text, opts);

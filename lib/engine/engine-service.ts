@@ -365,6 +365,8 @@ export class EngineService {
     let tokens = 0;
     let firstTokenAt: number | null = null;
     let reusedPromptTokens: number | null = null;
+    /** The variant that is asked again as an instruction: going on from the text, the model ended at once. */
+    let askedPlainly = -1;
     for (let i = 0; i < plans.length; i++) {
       if (signal.interrupted) break;
       const plan = plans[i]!;
@@ -374,10 +376,14 @@ export class EngineService {
       let variantTokens = 0;
       let lastStreamedAt = -Infinity;
       let raw: string;
+      // Continue goes on from the writer's text as the model's own reply where the backend can.
+      const continuation = generator.continuesReplies && askedPlainly !== i ? prompt.continuation : undefined;
+      const cleanAs = { ...cleanContext, continuesText: continuation !== undefined };
       try {
         raw = await generator
           .generate({
             messages: prompt.messages,
+            ...(continuation ? { continuation } : {}),
             plan,
             maxNewTokens,
             stopping,
@@ -390,7 +396,7 @@ export class EngineService {
               if (signal.interrupted) return;
               const at = this.now();
               if (at - lastStreamedAt < STREAM_INTERVAL_MS) return; // the next update or the final text carries it
-              const text = cleanOutput(soFar, cleanContext, { final: false });
+              const text = cleanOutput(soFar, cleanAs, { final: false });
               if (!text) return;
               lastStreamedAt = at;
               send({ type: 'variant', requestId: request.requestId, index: finished.length, text, final: false });
@@ -415,6 +421,7 @@ export class EngineService {
         }
         finished = [];
         otherLanguage = 0;
+        askedPlainly = -1;
         started();
         i = -1;
         continue;
@@ -422,8 +429,14 @@ export class EngineService {
       tokens += variantTokens;
       if (i === 0) reusedPromptTokens = generator.lastReusedTokens ?? null;
       if (signal.interrupted) break;
+      if (continuation && raw.trim().length === 0) {
+        // A text that reads as finished can end the model's reply at once; asked for more words, it writes some.
+        askedPlainly = i;
+        i -= 1;
+        continue;
+      }
       // Fewer tokens than the budget means the model ended its turn itself.
-      const text = cleanOutput(raw, { ...cleanContext, finished: variantTokens < maxNewTokens }, { final: true });
+      const text = cleanOutput(raw, { ...cleanAs, finished: variantTokens < maxNewTokens }, { final: true });
       const language = text && fieldLanguage ? detectLanguage(text) : null;
       if (language && language !== fieldLanguage) {
         // A French paragraph continued in English is no suggestion for it.

@@ -81,8 +81,8 @@ export function createModelHost(load: HostLoader, options: { now?: () => number;
           const current = loaded;
           mine = current;
           try {
-            await current.ready;
-            send({ type: 'loaded' });
+            const generator = await current.ready;
+            send({ type: 'loaded', continuesReplies: generator.continuesReplies === true });
           } catch (error) {
             if (loaded === current) loaded = null; // the next load tries again
             send({ type: 'loadFailed', ...failure(error) });
@@ -111,6 +111,7 @@ export function createModelHost(load: HostLoader, options: { now?: () => number;
             const generator = await loaded.ready;
             const final = await generator.generate({
               messages: request.messages,
+              ...(request.continuation ? { continuation: request.continuation } : {}),
               plan: request.plan,
               maxNewTokens: request.maxNewTokens,
               stopping,

@@ -33,9 +33,26 @@ export interface PromptInput {
   language?: string;
 }
 
+/**
+ * The same request as the start of the model's own reply: the messages, then the writer's text
+ * as the reply so far, which the model goes on writing. Only for a backend that can continue a
+ * reply (TextGenerator.continuesReplies).
+ */
+export interface ReplyContinuation {
+  messages: ChatMessage[];
+  /** The reply so far: the writer's text before the caret, trimmed. */
+  reply: string;
+}
+
 export interface PreparedPrompt {
   action: ActionId;
   messages: ChatMessage[];
+  /**
+   * Continue only, with text before the caret. Asked to write "the next sentences" of a text it
+   * is shown, SmolLM2-135M mostly repeated the text or wrote about it ("The next sentence
+   * continues…"); going on from the text as its own reply, it wrote continuations.
+   */
+  continuation?: ReplyContinuation;
   /** Where the suggestion goes: the rewritten range, or the caret (collapsed) for continue/headline. */
   replace: TextRange;
   /** The passage being rewritten, or the text a headline is written for; '' for continue. */
@@ -444,9 +461,28 @@ export function preparePrompt(input: PromptInput): PreparedPrompt {
       if (hasAfter) parts.push(fenced('Text after the cursor, for reference only (do not repeat it):', after.text.trim()));
       parts.push(fenced('Text so far:', before.text));
     }
+    // Trimmed: chat templates that trim a message would otherwise not write it as given.
+    const reply = before.text.trim();
+    const continuation: ReplyContinuation | undefined =
+      reply.length === 0
+        ? undefined
+        : {
+            messages: [
+              system,
+              {
+                role: 'user',
+                content: [
+                  'Task: Continue this text with one or two sentences, in the same style and language.',
+                  ...(hasAfter ? [fenced('Text after the cursor, for reference only (do not repeat it):', after.text.trim())] : []),
+                ].join('\n\n'),
+              },
+            ],
+            reply,
+          };
     return {
       action,
       messages: [system, { role: 'user', content: parts.join('\n\n') }],
+      ...(continuation ? { continuation } : {}),
       replace: { start: caret, end: caret },
       sourceText: '',
       contextBefore: before.text,

@@ -79,17 +79,23 @@ export class RemoteGenerator implements TextGenerator {
     const done = this.until<void>((event, settle) => {
       if (event === null) settle(new Error('The model host closed while loading the model.'));
       else if (event.type === 'progress') onProgress(event.info as Parameters<LoadProgress>[0]);
-      else if (event.type === 'loaded') settle(undefined);
+      else if (event.type === 'loaded') {
+        this.continuesReplies = event.continuesReplies;
+        settle(undefined);
+      }
       else if (event.type === 'loadFailed') settle(hostError(event));
     });
     this.port.postMessage({ type: 'load', spec: { ...this.spec, device: this.spec.device as 'webgpu' | 'wasm' }, seams: this.sentSeams });
     return done;
   }
 
+  /** What the model host said of its generator when it loaded. */
+  continuesReplies = false;
+
   /** What the model host said its kept prompt prefix spared on the last generation. */
   lastReusedTokens: number | undefined;
 
-  async generate({ messages, plan, maxNewTokens, onText, onToken, onInterrupt }: GenerateOptions): Promise<string> {
+  async generate({ messages, continuation, plan, maxNewTokens, onText, onToken, onInterrupt }: GenerateOptions): Promise<string> {
     if (this.closed) throw new Error('The model host closed.');
     const id = `g${++this.nextId}`;
     let tokens = 0;
@@ -112,7 +118,7 @@ export class RemoteGenerator implements TextGenerator {
       this.sentSeams = seams;
       this.port.postMessage({ type: 'seams', seams });
     }
-    this.port.postMessage({ type: 'generate', id, messages, plan, maxNewTokens });
+    this.port.postMessage({ type: 'generate', id, messages, ...(continuation && this.continuesReplies ? { continuation } : {}), plan, maxNewTokens });
     try {
       return await done;
     } finally {

@@ -12,8 +12,9 @@ import {
   type DynamicCache,
   type Tensor,
 } from '@huggingface/transformers';
+import { t } from '../i18n';
 import { PromptPrefixCache } from './prompt-prefix-cache';
-import type { ChatMessage } from './prompts';
+import type { ChatMessage, ReplyContinuation } from './prompts';
 import type { EngineTestSeams } from './test-seams';
 
 /**
@@ -55,6 +56,8 @@ export interface SamplingPlan {
 
 export interface GenerateOptions {
   messages: ChatMessage[];
+  /** The request as a reply to go on with; read only by a generator whose `continuesReplies` is true. */
+  continuation?: ReplyContinuation;
   plan: SamplingPlan;
   maxNewTokens: number;
   /** Called with the decoded text so far, as whole words arrive. */
@@ -75,6 +78,8 @@ export interface TextGenerator {
   readonly spec: ModelSpec;
   /** Runs in a context of its own that `dispose()` discards: a GPU failure there does not outlive it. */
   readonly isolatedRuntime?: boolean;
+  /** generate() goes on from `continuation.reply` when given one (its text is then exactly what follows the reply), or throws. */
+  readonly continuesReplies?: boolean;
   generate(options: GenerateOptions): Promise<string>;
   /** Prompt tokens the last `generate` did not read again (a kept prefix was reused); absent where not tracked. */
   readonly lastReusedTokens?: number;
@@ -151,13 +156,22 @@ class TransformersGenerator implements TextGenerator {
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
     private readonly seams?: { startGeneration(): void },
-  ) {}
+  ) {
+    this.continuesReplies = openReply(tokenizer, [{ role: 'user', content: 'Go on.' }], 'The reply so far') !== null;
+  }
 
-  async generate({ messages, plan, maxNewTokens, onText, onToken, stopping }: GenerateOptions): Promise<string> {
-    const inputs = this.tokenizer.apply_chat_template(messages, {
-      add_generation_prompt: true,
-      return_dict: true,
-    }) as Record<string, unknown>;
+  /** True when the model's chat template writes a reply's text as given, so a reply can be cut open after it. */
+  readonly continuesReplies: boolean;
+
+  async generate({ messages, plan, maxNewTokens, onText, onToken, stopping, continuation }: GenerateOptions): Promise<string> {
+    const opened = continuation && this.continuesReplies ? openReply(this.tokenizer, continuation.messages, continuation.reply) : null;
+    // The caller cleans the text as what follows the reply: a reply the template rewrote cannot be continued.
+    if (continuation && this.continuesReplies && opened === null) throw new Error(t('engineReplyNotKept'));
+    const inputs = (
+      opened !== null
+        ? this.tokenizer(opened, { add_special_tokens: false })
+        : this.tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true })
+    ) as Record<string, unknown>;
     let text = '';
     const streamer = new TextStreamer(this.tokenizer, {
       skip_prompt: true,
@@ -201,4 +215,19 @@ class TransformersGenerator implements TextGenerator {
     this.prefix.clear();
     await this.model.dispose();
   }
+}
+
+/**
+ * The prompt text with `reply` as the start of the model's turn, left open (no end-of-turn
+ * after it); null when the chat template does not write the reply as given.
+ */
+function openReply(tokenizer: PreTrainedTokenizer, messages: ChatMessage[], reply: string): string | null {
+  let rendered: string;
+  try {
+    rendered = tokenizer.apply_chat_template([...messages, { role: 'assistant', content: reply }], { tokenize: false }) as string;
+  } catch {
+    return null; // no chat template, or one that refuses this conversation
+  }
+  const at = rendered.lastIndexOf(reply);
+  return at < 0 ? null : rendered.slice(0, at + reply.length);
 }

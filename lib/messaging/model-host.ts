@@ -39,6 +39,7 @@ const ModelHostRequestSchema = v.variant('type', [
     type: v.literal('generate'),
     id: GenerationIdSchema,
     messages: v.pipe(v.array(ChatMessageSchema), v.maxLength(16)),
+    continuation: v.optional(v.object({ messages: v.pipe(v.array(ChatMessageSchema), v.maxLength(16)), reply: Text(2_000_000) })),
     plan: v.object({
       do_sample: v.boolean(),
       temperature: v.optional(v.number()),
@@ -62,7 +63,8 @@ const ModelHostEventSchema = v.variant('type', [
     type: v.literal('progress'),
     info: v.looseObject({ status: Text(40), file: v.optional(Text(500)), loaded: v.optional(v.number()), total: v.optional(v.number()) }),
   }),
-  v.object({ type: v.literal('loaded') }),
+  /** `continuesReplies`: the loaded generator's (lib/engine/text-generator.ts). */
+  v.object({ type: v.literal('loaded'), continuesReplies: v.boolean() }),
   v.object({ type: v.literal('loadFailed'), ...FailureFields }),
   /** Tokens generated so far and, when it changed, the decoded text so far (sent at most every few tens of ms). */
   v.object({ type: v.literal('step'), id: GenerationIdSchema, tokens: v.number(), text: v.optional(Text(2_000_000)) }),

@@ -4,7 +4,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { countX } from '../../lib/platforms/counting';
+import { normaliseForCompare } from '../../lib/engine/variants';
 import { detectLanguage } from '../../lib/text/language';
+import { segmentSentences } from '../../lib/text/segment';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
@@ -117,6 +119,11 @@ describe.skipIf(!available)('a real model end to end (SmolLM2-135M-Instruct on W
     expect(new Set(texts.map((t) => t.trim())).size, 'variants are distinct').toBe(texts.length);
     for (const text of texts) expect(text.trim(), `continue ends cleanly: ${JSON.stringify(text)}`).toMatch(ENDS_CLEANLY);
     for (const text of texts) expect([null, 'en'], `continue keeps English: ${JSON.stringify(text)}`).toContain(detectLanguage(text));
+    // A continuation says something new: none of the writer's sentences again, however reworded at the end.
+    const said = segmentSentences(before).map((s) => normaliseForCompare(before.slice(s.start, s.end)));
+    for (const text of texts) {
+      for (const sentence of said) expect(normaliseForCompare(text), `continue restates the text: ${JSON.stringify(text)}`).not.toContain(sentence.split(' ').slice(0, 6).join(' '));
+    }
     await page.keyboard.press('Tab');
     await expect.poll(() => story.inputValue()).toBe(before + texts[0]);
   });

@@ -220,6 +220,35 @@ describe('writer experience in Chromium', () => {
     }
   });
 
+  it('End in the list while the last variant still streams: its Accept takes the focus as soon as it is ready', async () => {
+    const seams = (value: Record<string, unknown> | null) =>
+      browser.worker.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ engineTestSeams: v }), value);
+    await seams({ stepDelayMs: 250 });
+    try {
+      await setSettings(browser.worker, { ...settings(), pauseDelayMs: 0 });
+      await page.reload();
+      const story = page.locator('#story');
+      await story.click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' Officials said');
+      await runSuggestCommand(browser.worker);
+      await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+      // The last variant's first words are on screen, its Accept is not there yet.
+      await expect.poll(() => variants().count(), { timeout: 120_000 }).toBe(3);
+      const focusedLabel = () =>
+        page.evaluate(() => document.querySelector('ledgerline-panel')?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null);
+      await page.keyboard.press('Alt+ArrowDown');
+      await expect.poll(focusedLabel).toMatch(/^Accept suggestion 1 of 3$/);
+      await page.keyboard.press('End');
+      // The last one was still being written when End was pressed.
+      expect(await variants().nth(2).getAttribute('aria-busy')).toBe('true');
+      await expect.poll(focusedLabel, { timeout: 60_000 }).toBe('Accept suggestion 3 of 3');
+    } finally {
+      await page.keyboard.press('Escape');
+      await seams(null);
+    }
+  });
+
   it('Esc from inside the list closes it and puts the caret back where it was', async () => {
     const story = page.locator('#story');
     await story.click();

@@ -128,6 +128,21 @@ describe('cleanOutput: continue', () => {
     );
   });
 
+  it('going on from the writer\'s text, the raw text is what follows it: no space means the word goes on', () => {
+    const going = (before: string) => ({ ...cont(before), continuesText: true });
+    expect(cleanOutput('ers crossed the line.', going('Thousands of runn'), { final: true })).toBe('ers crossed the line.');
+    expect(cleanOutput(' crossed the line.', going('Thousands of runners'), { final: true })).toBe(' crossed the line.');
+    expect(cleanOutput(' They crossed the line.', going('It rained. '), { final: true })).toBe('They crossed the line.');
+    // Asked plainly, a reply starts its own first word: it is never glued to the caret's.
+    expect(cleanOutput('crossed the line.', cont('Thousands of runners'), { final: true })).toBe(' crossed the line.');
+    // Seen from SmolLM2-135M going on from a sentence cut at the caret.
+    expect(
+      cleanOutput(' was a major factor in the race. The race was a huge success, with 100 runners finishing the race.', going('organisers said the cool weather'), {
+        final: true,
+      }),
+    ).toBe(' was a major factor in the race. The race was a huge success, with 100 runners finishing the race.');
+  });
+
   it('keeps a quotation the writer opened', () => {
     expect(cleanOutput('"Come in," she said.', cont('He knocked.'))).toBe(' "Come in," she said.');
   });

@@ -87,4 +87,29 @@ describe('prompt prefix reuse (tiny model, Node)', () => {
     expect((await write(fresh, other, greedy)).text).toBe(result.text);
     for (const g of [warm, fresh]) await g.dispose();
   });
+
+  it('going on from the writer\'s text: nothing follows the text in the prompt, so more typing reads only the new words again', async () => {
+    const warm = await load();
+    expect(warm.continuesReplies).toBe(true);
+    const goOn = async (text: string, asReply: boolean) => {
+      const prompt = preparePrompt({ action: 'continue', text, caret: text.length, selection: null });
+      await warm.generate({
+        messages: prompt.messages,
+        ...(asReply ? { continuation: prompt.continuation! } : {}),
+        plan: greedy,
+        maxNewTokens: 4,
+        stopping: new InterruptableStoppingCriteria(),
+      });
+      return readAgain(warm);
+    };
+    const longer = `${draft} would cut waiting times`;
+    await goOn(draft, true);
+    const asReply = await goOn(longer, true);
+    await goOn(draft, false);
+    const plainly = await goOn(longer, false);
+    // Asked plainly, the fence and the chat template's closing tokens after the text are read again too.
+    expect(asReply).toBeGreaterThan(0);
+    expect(asReply).toBeLessThan(plainly);
+    await warm.dispose();
+  });
 });

@@ -149,6 +149,23 @@ describe('buildMessages', () => {
     expect(user(m)).toMatch(/middle of a sentence/);
   });
 
+  it('continue also comes as the start of the model\'s own reply: the task in the request, the text (trimmed) as the reply', () => {
+    const text = 'The meeting went well. We agreed to \n';
+    const p = preparePrompt({ action: 'continue', text, caret: text.length });
+    expect(p.continuation?.reply).toBe('The meeting went well. We agreed to');
+    const request = p.continuation!.messages;
+    expect(request.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(request[1]!.content).toMatch(/^Task: Continue this text/);
+    expect(request[1]!.content).not.toContain('We agreed');
+    // Text after the caret goes in the request, for reference.
+    const middle = preparePrompt({ action: 'continue', text: 'Start here. End there.', caret: 11 });
+    expect(middle.continuation?.reply).toBe('Start here.');
+    expect(middle.continuation!.messages[1]!.content).toContain('End there.');
+    // Nothing before the caret: nothing to go on from.
+    expect(preparePrompt({ action: 'continue', text: '  End there.', caret: 1 }).continuation).toBeUndefined();
+    expect(preparePrompt({ action: 'shorten', text: 'One two three four.', caret: 0, selection: { start: 0, end: 19 } }).continuation).toBeUndefined();
+  });
+
   it('continue includes text after the caret for reference only', () => {
     const text = 'Start here. End there.';
     const m = buildMessages({ action: 'continue', text, caret: 11 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineService, gpuFailureSummary, type EngineDependencies, type EngineLimits } from '../../lib/engine/engine-service';
 import { WEBGPU_FAILURE_KEY, webgpuFailureMemory } from '../../lib/engine/webgpu-failure-memory';
 import type { EngineTestSeams } from '../../lib/engine/test-seams';
-import { loadTransformersGenerator, STREAM_INTERVAL_MS, type ModelSpec, type TextGenerator } from '../../lib/engine/text-generator';
+import { loadTransformersGenerator, STREAM_INTERVAL_MS, type GenerateOptions, type ModelSpec, type TextGenerator } from '../../lib/engine/text-generator';
 import type { GenerateRequest, GenerateServerMessage } from '../../lib/messaging';
 import { serveGeneratePort, type PortLike } from '../../lib/background/generate-port';
 import { startModelHost, type ModelHost } from '../../scripts/model-host';
@@ -34,12 +34,16 @@ function spec(overrides: Partial<ModelSpec> = {}): ModelSpec {
   return { host: host.origin, modelId: TINY_MODEL_ID, revision: 'main', device: 'cpu', dtype: 'q8', ...overrides };
 }
 
-/** Loads on the CPU whatever device the spec names (Node has no WebGPU or WASM backend here). */
+/**
+ * Loads on the CPU whatever device the spec names (Node has no WebGPU or WASM backend here). Asked
+ * plainly: going on from a text, the tiny model's random weights end their reply within a token
+ * or two, and these tests need words to stream (the reply form is tested with fakes below).
+ */
 async function loadOnCpu(wanted: ModelSpec, onProgress: Parameters<typeof loadTransformersGenerator>[1], seams?: EngineTestSeams) {
   const cacheDir = mkdtempSync(join(tmpdir(), 'ledgerline-engine-test-'));
   cacheDirs.push(cacheDir);
   const generator = await loadTransformersGenerator({ ...wanted, device: 'cpu' }, onProgress, { cacheDir, ...(seams ? { seams } : {}) });
-  return Object.assign(Object.create(Object.getPrototypeOf(generator) as object) as TextGenerator, generator, { spec: wanted });
+  return Object.assign(Object.create(Object.getPrototypeOf(generator) as object) as TextGenerator, generator, { spec: wanted, continuesReplies: false });
 }
 
 interface Harness {
@@ -410,6 +414,55 @@ describe('EngineService WebGPU fallback', () => {
     expect(done.variants).toHaveLength(1);
     expect(done.variants[0]).toMatch(/^ ?Les tarifs resteront/);
     expect(done.otherLanguage).toBe(1);
+  });
+
+  it('continue goes on from the writer\'s text where the backend can, and asks plainly when the model ends its reply at once', async () => {
+    const asked: GenerateOptions[] = [];
+    // Going on from the text: first nothing (the text read as finished), then the rest of a word.
+    const answers = ['', 'They crossed the line at noon.', 'ers crossed the line.'];
+    const { engine } = makeEngine({
+      load: (wanted) =>
+        Promise.resolve({
+          spec: wanted,
+          continuesReplies: true,
+          generate: async (options: GenerateOptions) => {
+            asked.push(options);
+            return answers[asked.length - 1] ?? '';
+          },
+          dispose: async () => undefined,
+        }),
+    });
+    const text = 'Thousands of runn';
+    const r = run(engine, { ...request('tab1|race', 2), text, selectionStart: text.length, selectionEnd: text.length });
+    await r.finished;
+    expect(asked.map((options) => options.continuation?.reply ?? null)).toEqual(['Thousands of runn', null, 'Thousands of runn']);
+    // The plain request still carries the text; the reply form carries only the task.
+    expect(asked[1]!.messages.at(-1)!.content).toContain('Thousands of runn');
+    expect(asked[0]!.continuation!.messages.at(-1)!.content).not.toContain('Thousands of runn');
+    const done = r.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>;
+    // The plain answer starts a word of its own (a space before it); going on from the text, the
+    // answer finishes the caret's word.
+    expect(done.variants).toEqual([' they crossed the line at noon.', 'ers crossed the line.']);
+  });
+
+  it('a backend that cannot continue a reply gets the plain request only', async () => {
+    const asked: GenerateOptions[] = [];
+    const { engine } = makeEngine({
+      load: (wanted) =>
+        Promise.resolve({
+          spec: wanted,
+          generate: async (options: GenerateOptions) => {
+            asked.push(options);
+            return 'The council will vote next week.';
+          },
+          dispose: async () => undefined,
+        }),
+    });
+    const r = run(engine, request('tab1|plain', 1));
+    await r.finished;
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.continuation).toBeUndefined();
+    expect((r.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>).variants).toEqual([' the council will vote next week.']);
   });
 
   it('names GPU failures in words, not onnxruntime traces', () => {
