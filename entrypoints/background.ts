@@ -88,6 +88,9 @@ export default defineBackground({
       },
       online: () => navigator.onLine,
     });
+    // Harper's WASM is one of the extension's own files (harper.js/binary names it by URL).
+    let proofreader: Proofreader | null = null;
+    const ownProofreader = () => (proofreader ??= createProofreader(harperBinary));
     const engine = new EngineService({
       resolveSpec: async (site) => {
         const { config } = await serverConfig.current();
@@ -119,17 +122,16 @@ export default defineBackground({
       // Chrome stops an idle service worker after ~30 s; Firefox's event page likewise.
       keepAlive: createKeepAlive(() => browser.runtime.getPlatformInfo()),
       webgpuFailures: webgpuFailureMemory(browser.storage.session),
+      grammarCheck: async (text) => (await ownProofreader().lint(text)).map((lint) => ({ kind: lint.kind, problem: text.slice(lint.start, lint.end) })),
     });
     browser.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local' || !changes[SETTINGS_STORAGE_KEY]) return;
       settingsCache.forget();
       engine.forgetSpec();
     });
-    // Harper's WASM is one of the extension's own files (harper.js/binary names it by URL).
-    let proofreader: Proofreader | null = null;
     const handleRequest = createRequestHandler({
       ledger: openOwnLedger,
-      proofreader: () => (proofreader ??= createProofreader(harperBinary)),
+      proofreader: ownProofreader,
       engine,
       modelFiles,
       serverConfig,

@@ -1,7 +1,7 @@
 /**
  * npm run eval:quality -- [--model DIR] [--dtype q4] [--variants N] [--max-new-tokens N]
  *                         [--only continue,fit] [--tasks FILE] [--out DIR] [--label TEXT]
- *                         [--server URL --server-model NAME [--api-key-env VAR]]
+ *                         [--server URL --server-model NAME [--api-key-env VAR]] [--no-grammar-ranking]
  *
  * With --server, the same tasks go to a newsroom's OpenAI-compatible server through the
  * extension's server engine (lib/engine/server-engine.ts) instead of the model folder, so its
@@ -136,11 +136,13 @@ async function main(): Promise<void> {
   console.log(`${model.spec.modelId} ${model.spec.dtype} loaded in ${(model.loadMs / 1000).toFixed(1)} s (${model.reason})`);
   const calls: { raw: string; tokens: number }[] = [];
   const generator = recording(model.generator, calls);
+  const checker = await createGrammarChecker();
+  // The extension ranks "Fix grammar" variants with Harper; `--no-grammar-ranking` shows them unranked.
+  const ranked = !process.argv.includes('--no-grammar-ranking');
   const engine = new EngineService(
-    { resolveSpec: async () => ({ spec: model.spec, reason: model.reason }), load: async () => generator },
+    { resolveSpec: async () => ({ spec: model.spec, reason: model.reason }), load: async () => generator, ...(ranked ? { grammarCheck: (text: string) => checker.check(text) } : {}) },
     { maxNewTokens, timeoutMs: 30 * 60_000 },
   );
-  const checker = await createGrammarChecker();
   const results: TaskResult[] = [];
   const startedAt = Date.now();
 
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
       reason: model.reason,
       loadMs: Math.round(model.loadMs),
     },
-    settings: { variants, maxNewTokens, tasks: tasks.length, only: only ?? null },
+    settings: { variants, maxNewTokens, tasks: tasks.length, only: only ?? null, grammarRanking: ranked },
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, loadAverage: loadavg(), node: process.version },
     wallSeconds: Math.round((Date.now() - startedAt) / 1000),
   };
@@ -229,7 +231,8 @@ async function main(): Promise<void> {
     `# Suggestion quality: ${model.spec.modelId} (${model.spec.dtype})${label ? ` — ${label}` : ''}`,
     '',
     `${meta.date}; task set ${set.version} (${tasks.length} tasks), ${variants} variants of at most ${maxNewTokens} new tokens each (the action's own budget may be lower), ` +
-      `${model.spec.device === 'server' ? `the server ${model.spec.host}, this client` : 'onnxruntime-node'} on ${meta.machine.cpus} CPUs (load ${meta.machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}), ${meta.wallSeconds} s in all. ` +
+      `${model.spec.device === 'server' ? `the server ${model.spec.host}, this client` : 'onnxruntime-node'} on ${meta.machine.cpus} CPUs (load ${meta.machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}), ${meta.wallSeconds} s in all; ` +
+      `"Fix grammar" variants ${ranked ? 'ranked by the checker, as in the extension' : 'not ranked (--no-grammar-ranking)'}. ` +
       '`npm run eval:quality`; definitions in bench/README.md.',
     '',
     markdownTable(rows, variants),

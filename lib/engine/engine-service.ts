@@ -5,6 +5,7 @@ import { DTYPES, resolveModel, type Dtype } from './catalogue';
 import { cleanOutput } from './clean-output';
 import { DownloadConsentError, type DownloadGate } from './download-consent';
 import { DownloadProgress } from './download-progress';
+import { GrammarRanking, type GrammarCheck } from './grammar-ranking';
 import { serverOrigin } from './server-config';
 import { ServerEngineError } from './server-engine';
 import { preparePrompt } from './prompts';
@@ -45,6 +46,8 @@ export interface EngineDependencies {
   downloads?: DownloadGate;
   /** The limits for the next request (settings may change them); defaults to DEFAULT_LIMITS. */
   limits?: () => EngineLimits | Promise<EngineLimits>;
+  /** A grammar checker for "Fix grammar" variants (lib/engine/grammar-ranking.ts); absent, none is checked. */
+  grammarCheck?: GrammarCheck;
   now?: () => number;
 }
 
@@ -365,6 +368,7 @@ export class EngineService {
     let tokens = 0;
     let firstTokenAt: number | null = null;
     let reusedPromptTokens: number | null = null;
+    const ranking = prompt.action === 'grammar' && this.deps.grammarCheck ? new GrammarRanking(this.deps.grammarCheck, prompt.sourceText) : null;
     /** The variant that is asked again as an instruction: going on from the text, the model ended at once. */
     let askedPlainly = -1;
     for (let i = 0; i < plans.length; i++) {
@@ -444,11 +448,18 @@ export class EngineService {
         continue;
       }
       if (text && dedupeVariants([...finished, text], dedupeOptionsFor(prompt.action)).length > finished.length) {
+        if (ranking && !(await ranking.admits(text))) continue;
         finished.push(text);
         send({ type: 'variant', requestId: request.requestId, index: finished.length - 1, text, final: true });
       }
     }
     if (signal.interrupted) return;
+    if (ranking && finished.length === 0) {
+      for (const text of dedupeVariants(ranking.fallback(), dedupeOptionsFor(prompt.action))) {
+        finished.push(text);
+        send({ type: 'variant', requestId: request.requestId, index: finished.length - 1, text, final: true });
+      }
+    }
     const endedAt = this.now();
     this.recent.push({
       requestId: request.requestId,

@@ -61,6 +61,7 @@ function makeEngine(
     load?: (s: ModelSpec) => Promise<TextGenerator> | null;
     now?: () => number;
     webgpuFailures?: EngineDependencies['webgpuFailures'];
+    grammarCheck?: EngineDependencies['grammarCheck'];
   } = {},
 ): Harness {
   const loads: ModelSpec[] = [];
@@ -78,6 +79,7 @@ function makeEngine(
       },
       ...(options.now ? { now: options.now } : {}),
       ...(options.webgpuFailures ? { webgpuFailures: options.webgpuFailures } : {}),
+      ...(options.grammarCheck ? { grammarCheck: options.grammarCheck } : {}),
     },
     { maxNewTokens: 64, timeoutMs: 60_000, ...options.limits },
   );
@@ -463,6 +465,45 @@ describe('EngineService WebGPU fallback', () => {
     expect(asked).toHaveLength(1);
     expect(asked[0]!.continuation).toBeUndefined();
     expect((r.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>).variants).toEqual([' the council will vote next week.']);
+  });
+
+  describe('"Fix grammar" variants checked by the grammar checker', () => {
+    const passage = 'The council have approved the plan on Tuesday.';
+    // A stand-in checker: "have" after "council" is an agreement finding, "there" a spelling one.
+    const check = async (text: string) => [
+      ...(/council have/.test(text) ? [{ kind: 'Agreement', problem: 'council have' }] : []),
+      ...(/\bthere plan\b/.test(text) ? [{ kind: 'Spelling', problem: 'there plan' }] : []),
+    ];
+    const fixWith = async (answers: string[], grammarCheck?: (text: string) => Promise<{ kind: string; problem: string }[]>) => {
+      let call = 0;
+      const { engine } = makeEngine({
+        load: (wanted) => Promise.resolve({ spec: wanted, generate: async () => answers[call++ % answers.length]!, dispose: async () => undefined }),
+        ...(grammarCheck ? { grammarCheck } : {}),
+      });
+      const r = run(engine, { ...request('tab1|g', answers.length), action: 'grammar', text: passage, selectionStart: 0, selectionEnd: passage.length });
+      await r.finished;
+      return (r.messages.at(-1) as Extract<GenerateServerMessage, { type: 'done' }>).variants;
+    };
+
+    it('leaves out a variant that adds a finding the passage did not have, when another adds none', async () => {
+      const added = 'The council have approved there plan on Tuesday.';
+      const fixed = 'The council has approved the plan on Tuesday.';
+      expect(await fixWith([added, fixed], check)).toEqual([fixed]);
+      // Without a checker, both are offered.
+      expect(await fixWith([added, fixed])).toEqual([added, fixed]);
+    });
+
+    it('offers the held variants, fewest new findings first, when every one adds some; a failing checker holds nothing back', async () => {
+      const two = 'The council have approved there plan, there plan on Tuesday.';
+      const one = 'The council has approved there plan on Tuesday.';
+      const twice = async (text: string) => [...(await check(text)), ...(/, there plan/.test(text) ? [{ kind: 'Spelling', problem: 'there plan' }] : [])];
+      expect(await fixWith([two, one], twice)).toEqual([one, two]);
+      expect(
+        await fixWith([two, one], async () => {
+          throw new Error('checker failed');
+        }),
+      ).toEqual([two, one]);
+    });
   });
 
   it('names GPU failures in words, not onnxruntime traces', () => {
