@@ -433,14 +433,15 @@ export class EngineService {
       tokens += variantTokens;
       if (i === 0) reusedPromptTokens = generator.lastReusedTokens ?? null;
       if (signal.interrupted) break;
-      if (continuation && raw.trim().length === 0) {
-        // A text that reads as finished can end the model's reply at once; asked for more words, it writes some.
+      // Fewer tokens than the budget means the model ended its turn itself.
+      const text = cleanOutput(raw, { ...cleanAs, finished: variantTokens < maxNewTokens }, { final: true });
+      if (continuation && !text) {
+        // Going on from the text gave nothing to offer (a text that reads as finished can end the
+        // model's reply at once): this variant is asked plainly instead.
         askedPlainly = i;
         i -= 1;
         continue;
       }
-      // Fewer tokens than the budget means the model ended its turn itself.
-      const text = cleanOutput(raw, { ...cleanAs, finished: variantTokens < maxNewTokens }, { final: true });
       const language = text && fieldLanguage ? detectLanguage(text) : null;
       if (language && language !== fieldLanguage) {
         // A French paragraph continued in English is no suggestion for it.

@@ -172,8 +172,6 @@ describe('writer experience in Chromium', () => {
     const second = await variantText(1);
     await page.keyboard.press('Alt+ArrowDown');
     await page.keyboard.press('ArrowDown');
-    const focusedLabel = () =>
-      page.evaluate(() => document.querySelector('ledgerline-panel')?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null);
     await expect.poll(focusedLabel).toMatch(/^Accept suggestion 2 of \d$/);
     await page.keyboard.press('Enter');
     await expect.poll(() => story.inputValue()).toBe(before + second);
@@ -191,8 +189,12 @@ describe('writer experience in Chromium', () => {
     if (sentences.length > 1) expect(await story.inputValue()).not.toContain(sentences[1]!.trim());
   });
 
-  it('a finished variant can be taken with Tab while the next ones still stream', async () => {
-    // Slow decoding (a test seam) so the later variants are still being written.
+  /**
+   * Slow decoding (a test seam) so the later variants are still being written: asks for a
+   * continuation of the story and runs `check` once the first variant can be accepted, with the
+   * field's text as it was asked.
+   */
+  async function whileVariantsStream(check: (before: string) => Promise<void>): Promise<void> {
     const seams = (value: Record<string, unknown> | null) =>
       browser.worker.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ engineTestSeams: v }), value);
     await seams({ stepDelayMs: 250 });
@@ -206,6 +208,17 @@ describe('writer experience in Chromium', () => {
       const before = await story.inputValue();
       await runSuggestCommand(browser.worker);
       await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+      await check(before);
+    } finally {
+      await page.keyboard.press('Escape');
+      await seams(null);
+    }
+  }
+
+  const focusedLabel = () => page.evaluate(() => document.querySelector('ledgerline-panel')?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null);
+
+  it('a finished variant can be taken with Tab while the next ones still stream', async () => {
+    await whileVariantsStream(async (before) => {
       const status = panel().getByTestId('panel-status');
       await expect.poll(() => status.textContent()).toMatch(/^1 ready, more coming\. Tab takes the selected one/);
       // The variant still being written is marked busy and offers no Accept.
@@ -213,40 +226,22 @@ describe('writer experience in Chromium', () => {
       expect(await page.getByTestId('accept-variant').count()).toBe(1);
       const first = await variantText(0);
       await page.keyboard.press('Tab');
-      await expect.poll(() => story.inputValue()).toBe(before + first);
+      await expect.poll(() => page.locator('#story').inputValue()).toBe(before + first);
       await expect.poll(() => panel().count()).toBe(0);
-    } finally {
-      await seams(null);
-    }
+    });
   });
 
   it('End in the list while the last variant still streams: its Accept takes the focus as soon as it is ready', async () => {
-    const seams = (value: Record<string, unknown> | null) =>
-      browser.worker.evaluate((v) => (globalThis as unknown as { chrome: { storage: { local: { set(x: object): Promise<void> } } } }).chrome.storage.local.set({ engineTestSeams: v }), value);
-    await seams({ stepDelayMs: 250 });
-    try {
-      await setSettings(browser.worker, { ...settings(), pauseDelayMs: 0 });
-      await page.reload();
-      const story = page.locator('#story');
-      await story.click();
-      await page.keyboard.press('End');
-      await page.keyboard.type(' Officials said');
-      await runSuggestCommand(browser.worker);
-      await page.getByTestId('accept-variant').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await whileVariantsStream(async () => {
       // The last variant's first words are on screen, its Accept is not there yet.
       await expect.poll(() => variants().count(), { timeout: 120_000 }).toBe(3);
-      const focusedLabel = () =>
-        page.evaluate(() => document.querySelector('ledgerline-panel')?.shadowRoot?.activeElement?.getAttribute('aria-label') ?? null);
       await page.keyboard.press('Alt+ArrowDown');
       await expect.poll(focusedLabel).toMatch(/^Accept suggestion 1 of 3$/);
       await page.keyboard.press('End');
       // The last one was still being written when End was pressed.
       expect(await variants().nth(2).getAttribute('aria-busy')).toBe('true');
       await expect.poll(focusedLabel, { timeout: 60_000 }).toBe('Accept suggestion 3 of 3');
-    } finally {
-      await page.keyboard.press('Escape');
-      await seams(null);
-    }
+    });
   });
 
   it('Esc from inside the list closes it and puts the caret back where it was', async () => {

@@ -418,10 +418,10 @@ describe('EngineService WebGPU fallback', () => {
     expect(done.otherLanguage).toBe(1);
   });
 
-  it('continue goes on from the writer\'s text where the backend can, and asks plainly when the model ends its reply at once', async () => {
+  it('continue goes on from the writer\'s text where the backend can, and asks plainly when that gives nothing usable', async () => {
     const asked: GenerateOptions[] = [];
-    // Going on from the text: first nothing (the text read as finished), then the rest of a word.
-    const answers = ['', 'They crossed the line at noon.', 'ers crossed the line.'];
+    // Going on from the text: first nothing usable (the text read as finished), then the rest of a word.
+    const answers = [' , ,', 'They crossed the line at noon.', 'ers crossed the line.'];
     const { engine } = makeEngine({
       load: (wanted) =>
         Promise.resolve({
