@@ -369,7 +369,7 @@ export class EngineService {
     let firstTokenAt: number | null = null;
     let reusedPromptTokens: number | null = null;
     const ranking = prompt.action === 'grammar' && this.deps.grammarCheck ? new GrammarRanking(this.deps.grammarCheck, prompt.sourceText) : null;
-    /** The variant that is asked again as an instruction: going on from the text, the model ended at once. */
+    /** The variant that is asked again plainly: going on from the text gave nothing usable. */
     let askedPlainly = -1;
     for (let i = 0; i < plans.length; i++) {
       if (signal.interrupted) break;
