@@ -6,6 +6,7 @@ import css from '@/components/InPageAudit.css?inline';
 import { adapterFor, deepActiveElement, editableRootOf, refusalReason, type FieldAdapter } from '@/lib/fields';
 import { clipTo, rangeRects, visibleTextBox } from '@/lib/fields/range-rects';
 import { mountShadowHost } from './shadow-host';
+import { OverlayLifetime } from './overlay-lifetime';
 import { fieldDocumentKey } from './field-document';
 import type { AuditFiguresMessage, AuditSentence, Response } from '@/lib/messaging';
 
@@ -21,13 +22,11 @@ interface Shown {
   text: string;
   sentences: AuditSentence[];
   figures: AuditFiguresMessage;
-  host: HTMLElement;
   container: HTMLElement;
   rects: DOMRect[][];
   hovered: number | null;
   focused: number | null;
-  frame: number;
-  cleanup: (() => void)[];
+  life: OverlayLifetime;
 }
 
 /**
@@ -98,10 +97,8 @@ export class InPageAuditHost {
     const shown = this.shown;
     if (!shown) return;
     this.shown = null;
-    cancelAnimationFrame(shown.frame);
-    for (const undo of shown.cleanup) undo();
     render(null, shown.container);
-    shown.host.remove();
+    shown.life.end();
   }
 
   private show(field: HTMLElement, adapter: FieldAdapter, text: string, sentences: AuditSentence[], figures: AuditFiguresMessage): void {
@@ -111,35 +108,26 @@ export class InPageAuditHost {
     const container = doc.createElement('div');
     shadow.append(container);
 
-    const shown: Shown = { field, adapter, text, sentences, figures, host, container, rects: [], hovered: null, focused: null, frame: 0, cleanup: [] };
+    const life = new OverlayLifetime(host, doc.defaultView ?? window);
+    const shown: Shown = { field, adapter, text, sentences, figures, container, rects: [], hovered: null, focused: null, life };
     this.shown = shown;
-    const view = doc.defaultView ?? window;
-    const listen = <K extends keyof WindowEventMap>(type: K, handler: (event: WindowEventMap[K]) => void) => {
-      view.addEventListener(type, handler, { capture: true, passive: true });
-      shown.cleanup.push(() => view.removeEventListener(type, handler, { capture: true }));
-    };
-    const schedule = () => {
-      cancelAnimationFrame(shown.frame);
-      shown.frame = requestAnimationFrame(() => this.layout(shown));
-    };
-    listen('keydown', (event) => {
+    const schedule = () => life.redrawSoon(() => this.layout(shown));
+    life.listen('keydown', (event) => {
       if (event.key === 'Escape' && !event.isComposing) this.close();
     });
-    listen('input', (event) => {
+    life.listen('input', (event) => {
       if (event.composedPath().includes(field)) this.close();
     });
     // Scroll events do not bubble, but reach a capturing listener on the window from any scroller.
-    listen('scroll', schedule);
-    listen('resize', schedule);
-    listen('mousemove', (event) => this.hover(shown, event.clientX, event.clientY));
+    life.listen('scroll', schedule);
+    life.listen('resize', schedule);
+    life.listen('mousemove', (event) => this.hover(shown, event.clientX, event.clientY));
     // The pointer left this document (a frame's editor): no highlight is under it.
-    listen('mouseout', (event) => event.relatedTarget === null && this.hover(shown, -1, -1));
+    life.listen('mouseout', (event) => event.relatedTarget === null && this.hover(shown, -1, -1));
     // Measured in the observer's callback itself, not in a later frame: a resize reaches the
     // observer after layout, and what it changes is painted in that same frame, so the boxes
     // never show one frame on the old wrapping.
-    const observer = new ResizeObserver(() => this.layout(shown));
-    observer.observe(field);
-    shown.cleanup.push(() => observer.disconnect());
+    life.observeSize(field, () => this.layout(shown));
     this.layout(shown);
   }
 

@@ -6,6 +6,7 @@ import { t } from '@/lib/i18n';
 import { PROOFREAD_MAX_TEXT, type ProofreadLint, type Response } from '@/lib/messaging';
 import type { Settings } from '@/lib/settings';
 import { isInOwnUi, mountShadowHost } from './shadow-host';
+import { OverlayLifetime } from './overlay-lifetime';
 import { isFieldDisabled } from '@/lib/site-settings';
 
 /** How long the writer is still before the field is linted (Harper answers in milliseconds). */
@@ -24,11 +25,9 @@ interface Shown {
   field: Field;
   text: string;
   lints: ProofreadLint[];
-  host: HTMLElement;
   root: HTMLElement;
   open: number | null;
-  frame: number;
-  cleanup: (() => void)[];
+  life: OverlayLifetime;
 }
 
 /**
@@ -120,9 +119,7 @@ export class ProofreadOverlay {
     const shown = this.shown;
     if (!shown) return;
     this.shown = null;
-    cancelAnimationFrame(shown.frame);
-    for (const undo of shown.cleanup) undo();
-    shown.host.remove();
+    shown.life.end();
   }
 
   private schedule(): void {
@@ -157,25 +154,20 @@ export class ProofreadOverlay {
     root.setAttribute('role', 'group');
     root.setAttribute('aria-label', t('proofreadOverlayLabel'));
     shadow.append(root);
-    const shown: Shown = { field, text, lints, host, root, open: null, frame: 0, cleanup: [] };
+    const life = new OverlayLifetime(host, doc.defaultView ?? window);
+    const shown: Shown = { field, text, lints, root, open: null, life };
     this.shown = shown;
-    const view = doc.defaultView ?? window;
-    const schedule = () => {
-      cancelAnimationFrame(shown.frame);
-      shown.frame = requestAnimationFrame(() => this.render(shown));
-    };
-    for (const type of ['scroll', 'resize'] as const) {
-      view.addEventListener(type, schedule, { capture: true, passive: true });
-      shown.cleanup.push(() => view.removeEventListener(type, schedule, { capture: true }));
-    }
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && shown.open !== null && !event.isComposing) this.openCard(shown, null);
-    };
-    view.addEventListener('keydown', onKey, { capture: true });
-    shown.cleanup.push(() => view.removeEventListener('keydown', onKey, { capture: true }));
-    const observer = new ResizeObserver(schedule);
-    observer.observe(field.element);
-    shown.cleanup.push(() => observer.disconnect());
+    const schedule = () => life.redrawSoon(() => this.render(shown));
+    life.listen('scroll', schedule);
+    life.listen('resize', schedule);
+    life.listen(
+      'keydown',
+      (event) => {
+        if (event.key === 'Escape' && shown.open !== null && !event.isComposing) this.openCard(shown, null);
+      },
+      { passive: false },
+    );
+    life.observeSize(field.element, schedule);
     this.render(shown);
   }
 
@@ -191,7 +183,7 @@ export class ProofreadOverlay {
     const doc = field.element.ownerDocument;
     const clip = visibleTextBox(field.element);
     const boxes = rangeRects(field.element, shown.lints).map((rects) => rects.flatMap((rect) => clipTo(rect, clip)));
-    const focused = shown.host.shadowRoot?.activeElement ?? null;
+    const focused = shown.life.host.shadowRoot?.activeElement ?? null;
     const refocus = focused instanceof HTMLElement ? focused.dataset.key : undefined;
     root.replaceChildren();
     shown.lints.forEach((lint, i) => {

@@ -4,7 +4,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { askBackground, launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { askBackground, launchExtension, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
 import { FIRST } from './support/editors';
 import { acceptFromList, norm, waitForSuggestion } from './support/suggest';
 
@@ -47,8 +47,7 @@ describe('editors with their own undo history (built extension, tiny model)', ()
     // Any pause after new words opens the panel (pauseMinWords 0, after 3× the delay mid-sentence):
     // this file is not about when it opens (tests/e2e/quiet-panel.e2e.ts is).
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1, pauseMinWords: 0 });
-    ext = await browser.context.newPage();
-    await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    ext = await openExtensionPage(browser);
     page = await browser.context.newPage();
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
 import { startCmsServer } from './support/cms-server';
 import { FINISHED_SENTENCE, waitForSuggestion } from './support/suggest';
 
@@ -35,8 +35,7 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: PAUSE_MS, variants: 1 });
-    ext = await browser.context.newPage();
-    await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    ext = await openExtensionPage(browser);
     page = await browser.context.newPage();
   });
 

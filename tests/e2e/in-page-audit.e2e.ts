@@ -7,7 +7,7 @@ import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { launchExtension, runAuditFieldCommand, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { launchExtension, runAuditFieldCommand, runSuggestCommand, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
 import { EDITORS, openEditor, placeCaret, type PageWithFixture } from './support/editors';
 import { waitForSuggestion } from './support/suggest';
 
@@ -50,8 +50,7 @@ describe('in-page audit (built extension, tiny model)', () => {
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 0, variants: 1 });
     page = await browser.context.newPage();
     // An extension page to ask the background what `audit.attribute` says, and the popup's button.
-    ext = await browser.context.newPage();
-    await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    ext = await openExtensionPage(browser);
     await page.bringToFront();
   });
 

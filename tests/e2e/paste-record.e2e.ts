@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
 import { startCmsServer } from './support/cms-server';
 import { waitForSuggestion } from './support/suggest';
 
@@ -27,8 +27,7 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
     browser = await launchExtension();
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 0, variants: 1 });
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: cms.origin });
-    ext = await browser.context.newPage();
-    await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    ext = await openExtensionPage(browser);
     page = await browser.context.newPage();
   });
 

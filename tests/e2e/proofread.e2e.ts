@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
-import { askBackground, launchExtension, setSettings, type LaunchedExtension } from './support/browser';
+import { askBackground, launchExtension, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
 import { EDITORS, modelText, openEditor, placeCaret } from './support/editors';
 
 /**
@@ -32,8 +32,7 @@ describe('proofreading (built extension, no model)', () => {
     // The defaults, and no model: proofreading needs none.
     await setSettings(browser.worker, {}, { downloadConsent: false });
     page = await browser.context.newPage();
-    ext = await browser.context.newPage();
-    await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    ext = await openExtensionPage(browser);
     await page.bringToFront();
   });
 

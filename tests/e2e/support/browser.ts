@@ -236,6 +236,13 @@ export async function runAuditFieldCommand(worker: Worker): Promise<unknown> {
   });
 }
 
+/** One of the extension's own pages (the popup by default), e.g. to ask the background with `askBackground`. */
+export async function openExtensionPage(browser: LaunchedExtension, path = 'popup.html'): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.extensionId}/${path}`);
+  return page;
+}
+
 /** A request to the background from an extension page (as the audit page and the popup send it). */
 export function askBackground(page: Page, message: object): Promise<unknown> {
   return page.evaluate((m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage(m), message);
