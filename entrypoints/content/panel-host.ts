@@ -10,6 +10,20 @@ const SHORT_ROOM_PX = 320;
 interface MountedPanel {
   shadowHost: HTMLElement;
   uiContainer: HTMLElement;
+  /** Undoes what ties a panel in an ancestor document to the field's frame. */
+  untie: () => void;
+}
+
+/**
+ * The document the panel goes in: the topmost one the field's frame shares an origin with. A
+ * frame's viewport is never larger than the top one's share of it, so a small frame (an editor's
+ * 240 px iframe) cannot cut the panel there; floating-ui adds the frames' offsets. A frame with a
+ * cross-origin parent (`frameElement` null) keeps the panel in its own document.
+ */
+export function panelDocumentFor(fieldDocument: Document): Document {
+  let doc = fieldDocument;
+  for (let frame = doc.defaultView?.frameElement; frame; frame = doc.defaultView?.frameElement) doc = frame.ownerDocument;
+  return doc;
 }
 
 /**
@@ -22,7 +36,7 @@ export class PanelHost {
 
   /** Shows the panel at the caret; `onAnchorGone` runs when the field leaves the page. */
   show(props: SuggestionPanelProps, anchor: HTMLElement, caretRect: () => DOMRect | null, onAnchorGone: () => void): void {
-    const ui = this.ensureMounted(anchor.ownerDocument);
+    const ui = this.ensureMounted(anchor.ownerDocument, onAnchorGone);
     // The panel reads in the field's direction (Arabic or Hebrew pages get a right-to-left panel).
     ui.uiContainer.dir = getComputedStyle(anchor).direction === 'rtl' ? 'rtl' : 'ltr';
     render(h(SuggestionPanel, props), ui.uiContainer);
@@ -78,6 +92,7 @@ export class PanelHost {
     this.stopPositioning?.();
     this.stopPositioning = null;
     if (this.ui) render(null, this.ui.uiContainer);
+    this.ui?.untie();
     this.ui?.shadowHost.remove();
     this.ui = null;
   }
@@ -91,16 +106,22 @@ export class PanelHost {
     return this.stopPositioning !== null;
   }
 
-  private ensureMounted(doc: Document): MountedPanel {
+  private ensureMounted(fieldDocument: Document, onAnchorGone: () => void): MountedPanel {
     if (this.ui) {
       this.reattach(this.ui);
       return this.ui;
     }
+    const doc = panelDocumentFor(fieldDocument);
     const { host: shadowHost, shadow } = mountShadowHost(doc, 'ledgerline-panel', panelCss, { ownKeys: true });
     const uiContainer = doc.createElement('div');
     uiContainer.style.cssText = 'position:fixed;top:0;left:0;';
     shadow.append(uiContainer);
-    this.ui = { shadowHost, uiContainer };
+    // A panel in an ancestor document outlives nothing of its frame: when the frame is removed or
+    // navigates, this script stops, so the panel goes first (pagehide fires on both).
+    const fieldWindow = fieldDocument.defaultView;
+    const untie = () => fieldWindow?.removeEventListener('pagehide', onAnchorGone);
+    if (doc !== fieldDocument) fieldWindow?.addEventListener('pagehide', onAnchorGone);
+    this.ui = { shadowHost, uiContainer, untie };
     return this.ui;
   }
 }

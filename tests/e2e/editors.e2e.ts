@@ -52,7 +52,7 @@ describe('editors end to end (built extension, tiny model)', () => {
           await page.keyboard.type(typed, { delay: 20 });
           await expect.poll(() => modelText(page, editor)).toContain(typed.trim());
           const before = await modelText(page, editor);
-          const suggestion = await waitForSuggestion(frame);
+          const suggestion = await waitForSuggestion(page);
           expect(suggestion.trim().length, `${editor.label} round ${round} ${where}`).toBeGreaterThan(0);
           expect(await panelInsideEditable(page, editor), 'the panel is not part of the editor content').toBe(false);
           // README screenshot: the panel in a rich editor of the kind CMSs embed.
@@ -60,10 +60,10 @@ describe('editors end to end (built extension, tiny model)', () => {
             await page.screenshot({ path: resolve('docs/screenshots/panel-tiptap.png') });
           }
           // Opened on a pause: accepted from the list (Tab keeps its page meaning there).
-          await acceptFromList(page, frame);
+          await acceptFromList(page);
           const expected = insertedAfter(before, typed, suggestion);
           await expect.poll(() => modelText(page, editor).then(norm), { timeout: 10_000 }).toBe(expected);
-          await expect.poll(() => frame.getByTestId('suggestion-panel').count()).toBe(0);
+          await expect.poll(() => page.getByTestId('suggestion-panel').count()).toBe(0);
           if (editor.undo) {
             await page.keyboard.press('Control+z');
             await expect.poll(() => modelText(page, editor).then(norm), { timeout: 5_000 }).toBe(norm(before));
@@ -86,10 +86,10 @@ describe('editors end to end (built extension, tiny model)', () => {
         // The single-paragraph RichText holds both sentences on its one line.
         const selected = editor.multiBlock ? `${FIRST_LINE}${typed}` : `${FIRST_LINE} ${SECOND_LINE}${typed}`;
         expect(before.startsWith(selected)).toBe(true);
-        const suggestion = await waitForSuggestion(frame);
+        const suggestion = await waitForSuggestion(page);
         expect(suggestion.trim().length).toBeGreaterThan(0);
         expect(await panelInsideEditable(page, editor), 'the panel is not part of the editor content').toBe(false);
-        await acceptFromList(page, frame);
+        await acceptFromList(page);
         await expect.poll(() => modelText(page, editor).then(norm), { timeout: 10_000 }).toBe(norm(suggestion + before.slice(selected.length)));
         if (editor.undo) {
           await page.keyboard.press('Control+z');

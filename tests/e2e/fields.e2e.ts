@@ -65,10 +65,17 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
   const valueOf = (frame: Frame | Page, selector: string) =>
     frame.locator(selector).evaluate((el) => ('value' in el ? (el as HTMLInputElement).value : (el as HTMLElement).innerText.replace(/\n+/g, '\n').trim()));
 
+  async function frameOf(selector: string): Promise<Frame> {
+    const handle = await page.waitForSelector(selector);
+    const frame = await handle.contentFrame();
+    if (!frame) throw new Error(`no frame for ${selector}`);
+    return frame;
+  }
+
   /**
    * Clicks the field, puts the caret at its end (or end of its first line), types, asks with the
    * shortcut (so Tab accepts: a panel that opened on a pause leaves Tab to the page) and waits for
-   * a suggestion.
+   * a suggestion. The panel of a field in a same-origin frame is in the top document.
    */
   async function typeAndSuggest(frame: Frame | Page, selector: string, typed: string, where: 'end' | 'end-of-first-line' = 'end') {
     await frame.locator(selector).click();
@@ -77,7 +84,7 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
     await page.keyboard.type(typed, { delay: 15 });
     const before = await valueOf(frame, selector);
     await runSuggestCommand(browser.worker);
-    const suggestion = await waitForSuggestion(frame);
+    const suggestion = await waitForSuggestion(page);
     expect(suggestion.trim().length).toBeGreaterThan(0);
     return { before, suggestion };
   }
@@ -89,7 +96,7 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
     // Neither a pause nor the shortcut opens anything here.
     await runSuggestCommand(browser.worker);
     await page.waitForTimeout(PAUSE_MS + 1200);
-    expect(await frame.getByTestId('suggestion-panel').count(), selector).toBe(0);
+    expect(await page.getByTestId('suggestion-panel').count(), selector).toBe(0);
   }
 
   describe('textarea and inputs', () => {
@@ -149,13 +156,6 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
   });
 
   describe('discovery', () => {
-    async function frameOf(selector: string): Promise<Frame> {
-      const handle = await page.waitForSelector(selector);
-      const frame = await handle.contentFrame();
-      if (!frame) throw new Error(`no frame for ${selector}`);
-      return frame;
-    }
-
     const cases: Array<{ name: string; frame?: string; field: string }> = [
       { name: 'a field added after load', field: '#late' },
       { name: 'a textarea inside an open shadow root', field: '#in-shadow' },
@@ -381,6 +381,61 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
         expect(new Set(ends).size).toBe(1);
       } finally {
         await page.keyboard.press('Escape');
+        await setSettings(browser.worker, baseSettings());
+      }
+    });
+
+    it('a field in a 240 px frame: the panel goes to the top document, below the caret line, every variant in view; Enter accepts into the frame; gone with the frame', async () => {
+      await setSettings(browser.worker, { ...baseSettings(), variants: 3 });
+      try {
+        await openPlacement();
+        const frame = await frameOf('#small-frame');
+        await frame.addScriptTag({ content: fieldsSource });
+        const { before } = await typeAndSuggest(frame, '#in-small-frame', ' Then');
+        const accepts = page.getByTestId('accept-variant');
+        await expect.poll(() => accepts.count()).toBe(3);
+        // Nothing of the panel in the frame: the frame's 240 px would cut it.
+        expect(await frame.locator('ledgerline-panel').count()).toBe(0);
+        expect(await page.locator('ledgerline-panel').count()).toBe(1);
+        // The caret in the top page's coordinates: the frame's content box plus the caret in it.
+        const inFrame = await frame.evaluate(() => {
+          const fields = (window as unknown as { LedgerlineFields: typeof import('../../lib/fields') }).LedgerlineFields;
+          const element = document.querySelector('#in-small-frame') as HTMLElement;
+          const rect = fields.adapterFor(element)!.caretRect(element)!;
+          return { x: rect.x, y: rect.y, height: rect.height };
+        });
+        const content = await page.locator('#small-frame').evaluate((element) => {
+          const box = element.getBoundingClientRect();
+          const style = getComputedStyle(element);
+          return { x: box.x + element.clientLeft + parseFloat(style.paddingLeft), y: box.y + element.clientTop + parseFloat(style.paddingTop) };
+        });
+        const caret = { x: content.x + inFrame.x, y: content.y + inFrame.y, width: 1, height: inFrame.height };
+        const panel = (await page.getByTestId('suggestion-panel').boundingBox())!;
+        const frameBox = (await page.locator('#small-frame').boundingBox())!;
+        expect(panel.height).toBeGreaterThan(frameBox.y + frameBox.height - (caret.y + caret.height));
+        expect(coversCaretLine(caret, panel)).toBe(false);
+        expect(panel.y).toBeGreaterThanOrEqual(caret.y + caret.height - 1);
+        expect(panel.y - (caret.y + caret.height)).toBeLessThan(30);
+        expect(Math.abs(panel.x - caret.x)).toBeLessThan(40);
+        const viewport = page.viewportSize()!;
+        for (let index = 0; index < 3; index++) {
+          const box = (await accepts.nth(index).boundingBox())!;
+          expect(box.y + box.height).toBeLessThanOrEqual(Math.min(viewport.height, panel.y + panel.height));
+        }
+        await page.screenshot({ path: resolve('docs/screenshots/panel-small-frame.png') });
+        // The keyboard reaches the panel from the frame's field, and the choice lands in the frame.
+        await page.keyboard.press('Alt+ArrowDown');
+        await page.keyboard.press('End');
+        await expect.poll(() => accepts.nth(2).evaluate((button) => button.matches(':focus'))).toBe(true);
+        const chosen = await page.getByTestId('suggestion-variant').nth(2).locator('.text').textContent();
+        await page.keyboard.press('Enter');
+        await expect.poll(() => valueOf(frame, '#in-small-frame')).toBe(`${before}${chosen}`);
+        expect(await page.locator('ledgerline-panel').count()).toBe(0);
+        // A panel open when its frame goes leaves with it.
+        await typeAndSuggest(frame, '#in-small-frame', ' And');
+        await page.locator('#small-frame').evaluate((element) => element.remove());
+        await expect.poll(() => page.locator('ledgerline-panel').count()).toBe(0);
+      } finally {
         await setSettings(browser.worker, baseSettings());
       }
     });

@@ -44,9 +44,9 @@ export function insertedAfter(before: string, marker: string, inserted: string):
  * Accepts the selected variant the way a writer does on a panel that opened on a pause, where
  * Tab keeps its page meaning: Alt+↓ into the list, then Enter on the selected variant.
  */
-export async function acceptFromList(page: Page, frame: Frame | Page = page): Promise<void> {
+export async function acceptFromList(page: Page): Promise<void> {
   await page.keyboard.press('Alt+ArrowDown');
-  const focused = () => frame.getByTestId('accept-variant').evaluateAll((buttons) => buttons.some((button) => button.matches(':focus')));
+  const focused = () => page.getByTestId('accept-variant').evaluateAll((buttons) => buttons.some((button) => button.matches(':focus')));
   await expect.poll(focused).toBe(true);
   await page.keyboard.press('Enter');
 }
