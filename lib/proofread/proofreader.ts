@@ -1,4 +1,8 @@
 import { Dialect, LocalLinter, SuggestionKind, type BinaryModule, type Lint } from 'harper.js';
+import { lintChunks } from './lint-chunks';
+
+/** Paragraphs whose findings are kept: a long story's, and a few other fields'. */
+const KEPT_PARAGRAPHS = 512;
 
 /** One finding, with offsets in UTF-16 code units of the text linted. */
 export interface ProofreadLint {
@@ -51,9 +55,13 @@ export function toProofreadLints(text: string, lints: readonly Lint[]): Proofrea
 /**
  * Harper (harper.js, Apache-2.0) in this context. The WASM binary (16 MB) is compiled on the
  * first lint, not when the background starts; plain text, so markdown syntax is not parsed.
+ * A field is linted paragraph by paragraph (lint-chunks.ts) and a paragraph's findings are kept
+ * by its text: after a pause only what the writer changed is linted again (a 1,000-word field
+ * costs one paragraph, not the whole field).
  */
 export function createProofreader(binary: BinaryModule, dialect: Dialect = Dialect.American): Proofreader {
   let linter: Promise<LocalLinter> | null = null;
+  const kept = new Map<string, ProofreadLint[]>();
   const ready = () =>
     (linter ??= (async () => {
       const created = new LocalLinter({ binary, dialect });
@@ -65,8 +73,17 @@ export function createProofreader(binary: BinaryModule, dialect: Dialect = Diale
     }));
   return {
     async lint(text) {
-      const lints = await (await ready()).lint(text, { language: 'plaintext' });
-      return toProofreadLints(text, lints);
+      const out: ProofreadLint[] = [];
+      for (const chunk of lintChunks(text)) {
+        let found = kept.get(chunk.text);
+        if (found) kept.delete(chunk.text);
+        else found = toProofreadLints(chunk.text, await (await ready()).lint(chunk.text, { language: 'plaintext' }));
+        // Most recently used last; the oldest paragraph goes first.
+        kept.set(chunk.text, found);
+        if (kept.size > KEPT_PARAGRAPHS) kept.delete(kept.keys().next().value!);
+        for (const lint of found) out.push({ ...lint, start: lint.start + chunk.start, end: lint.end + chunk.start });
+      }
+      return out;
     },
   };
 }
