@@ -94,6 +94,37 @@ describe('writer experience in Chromium', () => {
     expect(commands.find((command) => command.name === 'suggest')?.shortcut).toBe('Alt+Shift+S');
   });
 
+  /**
+   * The WCAG contrast of one piece of our UI's text on its background (a translucent one laid over
+   * `under`'s), in the light and the dark scheme. Axe cannot tell it here: our UI hangs from a
+   * fixed 0×0 host, and axe marks its contrast "unable to determine".
+   */
+  async function contrastInBothSchemes(text: Locator, under: Locator): Promise<Record<'light' | 'dark', number>> {
+    const rgba = (css: string) => {
+      const [r = 0, g = 0, b = 0, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number);
+      return { r, g, b, a: css.startsWith('rgba') ? a : 1 };
+    };
+    const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
+      const channel = (value: number) => ((value /= 255) <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const found = { light: 0, dark: 0 };
+    try {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const colours = await text.evaluate((element) => ({ color: getComputedStyle(element).color, background: getComputedStyle(element).backgroundColor }));
+        const base = rgba(await under.evaluate((element) => getComputedStyle(element).backgroundColor));
+        const own = rgba(colours.background);
+        const mix = (key: 'r' | 'g' | 'b') => own[key] * own.a + base[key] * (1 - own.a);
+        const [fore, back] = [luminance(rgba(colours.color)), luminance({ r: mix('r'), g: mix('g'), b: mix('b') })];
+        found[scheme] = Math.round(((Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05)) * 100) / 100;
+      }
+    } finally {
+      await page.emulateMedia({ colorScheme: null });
+    }
+    return found;
+  }
+
   it('a selection offers “Rewrite…”, by pointer and by keyboard, which opens the rewrites for that selection', async () => {
     await setSettings(browser.worker, { ...settings(), pauseDelayMs: 0 });
     await page.reload();
@@ -111,6 +142,8 @@ describe('writer experience in Chromium', () => {
     expect(await story.evaluate((el) => document.activeElement === el)).toBe(true);
     expect(await rewrite.getAttribute('aria-label')).toContain('Alt+↓');
     await page.screenshot({ path: `${SCREENSHOTS}/selection-rewrite.png` });
+    // Its text reads in both schemes (WCAG AA for small text: 4.5).
+    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(rewrite, story))) expect(ratio, scheme).toBeGreaterThanOrEqual(4.5);
     await rewrite.click();
     await panel().waitFor();
     expect(await currentAction()).toBe('rephrase');
@@ -287,6 +320,7 @@ describe('writer experience in Chromium', () => {
     expect(badge!.y + badge!.height).toBeLessThanOrEqual(field!.y + field!.height);
     expect(badge!.y).toBeGreaterThanOrEqual(field!.y);
     await page.screenshot({ path: `${SCREENSHOTS}/composer-count.png` });
+    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(count, post))) expect(ratio, scheme).toBeGreaterThanOrEqual(4.5);
 
     await runSuggestCommand(browser.worker);
     await panel().waitFor();
@@ -302,6 +336,7 @@ describe('writer experience in Chromium', () => {
     await page.keyboard.type(' Ok', { delay: 20 });
     await expect.poll(() => count.textContent()).toBe(await expected());
     expect(await count.getAttribute('class')).toBe('count');
+    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(count, post))) expect(ratio, `calm count, ${scheme}`).toBeGreaterThanOrEqual(4.5);
     await runSuggestCommand(browser.worker);
     await panel().waitFor();
     expect(await actions.first().getAttribute('data-action')).toBe('continue');
