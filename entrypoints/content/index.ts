@@ -45,7 +45,7 @@ export default defineContentScript({
     // page's synthetic focus, input or keys (isTrusted false) never open, generate or accept.
     ctx.addEventListener(window, 'focusin', (event) => event.isTrusted && enabled && (controller?.handleFocusIn(event), proofread?.handleFocusIn(event)), { capture: true });
     ctx.addEventListener(window, 'input', (event) => event.isTrusted && enabled && (controller?.handleInput(event), proofread?.handleInput(event)), { capture: true });
-    ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && controller?.handleKeyDown(event), { capture: true });
+    ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && (controller?.handleKeyDown(event), proofread?.handleKeyDown(event)), { capture: true });
     // The end of a selection (pointer released, a selecting key let go): one read of the field, not one per keystroke.
     ctx.addEventListener(window, 'pointerup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
     ctx.addEventListener(window, 'keyup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });

@@ -26,6 +26,8 @@ interface Shown {
   text: string;
   lints: ProofreadLint[];
   root: HTMLElement;
+  /** The overlay's shadow root, closed in the shipped build (the host's `shadowRoot` is then null). */
+  shadow: ShadowRoot;
   open: number | null;
   life: OverlayLifetime;
 }
@@ -77,6 +79,24 @@ export class ProofreadOverlay {
     this.field = { element: root, eventTarget, adapter, observer };
     // Text already there (a draft reopened) is checked after the same pause.
     this.schedule();
+  }
+
+  /**
+   * keydown, after the suggestion controller (which takes Alt+↓ for its panel or rewrite button
+   * when one is shown): Alt+↓ in the field moves onto the first mark at or after the caret. The
+   * marks hang at the end of the document, so Tab alone would reach them only after every other
+   * field of the page.
+   */
+  handleKeyDown(event: KeyboardEvent): void {
+    const shown = this.shown;
+    if (!shown || event.defaultPrevented || event.isComposing || !event.altKey || event.key !== 'ArrowDown' || event.target !== shown.field.eventTarget) return;
+    const caret = shown.field.adapter.read(shown.field.element).selectionEnd;
+    const next = Math.max(0, shown.lints.findIndex((lint) => lint.end >= caret));
+    const mark = shown.root.querySelector<HTMLElement>(`[data-key="mark-${next}-0"]`);
+    if (!mark) return;
+    event.preventDefault();
+    event.stopPropagation();
+    mark.focus();
   }
 
   /** Per keystroke: the overlay closes (its offsets no longer fit) and the pause restarts. */
@@ -155,7 +175,7 @@ export class ProofreadOverlay {
     root.setAttribute('aria-label', t('proofreadOverlayLabel'));
     shadow.append(root);
     const life = new OverlayLifetime(host, doc.defaultView ?? window);
-    const shown: Shown = { field, text, lints, root, open: null, life };
+    const shown: Shown = { field, text, lints, root, shadow, open: null, life };
     this.shown = shown;
     const schedule = () => life.redrawSoon(() => this.render(shown));
     life.listen('scroll', schedule);
@@ -163,7 +183,10 @@ export class ProofreadOverlay {
     life.listen(
       'keydown',
       (event) => {
-        if (event.key === 'Escape' && shown.open !== null && !event.isComposing) this.openCard(shown, null);
+        if (event.key !== 'Escape' || event.isComposing) return;
+        // Esc closes the open card, or, from a mark, goes back to the text.
+        if (shown.open !== null) this.openCard(shown, null);
+        else if (shown.shadow.activeElement) shown.field.element.focus();
       },
       { passive: false },
     );
@@ -183,7 +206,7 @@ export class ProofreadOverlay {
     const doc = field.element.ownerDocument;
     const clip = visibleTextBox(field.element);
     const boxes = rangeRects(field.element, shown.lints).map((rects) => rects.flatMap((rect) => clipTo(rect, clip)));
-    const focused = shown.life.host.shadowRoot?.activeElement ?? null;
+    const focused = shown.shadow.activeElement;
     const refocus = focused instanceof HTMLElement ? focused.dataset.key : undefined;
     root.replaceChildren();
     shown.lints.forEach((lint, i) => {

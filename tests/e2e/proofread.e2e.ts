@@ -138,16 +138,25 @@ describe('proofreading (built extension, no model)', () => {
     });
   }
 
-  it('keyboard: the mark is a button named by the message; Enter opens its fixes', async () => {
-    const { frame, read } = await cases[0]!.open(page);
+  it('keyboard: Alt+↓ from the text reaches the mark, a button named by the message; Esc goes back; Enter opens its fixes, Tab reaches them', async () => {
+    const { frame, field, read } = await cases[0]!.open(page);
     await page.keyboard.type(MISTAKE);
     await expect.poll(() => marks(frame).count(), { timeout: 20_000 }).toBeGreaterThan(0);
     const mark = marks(frame).first();
-    await mark.focus();
+    const markFocused = () => mark.evaluate((element) => element.matches(':focus'));
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(markFocused).toBe(true);
+    expect(await mark.getAttribute('aria-label')).toMatch(/\w/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => field.evaluate((element) => document.activeElement === element)).toBe(true);
+    expect(await markFocused()).toBe(false);
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(markFocused).toBe(true);
     await page.keyboard.press('Enter');
     const fix = frame.locator('ledgerline-proofread [data-testid="proofread-fix"]').first();
     await expect.poll(() => fix.count()).toBe(1);
-    await fix.focus();
+    await page.keyboard.press('Tab');
+    await expect.poll(() => fix.evaluate((element) => element.matches(':focus'))).toBe(true);
     await page.keyboard.press('Enter');
     await expect.poll(read).toBe(FIXED);
     expect(await ledgerEntries()).toBe(0);
