@@ -425,6 +425,8 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
         await page.screenshot({ path: resolve('docs/screenshots/panel-small-frame.png') });
         // The keyboard reaches the panel from the frame's field, and the choice lands in the frame.
         await page.keyboard.press('Alt+ArrowDown');
+        // Focus crosses from the frame into the top document's panel before the next key goes there.
+        await expect.poll(() => accepts.evaluateAll((buttons) => buttons.some((button) => button.matches(':focus')))).toBe(true);
         await page.keyboard.press('End');
         await expect.poll(() => accepts.nth(2).evaluate((button) => button.matches(':focus'))).toBe(true);
         const chosen = await page.getByTestId('suggestion-variant').nth(2).locator('.text').textContent();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
+import { contrastInBothSchemes } from './support/contrast';
 import { acceptFromList, FINISHED_SENTENCE } from './support/suggest';
 
 /**
@@ -44,6 +45,12 @@ describe('writer experience in Chromium', () => {
     await setSettings(browser.worker, settings());
     page = await browser.context.newPage();
     await page.goto(`${demo.origin}/index.html`);
+  });
+
+  // Each test's page closes with it. Left open, the composer test's page (after its colour-scheme
+  // emulation) kept the next test's pause from opening a panel: not understood yet, noted on #14.
+  afterEach(async () => {
+    await page?.close();
   });
 
   const panel = () => page.getByTestId('suggestion-panel');
@@ -94,37 +101,6 @@ describe('writer experience in Chromium', () => {
     expect(commands.find((command) => command.name === 'suggest')?.shortcut).toBe('Alt+Shift+S');
   });
 
-  /**
-   * The WCAG contrast of one piece of our UI's text on its background (a translucent one laid over
-   * `under`'s), in the light and the dark scheme. Axe cannot tell it here: our UI hangs from a
-   * fixed 0×0 host, and axe marks its contrast "unable to determine".
-   */
-  async function contrastInBothSchemes(text: Locator, under: Locator): Promise<Record<'light' | 'dark', number>> {
-    const rgba = (css: string) => {
-      const [r = 0, g = 0, b = 0, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number);
-      return { r, g, b, a: css.startsWith('rgba') ? a : 1 };
-    };
-    const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
-      const channel = (value: number) => ((value /= 255) <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-    };
-    const found = { light: 0, dark: 0 };
-    try {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        const colours = await text.evaluate((element) => ({ color: getComputedStyle(element).color, background: getComputedStyle(element).backgroundColor }));
-        const base = rgba(await under.evaluate((element) => getComputedStyle(element).backgroundColor));
-        const own = rgba(colours.background);
-        const mix = (key: 'r' | 'g' | 'b') => own[key] * own.a + base[key] * (1 - own.a);
-        const [fore, back] = [luminance(rgba(colours.color)), luminance({ r: mix('r'), g: mix('g'), b: mix('b') })];
-        found[scheme] = Math.round(((Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05)) * 100) / 100;
-      }
-    } finally {
-      await page.emulateMedia({ colorScheme: null });
-    }
-    return found;
-  }
-
   it('a selection offers “Rewrite…”, by pointer and by keyboard, which opens the rewrites for that selection', async () => {
     await setSettings(browser.worker, { ...settings(), pauseDelayMs: 0 });
     await page.reload();
@@ -143,7 +119,7 @@ describe('writer experience in Chromium', () => {
     expect(await rewrite.getAttribute('aria-label')).toContain('Alt+↓');
     await page.screenshot({ path: `${SCREENSHOTS}/selection-rewrite.png` });
     // Its text reads in both schemes (WCAG AA for small text: 4.5).
-    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(rewrite, story))) expect(ratio, scheme).toBeGreaterThanOrEqual(4.5);
+    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(page, rewrite, story))) expect(ratio, scheme).toBeGreaterThanOrEqual(4.5);
     await rewrite.click();
     await panel().waitFor();
     expect(await currentAction()).toBe('rephrase');
@@ -320,7 +296,7 @@ describe('writer experience in Chromium', () => {
     expect(badge!.y + badge!.height).toBeLessThanOrEqual(field!.y + field!.height);
     expect(badge!.y).toBeGreaterThanOrEqual(field!.y);
     await page.screenshot({ path: `${SCREENSHOTS}/composer-count.png` });
-    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(count, post))) expect(ratio, scheme).toBeGreaterThanOrEqual(4.5);
+    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(page, count, post))) expect(ratio, scheme).toBeGreaterThanOrEqual(4.5);
 
     await runSuggestCommand(browser.worker);
     await panel().waitFor();
@@ -336,7 +312,7 @@ describe('writer experience in Chromium', () => {
     await page.keyboard.type(' Ok', { delay: 20 });
     await expect.poll(() => count.textContent()).toBe(await expected());
     expect(await count.getAttribute('class')).toBe('count');
-    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(count, post))) expect(ratio, `calm count, ${scheme}`).toBeGreaterThanOrEqual(4.5);
+    for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(page, count, post))) expect(ratio, `calm count, ${scheme}`).toBeGreaterThanOrEqual(4.5);
     await runSuggestCommand(browser.worker);
     await panel().waitFor();
     expect(await actions.first().getAttribute('data-action')).toBe('continue');
@@ -380,6 +356,13 @@ describe('writer experience in Chromium', () => {
       violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
     const panelScan = await new AxeBuilder({ page }).include('ledgerline-panel').analyze();
     expect(serious(panelScan.violations)).toEqual([]);
+    // Axe cannot tell the panel's contrast (it hangs from a fixed 0×0 host): each kind of text in it, in both schemes.
+    const parts = { title: '.title', status: '.status', action: '.actions button', variant: '.text', accept: '.accept', keys: '.keys', disclosure: '.disclosure', 'not in this field': '.field-off' };
+    for (const [name, selector] of Object.entries(parts)) {
+      const part = panel().locator(selector).first();
+      await part.waitFor();
+      for (const [scheme, ratio] of Object.entries(await contrastInBothSchemes(page, part))) expect(ratio, `${name}, ${scheme}`).toBeGreaterThanOrEqual(4.5);
+    }
     for (const name of ['popup', 'options', 'onboarding']) {
       const extensionPage = await browser.context.newPage();
       await extensionPage.goto(`chrome-extension://${browser.extensionId}/${name}.html`);
