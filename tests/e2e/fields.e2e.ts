@@ -9,7 +9,7 @@ import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
-import { waitForSuggestion } from './support/suggest';
+import { moveIntoList, waitForSuggestion } from './support/suggest';
 
 /**
  * Text fields end to end with the built extension and the tiny model: textarea and input types,
@@ -347,7 +347,7 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
         // What does not fit scrolls inside the panel, and the keyboard brings the last variant into view.
         const body = page.getByTestId('suggestion-panel').locator('.body');
         expect(await body.evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
-        await page.keyboard.press('Alt+ArrowDown');
+        await moveIntoList(page);
         await page.keyboard.press('End');
         const last = page.getByTestId('accept-variant').nth(2);
         await expect.poll(() => last.evaluate((button) => button.matches(':focus'))).toBe(true);
@@ -424,9 +424,8 @@ describe('text fields, discovery, exclusions, bad input, placement (built extens
         }
         await page.screenshot({ path: resolve('docs/screenshots/panel-small-frame.png') });
         // The keyboard reaches the panel from the frame's field, and the choice lands in the frame.
-        await page.keyboard.press('Alt+ArrowDown');
         // Focus crosses from the frame into the top document's panel before the next key goes there.
-        await expect.poll(() => accepts.evaluateAll((buttons) => buttons.some((button) => button.matches(':focus')))).toBe(true);
+        await moveIntoList(page);
         await page.keyboard.press('End');
         await expect.poll(() => accepts.nth(2).evaluate((button) => button.matches(':focus'))).toBe(true);
         const chosen = await page.getByTestId('suggestion-variant').nth(2).locator('.text').textContent();

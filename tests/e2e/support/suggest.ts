@@ -45,8 +45,16 @@ export function insertedAfter(before: string, marker: string, inserted: string):
  * Tab keeps its page meaning: Alt+↓ into the list, then Enter on the selected variant.
  */
 export async function acceptFromList(page: Page): Promise<void> {
+  await moveIntoList(page);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Alt+↓ from the field, then the focus lands on a variant's Accept, as the writer sees it land
+ * before the next key (on a loaded machine, a key pressed at once still reaches the field).
+ */
+export async function moveIntoList(page: Page): Promise<void> {
   await page.keyboard.press('Alt+ArrowDown');
   const focused = () => page.getByTestId('accept-variant').evaluateAll((buttons) => buttons.some((button) => button.matches(':focus')));
   await expect.poll(focused).toBe(true);
-  await page.keyboard.press('Enter');
 }
