@@ -8,7 +8,7 @@ import { startStaticServer, type StaticServer } from '../../scripts/static-serve
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { launchExtension, runSuggestCommand, setSettings, type LaunchedExtension } from './support/browser';
 import { contrastInBothSchemes } from './support/contrast';
-import { acceptFromList, FINISHED_SENTENCE } from './support/suggest';
+import { acceptFromList, FINISHED_SENTENCE, moveIntoList } from './support/suggest';
 
 /**
  * The writer's experience with the panel: how it opens, keyboard navigation, whole and
@@ -179,7 +179,7 @@ describe('writer experience in Chromium', () => {
     await typeAndWaitForVariants(story, FINISHED_SENTENCE);
     const before = await story.inputValue();
     const second = await variantText(1);
-    await page.keyboard.press('Alt+ArrowDown');
+    await moveIntoList(page);
     await page.keyboard.press('ArrowDown');
     await expect.poll(focusedLabel).toMatch(/^Accept suggestion 2 of \d$/);
     await page.keyboard.press('Enter');
