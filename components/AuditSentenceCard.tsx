@@ -34,6 +34,7 @@ const KIND_KEYS: Record<AuditKind, MessageKey> = {
   'ai-edited': 'auditKindEdited',
   'ai-rewrite': 'auditKindRewrite',
   pasted: 'auditKindPasted',
+  typed: 'auditKindTyped',
   'not-logged': 'auditKindNotLogged',
 };
 
@@ -42,6 +43,7 @@ export const KIND_TEXT: Record<AuditKind, string> = {
   'ai-edited': t(KIND_KEYS['ai-edited']),
   'ai-rewrite': t(KIND_KEYS['ai-rewrite']),
   pasted: t(KIND_KEYS.pasted),
+  typed: t(KIND_KEYS.typed),
   'not-logged': t(KIND_KEYS['not-logged']),
 };
 
@@ -96,6 +98,13 @@ function AiPartRow({ s }: { s: AuditSentence }) {
   );
 }
 
+/** What the ledger saw of a sentence no AI suggestion matches. */
+function unmatchedRow(s: AuditSentence): string {
+  if (s.kind === 'typed') return t('auditCardTyped');
+  if (s.kind !== 'pasted') return t('auditCardNoMatch');
+  return s.pastedFrom ? t('auditCardPastedFrom', s.pastedFrom.title || s.pastedFrom.url, s.pastedFrom.url) : t('auditCardPasted');
+}
+
 export function AuditSentenceCard({ s, id }: { s: AuditSentence; id: string }) {
   const m = s.match;
   return (
@@ -116,7 +125,7 @@ export function AuditSentenceCard({ s, id }: { s: AuditSentence; id: string }) {
           {m.rewrite && m.original !== null && <span class="card-row">{tWith('auditCardOriginal', <q>{m.original}</q>)}</span>}
         </>
       ) : (
-        <span class="card-row">{t('auditCardNoMatch')}</span>
+        <span class="card-row">{unmatchedRow(s)}</span>
       )}
     </span>
   );

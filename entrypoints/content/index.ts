@@ -7,6 +7,7 @@ import { InPageAuditHost } from './in-page-audit';
 import { recordPaste } from './paste-recorder';
 import { ProofreadOverlay } from './proofread-overlay';
 import { SuggestionController } from './suggestion-controller';
+import { TypingRecorder } from './typing-recorder';
 
 /**
  * The site this frame belongs to. about:blank and srcdoc frames (TinyMCE's, the block editor's
@@ -37,6 +38,7 @@ export default defineContentScript({
     const site = siteHostname();
     let controller: SuggestionController | null = null;
     let proofread: ProofreadOverlay | null = null;
+    let typing: TypingRecorder | null = null;
     let enabled = false;
     // Focus, input and keys at the earliest point of their path: window, capture phase.
     // focusin and input are composed, so fields inside open shadow roots are seen; fields added
@@ -45,7 +47,14 @@ export default defineContentScript({
     // page's synthetic focus, input or keys (isTrusted false) never open, generate or accept.
     ctx.addEventListener(window, 'focusin', (event) => event.isTrusted && enabled && (controller?.handleFocusIn(event), proofread?.handleFocusIn(event)), { capture: true });
     ctx.addEventListener(window, 'input', (event) => event.isTrusted && enabled && (controller?.handleInput(event), proofread?.handleInput(event)), { capture: true });
-    ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && (controller?.handleKeyDown(event), proofread?.handleKeyDown(event)), { capture: true });
+    ctx.addEventListener(window, 'keydown', (event) => event.isTrusted && enabled && (controller?.handleKeyDown(event), proofread?.handleKeyDown(event), typing?.handleKeyDown(event)), { capture: true });
+    // What the writer types, counted (not read) per keystroke; the field is read when they leave it.
+    ctx.addEventListener(window, 'beforeinput', (event) => event.isTrusted && enabled && typing?.handleBeforeInput(event), { capture: true });
+    ctx.addEventListener(window, 'compositionend', (event) => event.isTrusted && enabled && typing?.handleCompositionEnd(event), { capture: true });
+    ctx.addEventListener(window, 'pointerdown', (event) => event.isTrusted && enabled && typing?.handlePointerDown(event), { capture: true });
+    ctx.addEventListener(window, 'focusout', (event) => event.isTrusted && typing?.handleFocusOut(event), { capture: true });
+    ctx.addEventListener(window, 'pagehide', () => typing?.end());
+    ctx.addEventListener(document, 'visibilitychange', () => document.visibilityState === 'hidden' && typing?.end());
     // The end of a selection (pointer released, a selecting key let go): one read of the field, not one per keystroke.
     ctx.addEventListener(window, 'pointerup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
     ctx.addEventListener(window, 'keyup', (event) => event.isTrusted && enabled && controller?.handleSelectionEnd(event), { capture: true });
@@ -53,7 +62,9 @@ export default defineContentScript({
     let settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     ctx.addEventListener(window, 'paste', (event) => event.isTrusted && enabled && recordPaste(event, settings, site), { capture: true });
     enabled = !isSiteDisabled(site, settings.disabledSites);
-    controller = new SuggestionController(settings, site);
+    typing = new TypingRecorder(settings, site);
+    const recorder = typing;
+    controller = new SuggestionController(settings, site, (field, insert) => recorder.insertion(field, insert));
     const active = controller;
     // Proofreading (Harper in the background) keeps its own pause: it needs no model.
     proofread = new ProofreadOverlay(settings, site);
@@ -68,8 +79,10 @@ export default defineContentScript({
       if (!enabled) {
         active.close();
         checker.leave();
+        recorder.end();
       }
       active.setSettings(next);
+      recorder.setSettings(next);
       checker.setSettings(next);
     });
 

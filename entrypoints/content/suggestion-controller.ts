@@ -121,10 +121,14 @@ export class SuggestionController {
   private readonly limitBadge = new LimitBadge();
   private readonly affordance = new SelectionAffordance();
 
-  /** `site`: the hostname fields are switched off under (a frame's is its page's). */
+  /**
+   * `site`: the hostname fields are switched off under (a frame's is its page's). `aroundInsertion`
+   * runs our own insertion (the typing recorder marks what it inserts as not typed).
+   */
   constructor(
     private settings: Settings,
     private readonly site: string = location.hostname,
+    private readonly aroundInsertion: <T>(field: HTMLElement, insert: () => Promise<T>) => Promise<T> = (_field, insert) => insert(),
   ) {
     this.panel = new PanelHost();
   }
@@ -634,7 +638,7 @@ export class SuggestionController {
         return;
       }
       this.inserting = true;
-      const outcome = await adapter.replace(element, start, end, text).finally(() => (this.inserting = false));
+      const outcome = await this.aroundInsertion(element, () => adapter.replace(element, start, end, text)).finally(() => (this.inserting = false));
       if (!outcome.ok) {
         void this.withdraw(watched, 'not-inserted');
         this.setView({ notice: t('noticeInsertFailed', outcome.reason) });

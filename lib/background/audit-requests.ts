@@ -76,6 +76,7 @@ export async function handleAuditRequest(
             review: null,
             aiSpans: s.aiSpans,
             aiCharacters: s.aiCharacters,
+            ...(s.pastedFrom ? { pastedFrom: s.pastedFrom } : {}),
           };
         });
         // Reviews are of this document's text; the page may see them (they are its own document's).

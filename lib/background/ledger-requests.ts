@@ -82,6 +82,12 @@ export async function handleLedgerRequest(
         );
         return { ok: true, seq: entry.seq, sentences: entry.paste?.sentences.length ?? 0 };
       }
+      case 'ledger.typed': {
+        // A content script records typing into its own page only.
+        if (!scopeCoversOrigin(scope, request.typed.document.origin)) return FORBIDDEN;
+        const entry = await context.ledger().typed({ ...request.typed, extensionVersion: context.extensionVersion });
+        return { ok: true, seq: entry?.seq ?? null, sentences: entry?.typed?.sentences.length ?? 0 };
+      }
       case 'ledger.withdraw': {
         const ledger = context.ledger();
         const target = await ledger.entry(request.seq);

@@ -43,10 +43,12 @@ import type { LedgerEntry, ModelInfo } from './types';
  * Work is O(sentences × K) candidate alignments, never sentences × entries.
  *
  * 'pasted': no AI entry matches, but a paste into a watched field recorded this sentence
- * (source unknown; lib/ledger/paste.ts). 'not-logged' is not proof of human writing: text
- * pasted while the extension was off, or before it was installed, is never seen.
+ * (source unknown unless the extension saw it copied; lib/ledger/observed.ts). 'typed': no AI
+ * entry and no paste matches, and the writer's own key input wrote most of it while the
+ * extension watched the field (lib/ledger/typed.ts). 'not-logged' ("not seen") is not proof of
+ * human writing: text that was already there, or written while the extension was off, is never seen.
  */
-export type AttributionKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'pasted' | 'not-logged';
+export type AttributionKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'pasted' | 'typed' | 'not-logged';
 
 export interface AttributionThresholds {
   /** Highest share of words changed still counted as descending from a logged sentence of this document. */
@@ -106,6 +108,8 @@ export interface SentenceAttribution {
   aiSpans: TextSpan[];
   /** Characters (code points) of the sentence that are the AI's; the rest are the writer's. */
   aiCharacters: number;
+  /** A pasted sentence whose copy the extension saw: the page it was copied from. */
+  pastedFrom?: { url: string; title: string };
 }
 
 export interface AttributionResult {
@@ -659,7 +663,7 @@ function spansOf(p: { text: string; start: number; end: number }, covered: Uint8
 }
 
 export function finish(sentences: SentenceAttribution[], scored: number): AttributionResult {
-  const counts: Record<AttributionKind, number> = { 'ai-verbatim': 0, 'ai-edited': 0, 'ai-rewrite': 0, pasted: 0, 'not-logged': 0 };
+  const counts: Record<AttributionKind, number> = { 'ai-verbatim': 0, 'ai-edited': 0, 'ai-rewrite': 0, pasted: 0, typed: 0, 'not-logged': 0 };
   for (const s of sentences) counts[s.kind]++;
   return { sentences, counts, scored };
 }

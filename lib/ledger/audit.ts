@@ -9,13 +9,14 @@ import type { AttributionKind, SentenceAttribution } from './attribution';
  *    to 100 % (and `percent` shows them adding up). "Not logged" counts as the writer's only in
  *    the sense that no AI suggestion was recorded for it: it is not proof of human writing.
  */
-export const KINDS: readonly AttributionKind[] = ['ai-verbatim', 'ai-edited', 'ai-rewrite', 'pasted', 'not-logged'];
+export const KINDS: readonly AttributionKind[] = ['ai-verbatim', 'ai-edited', 'ai-rewrite', 'pasted', 'typed', 'not-logged'];
 
 export const KIND_LABELS: Record<AttributionKind, string> = {
   'ai-verbatim': 'AI, verbatim',
   'ai-edited': 'AI, human-edited',
   'ai-rewrite': 'AI rewrite of the writer’s text',
   pasted: 'Pasted (source unknown)',
+  typed: 'Typed by the writer',
   'not-logged': 'Not logged',
 };
 
@@ -28,10 +29,11 @@ export interface AuditFigures {
   sentences: number;
   characters: number;
   /**
-   * Per category. `pasted` is there only when something was pasted: reports made before pastes
-   * were recorded have no such count, and must still read (and verify) the same.
+   * Per category. `pasted` and `typed` are there only when something was pasted or typed: reports
+   * made before pastes and typing were recorded have no such count, and must still read (and
+   * verify) the same.
    */
-  kinds: Record<Exclude<AttributionKind, 'pasted'>, KindFigures> & { pasted?: KindFigures };
+  kinds: Record<Exclude<AttributionKind, 'pasted' | 'typed'>, KindFigures> & { pasted?: KindFigures; typed?: KindFigures };
   aiSentences: number;
   aiCharacters: number;
   /** 0..1, rounded to 4 decimals. */
@@ -61,13 +63,13 @@ export function auditFigures(sentences: readonly Pick<SentenceAttribution, 'text
     if (isAiKind(s.kind)) aiCharacters += Math.min(c, Math.max(0, s.aiCharacters));
   }
   const aiSentences = KINDS.filter(isAiKind).reduce((n, k) => n + kinds[k].sentences, 0);
-  const { pasted, ...seen } = kinds;
+  const { pasted, typed, ...seen } = kinds;
   // In basis points, so the writer's share is exactly what the AI's leaves.
   const aiPoints = characters ? Math.round((aiCharacters / characters) * 10_000) : 0;
   return {
     sentences: sentences.length,
     characters,
-    kinds: pasted.sentences ? { ...seen, pasted } : seen,
+    kinds: { ...seen, ...(pasted.sentences ? { pasted } : {}), ...(typed.sentences ? { typed } : {}) },
     aiSentences,
     aiCharacters,
     aiSentenceShare: sentences.length ? round4(aiSentences / sentences.length) : 0,
@@ -87,5 +89,5 @@ export const percent = (share: number) => {
   return `${rest > 50 || (rest === 50 && whole % 2 === 1) ? whole + 1 : whole}%`;
 };
 
-/** The AI categories (pasted and not-logged text are not the AI's). */
+/** The AI categories (pasted, typed and not-logged text are not the AI's). */
 export const isAiKind = (kind: AttributionKind): boolean => kind.startsWith('ai-');

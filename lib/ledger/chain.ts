@@ -123,11 +123,24 @@ export class ChainVerifier {
         entry.sentences.length === 0 &&
         typeof p.textHash === 'string' &&
         Array.isArray(p.sentences) &&
-        p.sentences.every((x) => typeof x.hash === 'string');
+        p.sentences.every((x) => typeof x.hash === 'string') &&
+        (p.source === undefined || (typeof p.source?.url === 'string' && typeof p.source.title === 'string'));
       if (!ok) return 'malformed paste';
       for (const [i, x] of p.sentences.entries()) {
         if (x.text !== null && (await sha256Hex(normalizeSentence(x.text))) !== x.hash) return `pasted sentence ${i} text does not match its hash`;
       }
+    }
+    if (entry.typed !== undefined) {
+      const ok =
+        entry.v === 2 &&
+        entry.withdraws === undefined &&
+        entry.moves === undefined &&
+        entry.review === undefined &&
+        entry.paste === undefined &&
+        entry.sentences.length === 0 &&
+        Array.isArray(entry.typed.sentences) &&
+        entry.typed.sentences.every((x) => typeof x?.hash === 'string' && /^[0-9a-f]{64}$/.test(x.hash));
+      if (!ok) return 'malformed typing record';
     }
     for (const [i, s] of entry.sentences.entries()) {
       if (s.text === null) continue;

@@ -38,7 +38,7 @@ export function documentDelta(e: LedgerEntry, withdrawn?: LedgerEntry): Document
     title: e.pageTitle,
     firstAcceptedAt: e.acceptedAt,
     lastAcceptedAt: e.acceptedAt,
-    entries: e.withdraws ? (gone ? -1 : 0) : e.review || e.paste ? 0 : 1,
+    entries: e.withdraws ? (gone ? -1 : 0) : e.review || e.paste || e.typed ? 0 : 1,
     sentences: gone ? -gone.sentences.length : e.sentences.length,
     characters: gone ? -charactersOf(gone) : charactersOf(e),
   };

@@ -5,7 +5,7 @@ import { sketchText, sketchToHex } from '../text/similarity';
 import { isActionId } from '../engine/actions';
 import { canonicalJson } from './canonical';
 import { documentKeyOf } from './document-key';
-import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, MoveRef, PasteInput, ReviewRef, WithdrawalReason } from './types';
+import type { AcceptanceInput, EntryStub, LedgerEntry, LedgerSentence, MoveRef, PasteInput, ReviewRef, TypedInput, WithdrawalReason } from './types';
 
 /** Split inserted text into sentences with their normalised hash and sketch. */
 export async function prepareSentences(insertedText: string, privacy: boolean): Promise<LedgerSentence[]> {
@@ -202,10 +202,59 @@ export async function buildPasteBody(
     privacy: at.privacy,
     sentences: [],
     extensionVersion: input.extensionVersion,
-    paste: { textHash, text: at.privacy ? null : input.pastedText, sentences },
+    paste: { textHash, text: at.privacy ? null : input.pastedText, sentences, ...(input.source ? { source: input.source } : {}) },
     documentTag: await sha256Hex(documentKey),
     prevHash: at.prevHash,
   };
+}
+
+/**
+ * The body of a typing entry (always format 2): hashes only, in every mode (the writer's own
+ * words are not the record's to keep), and no `sentences`.
+ */
+export async function buildTypedBody(
+  input: Pick<TypedInput, 'document' | 'pageTitle' | 'observedAt' | 'extensionVersion'>,
+  hashes: readonly string[],
+  at: { id: string; seq: number; prevHash: string; privacy: boolean },
+): Promise<UnhashedEntry> {
+  const documentKey = documentKeyOf(input.document);
+  return {
+    v: 2,
+    id: at.id,
+    seq: at.seq,
+    documentKey,
+    pageTitle: input.pageTitle,
+    action: 'typed',
+    model: { ...NO_MODEL },
+    suggestedAt: input.observedAt,
+    acceptedAt: input.observedAt,
+    originalText: null,
+    suggestedText: null,
+    insertedText: null,
+    textHashes: { original: null, suggested: '', inserted: '' },
+    privacy: at.privacy,
+    sentences: [],
+    extensionVersion: input.extensionVersion,
+    typed: { sentences: hashes.map((hash) => ({ hash })) },
+    documentTag: await sha256Hex(documentKey),
+    prevHash: at.prevHash,
+  };
+}
+
+export function validateTypedInput(input: TypedInput): void {
+  const d = input?.document;
+  const ok =
+    !!d &&
+    typeof d.origin === 'string' &&
+    typeof d.path === 'string' &&
+    typeof d.fieldId === 'string' &&
+    typeof input.text === 'string' &&
+    Array.isArray(input.typedRanges) &&
+    input.typedRanges.every(([a, b]) => Number.isInteger(a) && Number.isInteger(b) && a >= 0 && a <= b && b <= input.text.length) &&
+    Number.isFinite(input.observedAt) &&
+    typeof input.pageTitle === 'string' &&
+    typeof input.extensionVersion === 'string';
+  if (!ok) throw new TypeError('Invalid typing record');
 }
 
 export function validatePasteInput(input: PasteInput): void {
@@ -219,7 +268,8 @@ export function validatePasteInput(input: PasteInput): void {
     !!input.pastedText.trim() &&
     Number.isFinite(input.pastedAt) &&
     typeof input.pageTitle === 'string' &&
-    typeof input.extensionVersion === 'string';
+    typeof input.extensionVersion === 'string' &&
+    (input.source === undefined || (typeof input.source.url === 'string' && typeof input.source.title === 'string'));
   if (!ok) throw new TypeError('Invalid paste');
 }
 

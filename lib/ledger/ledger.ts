@@ -1,7 +1,9 @@
 import { bandKeys, sketchFromHex } from '../text/similarity';
 import { LedgerDb, DEFAULT_DB_NAME, type KeyRow, type SentenceIndexRow } from './db';
-import { pastedHashes, withPastes } from './paste';
-import { buildAnnotationBody, buildEntryBody, buildPasteBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, validatePasteInput, type UnhashedEntry } from './entry';
+import { documentKeyOf } from './document-key';
+import { observedInput, withObserved } from './observed';
+import { sentenceHashes, typedHashes, typedSentences } from './typed';
+import { buildAnnotationBody, buildEntryBody, buildPasteBody, buildTypedBody, buildWithdrawalBody, prepareSentences, sealEntry, validateInput, validatePasteInput, validateTypedInput, type UnhashedEntry } from './entry';
 import { ChainVerifier, GENESIS_ANCHOR, type ChainAnchor } from './chain';
 import { documentDelta, mergeDocumentDelta, type DocumentAudit, type DocumentRow } from './documents';
 import { documentsTouchedBy, rebuildDocumentRows, storedEntriesOfDocument } from './document-rows';
@@ -26,6 +28,7 @@ import {
   type LedgerSettings,
   type MoveReason,
   type PasteInput,
+  type TypedInput,
   type ReviewRef,
   type PublicKeyInfo,
   type SignedCheckpoint,
@@ -87,6 +90,11 @@ export interface Ledger {
   paste(input: PasteInput, options?: { privacyMode?: boolean }): Promise<LedgerEntry>;
   /** The paste entries of a document, oldest first. */
   pastesIn(documentKey: string): Promise<LedgerEntry[]>;
+  /**
+   * Records the sentences of `input.text` the writer typed (by `typedRanges`; hashes only, in
+   * every mode), leaving out those the document already has as typed: undefined when nothing is new.
+   */
+  typed(input: TypedInput): Promise<LedgerEntry | undefined>;
   /** The review entries of a document, oldest first. */
   reviewsIn(documentKey: string): Promise<LedgerEntry[]>;
   /** The entry at `seq`, or undefined (pruned, or never written). */
@@ -309,7 +317,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     }
     if (entry.hash !== target.hash) return 'The ledger entry at that position is a different acceptance.';
     if (entry.withdraws) return 'That entry is itself a withdrawal.';
-    if (entry.moves || entry.review || entry.paste) return 'That entry is a move, a review or a paste, not an acceptance.';
+    if (!isAcceptance(entry)) return 'That entry is a move, a review, a paste or a typing record, not an acceptance.';
     const later = await db.entries.where('seq').above(entry.seq).filter((e) => e.withdraws?.seq === entry.seq).count();
     return later > 0 ? 'That acceptance was already withdrawn.' : null;
   }
@@ -600,8 +608,18 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     building = null;
   }
 
-  async function pastesInDocument(documentKey: string): Promise<LedgerEntry[]> {
-    return (await db.entries.where('documentKey').equals(documentKey).toArray()).filter((e) => !!e.paste).sort((a, b) => a.seq - b.seq);
+  async function observedInDocument(documentKey: string, which: (e: LedgerEntry) => boolean = (e) => !!e.paste || !!e.typed): Promise<LedgerEntry[]> {
+    return (await db.entries.where('documentKey').equals(documentKey).toArray()).filter(which).sort((a, b) => a.seq - b.seq);
+  }
+
+  async function typed(input: TypedInput): Promise<LedgerEntry | undefined> {
+    validateTypedInput(input);
+    const key = documentKeyOf(input.document);
+    const known = typedHashes(await observedInDocument(key, (e) => !!e.typed));
+    const hashes = (await sentenceHashes(typedSentences(input.text, input.typedRanges))).filter((h) => !known.has(h));
+    if (!hashes.length) return undefined;
+    const id = globalThis.crypto.randomUUID();
+    return appendEntry((at) => buildTypedBody(input, hashes, { id, ...at, privacy: settings().privacyMode }));
   }
 
   async function attribute(
@@ -616,8 +634,8 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
       ...(opts.locale !== undefined ? { locale: opts.locale } : {}),
       ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
     });
-    // Pastes count within their document only (a paste elsewhere says nothing about this text).
-    return documentKey === undefined ? result : withPastes(result, pastedHashes(await pastesInDocument(documentKey)));
+    // Pastes and typing count within their document only (elsewhere they say nothing about this text).
+    return documentKey === undefined ? result : withObserved(result, observedInput(await observedInDocument(documentKey)));
   }
 
   return {
@@ -628,7 +646,8 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     documentOf,
     review,
     paste,
-    pastesIn: pastesInDocument,
+    pastesIn: (documentKey: string) => observedInDocument(documentKey, (e) => !!e.paste),
+    typed,
     reviewsIn: async (documentKey: string) => (await db.entries.where('documentKey').equals(documentKey).toArray()).filter((e) => !!e.review).sort((a, b) => a.seq - b.seq),
     acceptancesIn: async (documentKey: string) => standingAcceptances(await storedEntriesOfDocument(db, documentKey), documentKey),
     attribute,

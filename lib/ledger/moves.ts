@@ -6,8 +6,8 @@ import type { LedgerEntry } from './types';
  * where it counts now. Everything here is pure so the ledger, the report and the verifier agree.
  */
 
-/** An acceptance, as opposed to a withdrawal, a move, a review or a paste. */
-export const isAcceptance = (e: LedgerEntry) => !e.withdraws && !e.moves && !e.review && !e.paste;
+/** An acceptance, as opposed to a withdrawal, a move, a review, a paste or a typing record. */
+export const isAcceptance = (e: LedgerEntry) => !e.withdraws && !e.moves && !e.review && !e.paste && !e.typed;
 
 /** seq → the document a moved acceptance counts in now (only moved ones appear). */
 export function movedTo(entries: Iterable<LedgerEntry>): Map<number, string> {

@@ -1,4 +1,4 @@
-import { pastedHashes, withPastes } from './paste';
+import { observedInput, withObserved } from './observed';
 import { isAiKind } from './audit';
 import { isRewriteAction } from '../engine/actions';
 import { sha256Hex } from '../text/hash';
@@ -56,6 +56,8 @@ export interface ReportSentence {
   aiSpans: { start: number; end: number }[];
   /** Characters (code points) of the sentence that are the AI's; the rest are the writer's. */
   aiCharacters: number;
+  /** A pasted sentence whose copy the extension saw (absent otherwise, and in older reports). */
+  pastedFrom?: { url: string; title: string };
 }
 
 export interface TextRegion {
@@ -194,8 +196,8 @@ export async function deriveReport(input: {
   if (input.text !== null) {
     const index = new MemoryIndex();
     for (const e of entries) await index.addEntry(e);
-    // Pastes filed under this document mark the unmatched sentences they recorded (paste.ts).
-    const result = await withPastes(await attributeText(input.text, index, { documentKey: input.documentKey }), pastedHashes(filed));
+    // Pastes and typing filed under this document mark the unmatched sentences they recorded (observed.ts).
+    const result = await withObserved(await attributeText(input.text, index, { documentKey: input.documentKey }), observedInput(filed));
     const reviewed = await reviewsOf(
       result.sentences.map((s) => s.text),
       bySentence,
@@ -213,6 +215,7 @@ export async function deriveReport(input: {
       review: isAiKind(s.kind) && reviewed[index] ? { outcome: reviewed[index]!.outcome, entry: reviewed[index]!.entry } : null,
       aiSpans: s.aiSpans,
       aiCharacters: s.aiCharacters,
+      ...(s.pastedFrom ? { pastedFrom: s.pastedFrom } : {}),
     }));
     unreviewed = sentences.filter((x) => isAiKind(x.category) && x.review === null).length;
     for (const s of sentences) {
@@ -398,9 +401,12 @@ function statementBody(summary: ReportSummary, keyId: string | null, wording: Un
   // Pasted text has an unknown source: the statement calls it neither the author's nor the AI's.
   const p = t.kinds.pasted?.sentences ?? 0;
   const pasted = p ? ` ${plural(p, 'sentence')} ${p === 1 ? 'was' : 'were'} pasted into the field from a source the ledger does not know.` : '';
+  // Typed text was seen being written at the keyboard in this field, nothing more.
+  const ty = t.kinds.typed?.sentences ?? 0;
+  const typed = ty ? ` ${plural(ty, 'sentence')} ${ty === 1 ? 'was' : 'were'} typed into the field by the writer while the extension watched.` : '';
   if (!t.aiSentences) {
     const none = wording === 'before-pastes' ? 'match the AI-assistance ledger' : 'match an AI suggestion in the ledger';
-    return `None of the ${plural(t.sentences, 'sentence')} in this text ${none}.${pasted} That is not proof of human writing: ${unseen}.${record}`;
+    return `None of the ${plural(t.sentences, 'sentence')} in this text ${none}.${pasted}${typed} That is not proof of human writing: ${unseen}.${record}`;
   }
   const parts: string[] = [];
   const v = t.kinds['ai-verbatim'].sentences;
@@ -414,7 +420,7 @@ function statementBody(summary: ReportSummary, keyId: string | null, wording: Un
     `${t.aiSentences} of ${plural(t.sentences, 'sentence')} (${percent(t.aiCharacterShare)} of the characters) ` +
     `${t.aiSentences === 1 ? 'was' : 'were'} ${drafted} with on-device AI assistance${modelWords}` +
     (parts.length > 1 || (parts.length === 1 && !v) ? `: ${listWords(parts)}.` : '.') +
-    ` The author wrote${p ? ', pasted' : ''} or changed ${percent(t.humanTouch)} of the text.${pasted}${notLogged}${record}`
+    ` The author wrote${p ? ', pasted' : ''} or changed ${percent(t.humanTouch)} of the text.${pasted}${typed}${notLogged}${record}`
   );
 }
 

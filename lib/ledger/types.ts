@@ -82,6 +82,35 @@ export interface PasteRef {
   /** The pasted text; null in privacy mode. */
   text: string | null;
   sentences: { hash: string; text: string | null }[];
+  /**
+   * The page the text was copied from, when the extension saw that copy (a trusted copy event on
+   * a page it runs on, with the same text); absent when the source is unknown. In privacy mode
+   * the origin only, no title.
+   */
+  source?: { url: string; title: string };
+}
+
+/**
+ * What a typing entry records: sentences the writer typed into a watched field, named only by
+ * their normalised hash (never their text, in any mode). A sentence counts when most of its
+ * characters came from the writer's own trusted key input while the extension watched the field
+ * (lib/ledger/typed.ts); text that appeared any other way is not in it.
+ */
+export interface TypedRef {
+  sentences: { hash: string }[];
+}
+
+/** What the background receives when a writer leaves a field they typed in. */
+export interface TypedInput {
+  document: { origin: string; path: string; fieldId: string };
+  pageTitle: string;
+  /** The field's whole text when the writer left it (or paused). */
+  text: string;
+  /** [start, end) UTF-16 ranges of `text` the writer's trusted key input produced. */
+  typedRanges: [number, number][];
+  /** Epoch ms. */
+  observedAt: number;
+  extensionVersion: string;
 }
 
 /** What the background receives when a writer pastes into a watched field. */
@@ -92,6 +121,8 @@ export interface PasteInput {
   /** Epoch ms. */
   pastedAt: number;
   extensionVersion: string;
+  /** The page a copy of this same text was seen on (the background's recent copies), if any. */
+  source?: { url: string; title: string };
 }
 
 export interface ModelInfo {
@@ -141,8 +172,8 @@ export interface LedgerEntry {
   /** origin + the story's path (and the query/route that name it) + '#' + fieldId (document-key.ts). */
   documentKey: string;
   pageTitle: string;
-  /** 'paste' only on a paste entry (no suggestion was involved). */
-  action: ActionId | 'paste';
+  /** 'paste' / 'typed' only on a paste / typing entry (no suggestion was involved). */
+  action: ActionId | 'paste' | 'typed';
   model: ModelInfo;
   suggestedAt: number;
   acceptedAt: number;
@@ -170,6 +201,8 @@ export interface LedgerEntry {
    * `sentences` (which stays empty), so a paste is never attributed to the AI.
    */
   paste?: PasteRef;
+  /** Present on a typing entry (v2 only, hashed): hashes of sentences the writer typed; `sentences` stays empty. */
+  typed?: TypedRef;
   /** v2: SHA-256 hex of documentKey (lets a report prove no entry of the document was left out). */
   documentTag?: string;
   /** v2: SHA-256 hex over the entry's content (see `v`). */

@@ -52,7 +52,7 @@ export const AUDIT_REQUEST_SCHEMAS = [
   }),
 ] as const;
 
-export type AuditKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'pasted' | 'not-logged';
+export type AuditKind = 'ai-verbatim' | 'ai-edited' | 'ai-rewrite' | 'pasted' | 'typed' | 'not-logged';
 
 /** A document as the audit page lists it: the ledger's row, with "never audited" as null. */
 export type AuditDocument = Omit<DocumentRow, 'lastAudit'> & { lastAudit: DocumentAudit | null };
@@ -101,13 +101,18 @@ export interface AuditSentence {
   aiSpans: { start: number; end: number }[];
   /** Characters (code points) of the sentence that are the AI's. */
   aiCharacters: number;
+  /** A pasted sentence whose copy the extension saw: the page it came from. */
+  pastedFrom?: { url: string; title: string };
 }
 
 export interface AuditFiguresMessage {
   sentences: number;
   characters: number;
-  /** `pasted` only when something was pasted (as in lib/ledger/audit.ts). */
-  kinds: Record<Exclude<AuditKind, 'pasted'>, { sentences: number; characters: number }> & { pasted?: { sentences: number; characters: number } };
+  /** `pasted` / `typed` only when something was pasted / typed (as in lib/ledger/audit.ts). */
+  kinds: Record<Exclude<AuditKind, 'pasted' | 'typed'>, { sentences: number; characters: number }> & {
+    pasted?: { sentences: number; characters: number };
+    typed?: { sentences: number; characters: number };
+  };
   aiSentences: number;
   aiCharacters: number;
   aiSentenceShare: number;

@@ -29,6 +29,17 @@ const PasteSchema = v.object({
 });
 export type PasteMessage = v.InferOutput<typeof PasteSchema>;
 
+const OffsetSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(200_000));
+/** One message when the writer leaves a field they typed in (nothing per keystroke). */
+const TypedSchema = v.object({
+  document: AcceptanceSchema.entries.document,
+  pageTitle: v.pipe(v.string(), v.maxLength(2048)),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(200_000)),
+  typedRanges: v.pipe(v.array(v.tuple([OffsetSchema, OffsetSchema])), v.minLength(1), v.maxLength(10_000)),
+  observedAt: v.number(),
+});
+export type TypedMessage = v.InferOutput<typeof TypedSchema>;
+
 export const LEDGER_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('ledger.record'), acceptance: AcceptanceSchema }),
   /** The writer took an acceptance back (undo, deletion) or it was never inserted. */
@@ -39,6 +50,7 @@ export const LEDGER_REQUEST_SCHEMAS = [
     reason: v.picklist(['undone', 'deleted', 'not-inserted']),
   }),
   v.object({ type: v.literal('ledger.paste'), paste: PasteSchema }),
+  v.object({ type: v.literal('ledger.typed'), typed: TypedSchema }),
   v.object({ type: v.literal('ledger.summary'), limit: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(200)) }),
 ] as const;
 
@@ -67,5 +79,7 @@ export interface LedgerResponses {
   'ledger.record': { ok: true; seq: number; hash: string; sentences: number } | Failure;
   'ledger.withdraw': { ok: true; seq: number } | Failure;
   'ledger.paste': { ok: true; seq: number; sentences: number } | Failure;
+  /** `seq` null: every typed sentence was already recorded for the document (nothing appended). */
+  'ledger.typed': { ok: true; seq: number | null; sentences: number } | Failure;
   'ledger.summary': { ok: true; summary: LedgerSummary } | Failure;
 }

@@ -31,7 +31,7 @@ describe('attribute', () => {
     expect(e.changedRatio).toBeCloseTo(1 / 12, 5); // one word of twelve substituted
     expect(e.match).toMatchObject({ seq: 1, i: 1, action: 'continue' });
     expect(r.sentences[1]!.changedRatio).toBe(0);
-    expect(r.counts).toEqual({ 'ai-verbatim': 1, 'ai-edited': 1, 'ai-rewrite': 1, pasted: 0, 'not-logged': 1 });
+    expect(r.counts).toEqual({ 'ai-verbatim': 1, 'ai-edited': 1, 'ai-rewrite': 1, pasted: 0, typed: 0, 'not-logged': 1 });
   });
 
   it('matches verbatim across typography differences (curly quotes, dashes, spacing)', async () => {
