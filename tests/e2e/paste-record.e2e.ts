@@ -7,9 +7,11 @@ import { startCmsServer } from './support/cms-server';
 import { waitForSuggestion } from './support/suggest';
 
 /**
- * Typed, pasted, AI (#12, part 2), with the built extension and the tiny model: a real clipboard
- * paste (Ctrl+V) into the post body is recorded as one paste entry; the audit then shows the
- * pasted sentences as pasted, a typed sentence as not logged and the accepted suggestion as AI.
+ * Typed, pasted, AI, not seen (#12, part 2), with the built extension and the tiny model: real
+ * keys and a real clipboard paste (Ctrl+V) into the post body. Leaving the field records what the
+ * writer typed; the audit then shows the text that was already there as not logged, the typed
+ * sentences as typed, the pasted ones as pasted and the accepted suggestion as AI. Text a page
+ * script put in the field while the writer typed is never called typed.
  */
 const PASTED = 'Ferry traffic rose by a fifth last year, according to the port. Most passengers travel at weekends.';
 const TYPED = ' I called the operator, who confirmed the dates.';
@@ -37,7 +39,7 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
     await cms?.close();
   });
 
-  it('pasted sentences are labelled pasted, typed ones not logged, the accepted one AI', async () => {
+  it('text already there is not logged, typed sentences typed, pasted ones pasted, the accepted one AI', async () => {
     await page.goto(`${cms.origin}/wp-admin/post.php?post=101&action=edit`);
     await page.bringToFront();
     const body = page.locator('#content');
@@ -65,8 +67,50 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
       'Ferry traffic rose by a fifth last year, according to the port.',
       'Most passengers travel at weekends.',
     ]);
+    // Still in the field: nothing typed is recorded before the writer leaves it.
+    expect((await attribute()).find((s) => s.text.includes('called the operator'))?.kind).toBe('not-logged');
+
+    await page.locator('#tags').click();
+    await expect.poll(async () => (await attribute()).find((s) => s.text.includes('called the operator'))?.kind).toBe('typed');
     const sentences = await attribute();
-    expect(sentences.find((s) => s.text.includes('called the operator'))?.kind).toBe('not-logged');
+    const kindOf = (part: string) => sentences.find((s) => s.text.includes(part))?.kind;
+    expect(kindOf('Residents packed the hall')).toBe('not-logged');
+    expect(kindOf('The harbour board met on Monday.')).toBe('typed');
+    expect(sentences.filter((s) => s.kind === 'pasted')).toHaveLength(2);
     expect(sentences.some((s) => s.kind.startsWith('ai-'))).toBe(true);
+
+    // The audit page says so, in words, with the legend's count.
+    const audit = await openExtensionPage(browser, `audit.html?doc=${encodeURIComponent(documentKey)}`);
+    await audit.locator('[data-testid="audit-text"]').fill(await body.inputValue());
+    await audit.locator('[data-testid="audit-analyze"]').click();
+    await expect.poll(() => audit.locator('[data-testid="audit-sentence"][data-kind="typed"]').count()).toBe(2);
+    await expect.poll(() => audit.locator('[data-testid="audit-sentence"][data-kind="not-logged"]').count()).toBe(1);
+    await audit.close();
+  });
+
+  it('text a page script puts in the field while the writer types is not typed', async () => {
+    await page.goto(`${cms.origin}/wp-admin/post.php?post=102&action=edit`);
+    await page.bringToFront();
+    const body = page.locator('#content');
+    await body.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' Yes.');
+    // Another writer's edit, an autosave merge, a page script: no input event of the writer's.
+    const injected = ' The mayor resigned this morning, the city hall confirmed in a statement.';
+    await body.evaluate((el: HTMLTextAreaElement, text) => (el.value += text), injected);
+    await page.keyboard.type(' No.');
+    await page.locator('#tags').click();
+    // Type and leave a second field so that something is known to have been recorded after the first.
+    await page.keyboard.type('Transit, budget, council.');
+    await page.locator('#title').click();
+
+    const documentKey = `${cms.origin}/wp-admin/post.php?post=102#content`;
+    const tagsKey = `${cms.origin}/wp-admin/post.php?post=102#tags`;
+    const kinds = async (key: string, text: string) =>
+      ((await askBackground(ext, { type: 'audit.attribute', text, documentKey: key })) as { attribution: { sentences: { text: string; kind: string }[] } }).attribution.sentences;
+    await expect.poll(async () => (await kinds(tagsKey, 'Transit, budget, council.'))[0]?.kind).toBe('typed');
+    const sentences = await kinds(documentKey, await body.inputValue());
+    expect(sentences.find((s) => s.text.includes('mayor resigned'))?.kind).toBe('not-logged');
+    expect(sentences.find((s) => s.text.includes('Residents packed'))?.kind).toBe('not-logged');
   });
 });
