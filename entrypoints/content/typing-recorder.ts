@@ -5,6 +5,7 @@ import type { TypedMessage } from '@/lib/messaging';
 import type { Settings } from '@/lib/settings';
 import { isFieldDisabled } from '@/lib/site-settings';
 import { fieldDocument } from './field-document';
+import { isInOwnUi } from './shadow-host';
 
 /** The message schema's limit on a field's text (lib/messaging/ledger.ts). */
 const MAX_TEXT = 200_000;
@@ -84,8 +85,12 @@ export class TypingRecorder {
     if (session?.typedChars && event.composedPath().includes(session.root)) this.checkpoint(session);
   }
 
+  /** Leaving the field ends its record; focus into our panel only closes the region typed so far. */
   handleFocusOut(event: FocusEvent): void {
-    if (this.session && event.composedPath().includes(this.session.root)) this.end();
+    const session = this.session;
+    if (!session || !event.composedPath().includes(session.root)) return;
+    if (event.relatedTarget instanceof Element && isInOwnUi([event.relatedTarget])) this.checkpoint(session);
+    else this.end();
   }
 
   /** Around the extension's own insertion into `root`: what it inserts is not the writer's typing. */

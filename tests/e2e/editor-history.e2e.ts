@@ -4,7 +4,7 @@ import { startModelHost } from '../../scripts/model-host';
 import { buildEditorFixtures } from '../../scripts/build-editor-fixtures';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { askBackground, launchExtension, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
+import { askBackground, entriesBesidesTyping, launchExtension, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
 import { FIRST } from './support/editors';
 import { acceptFromList, norm, waitForSuggestion } from './support/suggest';
 
@@ -63,11 +63,8 @@ describe('editors with their own undo history (built extension, tiny model)', ()
     if (!answer.ok) throw new Error(answer.error);
     return answer;
   };
-  /** Entries in the hash chain: acceptances and withdrawals. */
-  const chainLength = async () => ((await ask({ type: 'audit.verify' })) as { result: { entries: number } }).result.entries;
-  /** The latest ledger entries, newest first. */
-  const latest = async (limit: number) =>
-    ((await ask({ type: 'ledger.summary', limit })) as { summary: { recent: { seq: number; documentKey: string; withdraws: { seq: number; reason: string } | null }[] } }).summary.recent;
+  /** Acceptances and withdrawals in the chain. */
+  const chainLength = async () => (await entriesBesidesTyping(ext)).length;
   const panelCount = () => page.getByTestId('suggestion-panel').count();
 
   for (const { page: name, history } of CASES) {
@@ -100,7 +97,7 @@ describe('editors with their own undo history (built extension, tiny model)', ()
           await page.keyboard.press('Control+z');
           await expect.poll(text, { timeout: 5_000 }).toBe(before);
           await expect.poll(chainLength).toBe(start + 2);
-          const [withdrawal, acceptance] = await latest(2);
+          const [withdrawal, acceptance] = await entriesBesidesTyping(ext);
           expect(acceptance!.documentKey.endsWith(selector)).toBe(true);
           expect(withdrawal!.withdraws).toEqual({ seq: acceptance!.seq, reason: 'undone' });
           // An undo is not the writer typing: no panel opens after it.
@@ -112,7 +109,7 @@ describe('editors with their own undo history (built extension, tiny model)', ()
           await page.keyboard.press('Control+Shift+z');
           await expect.poll(text, { timeout: 5_000 }).toBe(accepted);
           await expect.poll(chainLength).toBe(start + 3);
-          const [again] = await latest(1);
+          const [again] = await entriesBesidesTyping(ext);
           expect(again!.withdraws).toBeNull();
           expect(again!.documentKey).toBe(acceptance!.documentKey);
           await page.waitForTimeout(QUIET_MS);

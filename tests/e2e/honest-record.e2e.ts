@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
-import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
+import { askBackground, entriesBesidesTyping, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
 import { startCmsServer } from './support/cms-server';
 import { FINISHED_SENTENCE, waitForSuggestion } from './support/suggest';
 
@@ -47,7 +47,11 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
 
   /** A request from an extension page (the audit page's view of the ledger). */
   const ask = (message: object) => askBackground(ext, message);
-  const ledgerEntries = async () => ((await ask({ type: 'audit.verify' })) as { result: { ok: boolean; entries: number } }).result;
+  /** Whether the chain verifies, and how many acceptances and withdrawals it holds. */
+  const ledgerEntries = async () => ({
+    ok: ((await ask({ type: 'audit.verify' })) as { result: { ok: boolean } }).result.ok,
+    entries: (await entriesBesidesTyping(ext)).length,
+  });
   const panelCount = () => page.getByTestId('suggestion-panel').count();
   const value = (selector: string) => page.locator(selector).inputValue();
   const activeId = () => page.evaluate(() => document.activeElement?.id ?? '');
@@ -74,7 +78,7 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
     return { before, suggestion };
   }
 
-  it('a writer who types, pauses and tabs through the form: nothing is inserted or recorded', async () => {
+  it('a writer who types, pauses and tabs through the form: nothing is inserted, nothing recorded but their typing', async () => {
     await openPost(101);
     const start = (await ledgerEntries()).entries;
     const steps: [string, string, string][] = [
@@ -110,7 +114,16 @@ describe('honest record on a CMS post editor (built extension, tiny model)', () 
       expect(await value(selector), selector).toBe(typed);
       await expect.poll(panelCount).toBe(0);
     }
-    expect(await ledgerEntries()).toEqual(expect.objectContaining({ ok: true, entries: start }));
+    expect(await ledgerEntries()).toEqual({ ok: true, entries: start });
+    // What they typed in the body is theirs in the audit; the text already there stays unseen.
+    const kindOf = async (sentence: string) => {
+      const { attribution } = (await ask({ type: 'audit.attribute', text: await value('#content'), documentKey: bodyKey() })) as {
+        attribution: { sentences: { text: string; kind: string }[] };
+      };
+      return attribution.sentences.find((s) => s.text.includes(sentence))?.kind;
+    };
+    await expect.poll(() => kindOf(FINISHED_SENTENCE.trim())).toBe('typed');
+    expect(await kindOf('Residents packed the hall')).toBe('not-logged');
   });
 
   it('accepted with the shortcut and Tab, then one Ctrl+Z: withdrawn in the record, not counted by the audit or the report', async () => {

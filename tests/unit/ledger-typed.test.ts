@@ -90,7 +90,7 @@ describe('typing entries', () => {
     expect(await ledger.typed(typedAt(TEXT, [rangeOf(TEXT, TYPED)]))).toBeDefined();
     expect(await ledger.typed(typedAt(TEXT, [rangeOf(TEXT, TYPED)]))).toBeUndefined();
     expect(await ledger.typed(typedAt(TEXT, [rangeOf(TEXT, 'I called')]))).toBeUndefined();
-    expect((await ledger.verify()).entries).toBe(2);
+    expect(await ledger.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 
   it('a tampered or malformed typing entry breaks the chain', async () => {

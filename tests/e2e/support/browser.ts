@@ -248,6 +248,24 @@ export function askBackground(page: Page, message: object): Promise<unknown> {
   return page.evaluate((m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<unknown> } } }).chrome.runtime.sendMessage(m), message);
 }
 
+export interface RecordedEntry {
+  seq: number;
+  action: string;
+  documentKey: string;
+  withdraws: { seq: number; reason: string } | null;
+}
+
+/**
+ * The ledger's latest entries other than typing records, newest first (at most 200 looked at).
+ * The writer's typing is recorded when they leave a field or the page, on its own time: tests
+ * that count acceptances and withdrawals leave those out.
+ */
+export async function entriesBesidesTyping(page: Page): Promise<RecordedEntry[]> {
+  const answer = (await askBackground(page, { type: 'ledger.summary', limit: 200 })) as { ok: boolean; summary: { recent: RecordedEntry[] } };
+  if (!answer.ok) throw new Error('ledger.summary failed');
+  return answer.summary.recent.filter((entry) => entry.action !== 'typed');
+}
+
 /** What chrome://extensions' site-access controls do for the extension (its own `developerPrivate` API). */
 export async function siteAccess(extensionsPage: Page, extensionId: string, change: { hostAccess: 'ON_CLICK' } | { add: string }): Promise<void> {
   await extensionsPage.evaluate(
