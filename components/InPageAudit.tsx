@@ -25,6 +25,8 @@ export interface InPageAuditProps {
   active: number | null;
   onActive: (index: number | null) => void;
   onClose: () => void;
+  /** The editor asked to record a review of this field's text (on the audit page). */
+  onReview: () => void;
 }
 
 /** Shares that add up to 1 show as percentages that add up to 100. */
@@ -59,7 +61,7 @@ function legendStyle(field: DOMRect, viewport: InPageAuditProps['viewport']): JS
   return { right: '8px', bottom: '8px', width: px(width) };
 }
 
-export function InPageAudit({ highlights, figures, field, viewport, active, onActive, onClose }: InPageAuditProps): JSX.Element {
+export function InPageAudit({ highlights, figures, field, viewport, active, onActive, onClose, onReview }: InPageAuditProps): JSX.Element {
   const f = figures;
   return (
     <div class="in-page-audit" data-testid="in-page-audit">
@@ -107,6 +109,15 @@ export function InPageAudit({ highlights, figures, field, viewport, active, onAc
           ))}
         </ul>
         <p class="hint">{t('inPageAuditHint')}</p>
+        <p>
+          {/* Only the editor's own click opens the audit page: never a page script's. */}
+          <button type="button" onClick={(event) => event.isTrusted && onReview()} aria-describedby="ledgerline-audit-review-hint" data-testid="in-page-review">
+            {t('inPageAuditReview')}
+          </button>
+        </p>
+        <p class="hint" id="ledgerline-audit-review-hint">
+          {t('inPageAuditReviewHint')}
+        </p>
       </div>
     </div>
   );

@@ -2,6 +2,8 @@ import { browser } from 'wxt/browser';
 import { createKeepAlive } from '@/lib/background/keep-alive';
 import { serveGeneratePort } from '@/lib/background/generate-port';
 import { applyRetention } from '@/lib/background/ledger-requests';
+import { recentCopies } from '@/lib/background/recent-copies';
+import { reviewHandoffs } from '@/lib/background/review-handoff';
 import { createRequestHandler } from '@/lib/background/request-handler';
 import { senderScope } from '@/lib/background/sender-scope';
 import { DTYPE_FILE, DTYPES, resolveModel } from '@/lib/engine/catalogue';
@@ -137,6 +139,11 @@ export default defineBackground({
       serverConfig,
       estimateStorage: () => navigator.storage.estimate(),
       extensionVersion: browser.runtime.getManifest().version,
+      recentCopies: recentCopies(browser.storage.session),
+      reviewHandoff: {
+        handoffs: reviewHandoffs(),
+        openAuditPage: async (query) => void (await browser.tabs.create({ url: browser.runtime.getURL(`/audit.html?${query}`) })),
+      },
       readLedgerSettings: async () => {
         const { privacyMode, retentionDays } = await readSettings();
         return { privacyMode, retentionDays };

@@ -229,5 +229,22 @@ function draw(): void {
   render(<AuditView {...state} {...handlers} />, app);
 }
 
+/**
+ * The text the in-page audit handed over ("Record a review…"): filled in and analysed, and the
+ * focus on the review form. The token is used once; a reload does not ask again.
+ */
+async function takeHandoff(token: string): Promise<void> {
+  const url = new URL(location.href);
+  url.searchParams.delete('handoff');
+  history.replaceState(null, '', url);
+  const r = await send({ type: 'audit.takeHandoff', token });
+  if (!r.ok) return set({ error: r.error });
+  set({ selectedKey: r.documentKey, text: r.text });
+  await analyze();
+  document.getElementById('review-name')?.focus();
+}
+
 draw();
 void loadDocuments();
+const handoff = params.get('handoff');
+if (handoff) void takeHandoff(handoff);

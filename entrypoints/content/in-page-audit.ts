@@ -176,6 +176,12 @@ export class InPageAuditHost {
         this.render(shown);
       },
       onClose: () => this.close(),
+      onReview: () => {
+        if (this.shown !== shown) return;
+        const review = { type: 'audit.reviewOnAuditPage', documentKey: fieldDocumentKey(shown.field), text: shown.text };
+        this.close();
+        browser.runtime.sendMessage(review).catch(() => undefined);
+      },
     };
     render(h(InPageAudit, props), shown.container);
   }

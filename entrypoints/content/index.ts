@@ -4,6 +4,7 @@ import { parseContentCommand } from '@/lib/messaging/content';
 import { parseSettings, SETTINGS_STORAGE_KEY } from '@/lib/settings';
 import { webHostOf } from '@/lib/site-settings';
 import { InPageAuditHost } from './in-page-audit';
+import { recordCopy } from './copy-recorder';
 import { recordPaste } from './paste-recorder';
 import { ProofreadOverlay } from './proofread-overlay';
 import { SuggestionController } from './suggestion-controller';
@@ -61,6 +62,8 @@ export default defineContentScript({
 
     let settings = parseSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
     ctx.addEventListener(window, 'paste', (event) => event.isTrusted && enabled && recordPaste(event, settings, site), { capture: true });
+    // Where a paste came from: the background remembers the hash of what the writer copied or cut.
+    for (const type of ['copy', 'cut'] as const) ctx.addEventListener(window, type, (event) => event.isTrusted && enabled && recordCopy(event), { capture: true });
     enabled = !isSiteDisabled(site, settings.disabledSites);
     typing = new TypingRecorder(settings, site);
     const recorder = typing;

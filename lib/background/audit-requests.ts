@@ -9,6 +9,7 @@ import { archiveFile, backupToJson, exportBackup, inspectBackup, listArchives, r
 import { buildDocumentReport, disclosureHtml, disclosureMarkdown, reportCsv, reportFileName, ReportError } from '../ledger/report';
 import type { AuditMatch, AuditResponses, AuditSentence, Failure, Request } from '../messaging';
 import type { LedgerRequestContext } from './ledger-requests';
+import type { ReviewHandoffs } from './review-handoff';
 import { FORBIDDEN, scopeCoversDocument, type SenderScope } from './sender-scope';
 
 type AuditRequest = Extract<Request, { type: `audit.${string}` }>;
@@ -41,10 +42,15 @@ function matchOf(entry: LedgerEntry, i: number): AuditMatch {
   };
 }
 
+export interface AuditRequestContext extends LedgerRequestContext {
+  /** Texts handed from the in-page audit to the audit page, and how that page is opened (`query`: its search part). */
+  reviewHandoff?: { handoffs: ReviewHandoffs; openAuditPage(query: string): Promise<void> };
+}
+
 /** Audit page requests: attribution, document list, verify, export, backup/restore, retention. */
 export async function handleAuditRequest(
   request: AuditRequest,
-  context: LedgerRequestContext,
+  context: AuditRequestContext,
   scope: SenderScope = { kind: 'extension-page' },
 ): Promise<AuditResponses[AuditRequest['type']]> {
   try {
@@ -171,6 +177,19 @@ export async function handleAuditRequest(
           { extensionVersion: context.extensionVersion },
         );
         return { ok: true, seq: entry.seq, sentences: ai.length };
+      }
+      case 'audit.reviewOnAuditPage': {
+        // A content script hands over a field of its own page only.
+        if (!scopeCoversDocument(scope, request.documentKey)) return FORBIDDEN;
+        const handoff = context.reviewHandoff;
+        if (!handoff) return { ok: false, code: 'unavailable', error: t('auditHandoffUnavailable') };
+        const token = handoff.handoffs.offer({ documentKey: request.documentKey, text: request.text });
+        await handoff.openAuditPage(new URLSearchParams({ doc: request.documentKey, handoff: token }).toString());
+        return { ok: true, opened: true };
+      }
+      case 'audit.takeHandoff': {
+        const handed = context.reviewHandoff?.handoffs.take(request.token);
+        return handed ? { ok: true, ...handed } : { ok: false, code: 'gone', error: t('auditHandoffGone') };
       }
       case 'audit.documentEntries': {
         const entries = await ledger.acceptancesIn(request.documentKey);

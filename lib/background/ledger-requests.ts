@@ -1,5 +1,6 @@
 import { LedgerWriteError, type Ledger, type LedgerEntry } from '../ledger';
 import type { Failure, LedgerEntrySummary, LedgerResponses, Request } from '../messaging';
+import type { RecentCopies } from './recent-copies';
 import { FORBIDDEN, scopeCoversDocument, scopeCoversOrigin, type SenderScope } from './sender-scope';
 
 type LedgerRequest = Extract<Request, { type: `ledger.${string}` }>;
@@ -12,6 +13,8 @@ export interface LedgerRequestContext {
    * entries keep their text and nothing is pruned.
    */
   readLedgerSettings?: () => Promise<{ privacyMode: boolean; retentionDays: number }>;
+  /** What the writer copied lately, to name a paste's source; without it every paste's source is unknown. */
+  recentCopies?: RecentCopies;
 }
 
 /** Retention runs at most this often, after an acceptance is recorded. */
@@ -76,8 +79,11 @@ export async function handleLedgerRequest(
         // A content script records pastes into its own page only.
         if (!scopeCoversOrigin(scope, request.paste.document.origin)) return FORBIDDEN;
         const settings = await context.readLedgerSettings?.();
+        const copied = await context.recentCopies?.sourceOf(request.paste.pastedText);
+        // In privacy mode the record names the source's site only, as it keeps no text.
+        const source = copied && settings?.privacyMode ? { url: new URL(copied.url).origin, title: '' } : copied;
         const entry = await context.ledger().paste(
-          { ...request.paste, extensionVersion: context.extensionVersion },
+          { ...request.paste, ...(source ? { source } : {}), extensionVersion: context.extensionVersion },
           settings ? { privacyMode: settings.privacyMode } : {},
         );
         return { ok: true, seq: entry.seq, sentences: entry.paste?.sentences.length ?? 0 };
@@ -87,6 +93,14 @@ export async function handleLedgerRequest(
         if (!scopeCoversOrigin(scope, request.typed.document.origin)) return FORBIDDEN;
         const entry = await context.ledger().typed({ ...request.typed, extensionVersion: context.extensionVersion });
         return { ok: true, seq: entry?.seq ?? null, sentences: entry?.typed?.sentences.length ?? 0 };
+      }
+      case 'ledger.copied': {
+        // A content script names copies from its own page only.
+        const { copied } = request;
+        if (!scopeCoversOrigin(scope, copied.origin)) return FORBIDDEN;
+        if (!context.recentCopies) return { ok: true, remembered: false };
+        await context.recentCopies.remember(copied.text, { url: `${copied.origin}${copied.path}`, title: copied.pageTitle });
+        return { ok: true, remembered: true };
       }
       case 'ledger.withdraw': {
         const ledger = context.ledger();

@@ -1,11 +1,11 @@
 import { parseRequest, type Request, type Response } from '../messaging';
 import { handleEngineRequest, type EngineRequestContext } from './engine-requests';
-import { handleLedgerRequest, type LedgerRequestContext } from './ledger-requests';
-import { handleAuditRequest } from './audit-requests';
+import { handleLedgerRequest } from './ledger-requests';
+import { handleAuditRequest, type AuditRequestContext } from './audit-requests';
 import { handleProofreadRequest, type ProofreadRequestContext } from './proofread-requests';
 import { contentScriptMayAsk, FORBIDDEN, type SenderScope } from './sender-scope';
 
-export type RequestHandlerDependencies = LedgerRequestContext & EngineRequestContext & ProofreadRequestContext;
+export type RequestHandlerDependencies = AuditRequestContext & EngineRequestContext & ProofreadRequestContext;
 
 /**
  * Answers the one-shot requests. The message is validated here, at the receiver; an invalid one

@@ -67,7 +67,7 @@ export function senderSite(sender: MessageSenderLike | undefined, own: { pagesOr
 }
 
 /** What a content script may ask at all; the handlers then hold it to its own page. */
-const CONTENT_SCRIPT_REQUESTS: ReadonlySet<Request['type']> = new Set(['ledger.record', 'ledger.withdraw', 'ledger.paste', 'ledger.typed', 'audit.attribute', 'proofread.lint']);
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<Request['type']> = new Set(['ledger.record', 'ledger.withdraw', 'ledger.paste', 'ledger.typed', 'ledger.copied', 'audit.attribute', 'audit.reviewOnAuditPage', 'proofread.lint']);
 
 export function contentScriptMayAsk(type: Request['type']): boolean {
   return CONTENT_SCRIPT_REQUESTS.has(type);

@@ -15,7 +15,7 @@ export const KIND_LABELS: Record<AttributionKind, string> = {
   'ai-verbatim': 'AI, verbatim',
   'ai-edited': 'AI, human-edited',
   'ai-rewrite': 'AI rewrite of the writer’s text',
-  pasted: 'Pasted (source unknown)',
+  pasted: 'Pasted',
   typed: 'Typed by the writer',
   'not-logged': 'Not logged',
 };

@@ -130,6 +130,8 @@ export interface ReportSummary {
   reviews: ReportReview[];
   /** AI sentences of the supplied text no review saw as they are now (null without text). */
   unreviewedAiSentences: number | null;
+  /** Pasted sentences of the supplied text whose copy the extension saw, and the pages copied from (absent when none). */
+  pastedFrom?: { sentences: number; pages: { url: string; title: string }[] };
 }
 
 export interface ReportDerived {
@@ -190,6 +192,7 @@ export async function deriveReport(input: {
 
   let text: ReportDerived['text'] = null;
   let unreviewed: number | null = null;
+  let pastedFrom: ReportSummary['pastedFrom'];
   let figures: AuditFigures | null = null;
   /** "seq:i" → where that logged sentence sits in the text, and how it changed. */
   const placed = new Map<string, { spans: { start: number; end: number }[]; category: AttributionKind; changed: number }[]>();
@@ -218,6 +221,8 @@ export async function deriveReport(input: {
       ...(s.pastedFrom ? { pastedFrom: s.pastedFrom } : {}),
     }));
     unreviewed = sentences.filter((x) => isAiKind(x.category) && x.review === null).length;
+    const copied = sentences.flatMap((x) => (x.pastedFrom ? [x.pastedFrom] : []));
+    if (copied.length) pastedFrom = { sentences: copied.length, pages: [...new Map(copied.map((page) => [page.url, page])).values()] };
     for (const s of sentences) {
       if (s.entry === null) continue;
       const ref = `${s.entry}:${s.entrySentence}`;
@@ -289,6 +294,7 @@ export async function deriveReport(input: {
       note: r.review!.note,
     })),
     unreviewedAiSentences: unreviewed,
+    ...(pastedFrom ? { pastedFrom } : {}),
     moved: moves.map((m) => ({
       entry: m.seq,
       direction: m.moves!.direction,
@@ -378,6 +384,13 @@ export function disclosureStatement(summary: ReportSummary, keyId: string | null
   return warning + statementBody(summary, keyId, wording);
 }
 
+function pastedSourceWords(pasted: number, from: ReportSummary['pastedFrom']): string {
+  const unknown = 'from a source the ledger does not know';
+  if (!from) return ` ${unknown}`;
+  const pages = listWords(from.pages.map((page) => (page.title ? `${page.title} (${page.url})` : page.url)));
+  return from.sentences >= pasted ? `, copied from ${pages}` : `: ${from.sentences} copied from ${pages}, the rest ${unknown}`;
+}
+
 function statementBody(summary: ReportSummary, keyId: string | null, wording: UnseenWording): string {
   const modelWords = summary.models.length ? ` (${listWords(summary.models)})` : '';
   const withdrawn = summary.withdrawn.length;
@@ -398,9 +411,10 @@ function statementBody(summary: ReportSummary, keyId: string | null, wording: Un
   }
   const unseen = UNSEEN[wording];
   const notLogged = t.kinds['not-logged'].sentences ? ` Sentences not in the ledger are not proof of human writing: ${unseen}.` : '';
-  // Pasted text has an unknown source: the statement calls it neither the author's nor the AI's.
+  // Pasted text is neither the author's nor the AI's: the statement names its source when the
+  // extension saw it copied, and says the source is unknown otherwise.
   const p = t.kinds.pasted?.sentences ?? 0;
-  const pasted = p ? ` ${plural(p, 'sentence')} ${p === 1 ? 'was' : 'were'} pasted into the field from a source the ledger does not know.` : '';
+  const pasted = p ? ` ${plural(p, 'sentence')} ${p === 1 ? 'was' : 'were'} pasted into the field${pastedSourceWords(p, summary.pastedFrom)}.` : '';
   // Typed text was seen being written at the keyboard in this field, nothing more.
   const ty = t.kinds.typed?.sentences ?? 0;
   const typed = ty ? ` ${plural(ty, 'sentence')} ${ty === 1 ? 'was' : 'were'} typed into the field by the writer while the extension watched.` : '';
@@ -465,6 +479,12 @@ function pageUrlOfKey(key: string): string {
   return field >= 0 ? key.slice(0, field) : key;
 }
 
+/** A sentence's category in words; a pasted one says where it was copied from, when known. */
+function sentenceLabel(s: ReportSentence): string {
+  if (s.category !== 'pasted') return KIND_LABELS[s.category];
+  return s.pastedFrom ? `Pasted, copied from ${s.pastedFrom.title || s.pastedFrom.url} (${s.pastedFrom.url})` : 'Pasted, source unknown';
+}
+
 export const CSV_DOCUMENT_COLUMNS = ['document_title', 'document_url', 'document_key', 'signing_key'] as const;
 
 export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'document' | 'signature'>): string {
@@ -485,7 +505,7 @@ export function reportCsv(report: Pick<DocumentReport, 'text' | 'chain' | 'docum
         s.start,
         s.end,
         s.category,
-        KIND_LABELS[s.category],
+        sentenceLabel(s),
         s.changedPercent,
         s.estimated,
         e?.model.id ?? null,

@@ -40,6 +40,10 @@ export const AUDIT_REQUEST_SCHEMAS = [
     outcomes: v.pipe(v.array(v.picklist(['kept', 'amended', 'rejected'])), v.maxLength(100_000)),
     note: v.pipe(v.string(), v.maxLength(5_000)),
   }),
+  /** From the in-page audit: open the audit page on this field's text, to record a review there. */
+  v.object({ type: v.literal('audit.reviewOnAuditPage'), documentKey: DocumentKeySchema, text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TEXT)) }),
+  /** The audit page takes the text handed to it (once). */
+  v.object({ type: v.literal('audit.takeHandoff'), token: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/)) }),
   /** The acceptances that count in one document (to choose what to move). */
   v.object({ type: v.literal('audit.documentEntries'), documentKey: DocumentKeySchema }),
   /** Refile acceptances under another document (merge, split, or correct the earlier key rule). */
@@ -149,5 +153,7 @@ export interface AuditResponses {
   'audit.prune': { ok: true; pruned: number; checkpointSeq: number | null } | Failure;
   'audit.documentEntries': { ok: true; entries: AuditDocumentEntry[] } | Failure;
   'audit.review': { ok: true; seq: number; sentences: number } | Failure;
+  'audit.reviewOnAuditPage': { ok: true; opened: true } | Failure;
+  'audit.takeHandoff': { ok: true; documentKey: string; text: string } | Failure;
   'audit.move': { ok: true; moved: number; seqs: number[] } | Failure;
 }

@@ -40,6 +40,16 @@ const TypedSchema = v.object({
 });
 export type TypedMessage = v.InferOutput<typeof TypedSchema>;
 
+/** One message per trusted copy or cut on a page: where a later paste of that text came from. */
+const CopiedSchema = v.object({
+  /** The page's origin and the parts of its path that name it (lib/ledger/document-key storyIdentity). */
+  origin: AcceptanceSchema.entries.document.entries.origin,
+  path: AcceptanceSchema.entries.document.entries.path,
+  pageTitle: v.pipe(v.string(), v.maxLength(2048)),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(100_000)),
+});
+export type CopiedMessage = v.InferOutput<typeof CopiedSchema>;
+
 export const LEDGER_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('ledger.record'), acceptance: AcceptanceSchema }),
   /** The writer took an acceptance back (undo, deletion) or it was never inserted. */
@@ -51,6 +61,7 @@ export const LEDGER_REQUEST_SCHEMAS = [
   }),
   v.object({ type: v.literal('ledger.paste'), paste: PasteSchema }),
   v.object({ type: v.literal('ledger.typed'), typed: TypedSchema }),
+  v.object({ type: v.literal('ledger.copied'), copied: CopiedSchema }),
   v.object({ type: v.literal('ledger.summary'), limit: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(200)) }),
 ] as const;
 
@@ -81,5 +92,6 @@ export interface LedgerResponses {
   'ledger.paste': { ok: true; seq: number; sentences: number } | Failure;
   /** `seq` null: every typed sentence was already recorded for the document (nothing appended). */
   'ledger.typed': { ok: true; seq: number | null; sentences: number } | Failure;
+  'ledger.copied': { ok: true; remembered: boolean } | Failure;
   'ledger.summary': { ok: true; summary: LedgerSummary } | Failure;
 }

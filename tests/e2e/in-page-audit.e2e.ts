@@ -339,6 +339,31 @@ describe('in-page audit (built extension, tiny model)', () => {
     expect(new URL(audit.url()).searchParams.get('doc')).toBe(`${pages.origin}${field.documentSuffix}`);
     await expect.poll(() => audit.locator('[data-testid=audit-document][aria-current=true]').count()).toBe(1);
     await audit.close();
+
+    // "Record a review…" in the overlay: the audit page opens on this field's text, at the review.
+    await page.bringToFront();
+    await field.locator.focus();
+    const text = await field.read();
+    await runAuditFieldCommand(browser.worker);
+    await expect.poll(() => highlights().count()).toBe(count);
+    const reviewButton = overlay().getByTestId('in-page-review');
+    // A page script's click opens nothing (the shipped build's closed root hides the button too).
+    await reviewButton.evaluate((button: HTMLButtonElement) => button.click());
+    const [review] = await Promise.all([browser.context.waitForEvent('page'), reviewButton.click()]);
+    await expect.poll(() => overlay().count()).toBe(0);
+    await expect.poll(() => review.getByTestId('audit-text').inputValue()).toBe(text);
+    await expect.poll(() => review.evaluate(() => document.activeElement?.id)).toBe('review-name');
+    const url = new URL(review.url());
+    expect(url.searchParams.get('doc')).toBe(`${pages.origin}${field.documentSuffix}`);
+    expect(url.searchParams.has('handoff')).toBe(false);
+    expect(browser.context.pages().filter((p) => p.url().includes('/audit.html')).length).toBe(1);
+    await review.keyboard.type('Ana Ruiz');
+    await review.getByTestId('audit-review-submit').click();
+    await expect.poll(() => review.getByTestId('audit-notice').textContent()).toMatch(new RegExp(`^Review recorded \\(entry #\\d+\\) for ${count} AI-assisted sentence`));
+    const reviewed = (await review.getByTestId('audit-sentence-review').allTextContents()).filter((label) => label !== '—');
+    expect(reviewed).toHaveLength(count);
+    for (const label of reviewed) expect(label).toMatch(/^Checked, kept — Ana Ruiz, /);
+    await review.close();
   });
 
   it('plain contenteditable: the same, the DOM untouched', async () => {

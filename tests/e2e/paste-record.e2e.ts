@@ -11,13 +11,16 @@ import { waitForSuggestion } from './support/suggest';
  * keys and a real clipboard paste (Ctrl+V) into the post body. Leaving the field records what the
  * writer typed; the audit then shows the text that was already there as not logged, the typed
  * sentences as typed, the pasted ones as pasted and the accepted suggestion as AI. Text a page
- * script put in the field while the writer typed is never called typed.
+ * script put in the field while the writer typed is never called typed. A paste of text the writer
+ * copied on another site's page (Ctrl+C there) names that page; one the extension did not see
+ * copied stays "source unknown".
  */
 const PASTED = 'Ferry traffic rose by a fifth last year, according to the port. Most passengers travel at weekends.';
 const TYPED = ' I called the operator, who confirmed the dates.';
 
 describe('paste record on a CMS post editor (built extension, tiny model)', () => {
   let cms: Awaited<ReturnType<typeof startCmsServer>>;
+  let wire: Awaited<ReturnType<typeof startCmsServer>>;
   let host: Awaited<ReturnType<typeof startModelHost>>;
   let browser: LaunchedExtension;
   let page: Page;
@@ -25,6 +28,7 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
 
   beforeAll(async () => {
     cms = await startCmsServer();
+    wire = await startCmsServer('wire-story.html');
     host = await startModelHost({ root: TINY_MODEL_ROOT });
     browser = await launchExtension();
     await setSettings(browser.worker, { modelHost: host.origin, modelId: TINY_MODEL_ID, pauseDelayMs: 0, variants: 1 });
@@ -37,6 +41,7 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
     await browser?.close();
     await host?.close();
     await cms?.close();
+    await wire?.close();
   });
 
   it('text already there is not logged, typed sentences typed, pasted ones pasted, the accepted one AI', async () => {
@@ -85,6 +90,59 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
     await audit.locator('[data-testid="audit-analyze"]').click();
     await expect.poll(() => audit.locator('[data-testid="audit-sentence"][data-kind="typed"]').count()).toBe(2);
     await expect.poll(() => audit.locator('[data-testid="audit-sentence"][data-kind="not-logged"]').count()).toBe(1);
+    await audit.close();
+  });
+
+  it('a paste of text copied on another site names that page; one not seen copied stays of unknown source', async () => {
+    const source = await browser.context.newPage();
+    await source.goto(`${wire.origin}/news/ferries-2026?utm_source=newsletter`);
+    await source.locator('#lede').click({ clickCount: 3 });
+    await source.keyboard.press('Control+C');
+    await source.close();
+
+    await page.goto(`${cms.origin}/wp-admin/post.php?post=103&action=edit`);
+    await page.bringToFront();
+    const body = page.locator('#content');
+    await body.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    // The wire's copy handler added its own line to what the writer copied.
+    await page.keyboard.press('Control+V');
+    await expect.poll(() => body.inputValue()).toContain('Read more at');
+    // Put on the clipboard by a page script: no copy the extension saw.
+    await page.evaluate((text) => navigator.clipboard.writeText(text), 'The council will publish the figures on Friday.');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+V');
+    await expect.poll(() => body.inputValue()).toContain('on Friday.');
+
+    const documentKey = `${cms.origin}/wp-admin/post.php?post=103#content`;
+    const wirePage = { url: `${wire.origin}/news/ferries-2026`, title: 'Ferries busier than ever – Coastal Wire' };
+    const pasted = async () =>
+      (
+        (await askBackground(ext, { type: 'audit.attribute', text: await body.inputValue(), documentKey })) as {
+          attribution: { sentences: { text: string; kind: string; pastedFrom?: { url: string; title: string } }[] };
+        }
+      ).attribution.sentences
+        .filter((s) => s.kind === 'pasted')
+        .map((s) => [s.text.trim().slice(0, 24), s.pastedFrom ?? null]);
+    await expect.poll(pasted).toEqual([
+      ['Ferry traffic rose by a ', wirePage],
+      ['Most passengers travel a', wirePage],
+      ['Read more at http://127.', wirePage],
+      ['The council will publish', null],
+    ]);
+
+    // The audit page's card says where the sentence came from.
+    const audit = await openExtensionPage(browser, `audit.html?doc=${encodeURIComponent(documentKey)}`);
+    await audit.locator('[data-testid="audit-text"]').fill(await body.inputValue());
+    await audit.locator('[data-testid="audit-analyze"]').click();
+    const sentences = audit.locator('[data-testid="audit-sentence"][data-kind="pasted"]');
+    await expect.poll(() => sentences.count()).toBe(4);
+    await sentences.first().focus();
+    const card = audit.locator(`#${await sentences.first().getAttribute('aria-describedby')}`);
+    await expect.poll(() => card.isVisible()).toBe(true);
+    expect(await card.textContent()).toContain(`copied from ${wirePage.title} (${wirePage.url})`);
+    expect(await audit.locator(`#${await sentences.last().getAttribute('aria-describedby')}`).textContent()).toContain('The source is unknown');
     await audit.close();
   });
 

@@ -105,7 +105,7 @@ describe('reports with pastes', () => {
     expect(report.disclosure.statement).toMatch(/1 sentence was pasted into the field from a source the ledger does not know\./);
     expect(report.disclosure.statement).toMatch(/not proof of human writing/);
     expect((await verifyReport(JSON.parse(JSON.stringify(report)))).problems).toEqual([]);
-    expect(reportCsv(report)).toContain(',pasted,Pasted (source unknown),');
+    expect(reportCsv(report)).toContain(',pasted,"Pasted, source unknown",');
 
     // A report that turns the pasted sentence into the author's own is caught.
     const forged = JSON.parse(JSON.stringify(report));

@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * Serves the CMS-like post editor (tests/fixtures/pages/cms-post.html) at every path, as a CMS
- * serves one editor for `/wp-admin/post.php?post=N&action=edit` whatever N is.
+ * serves one editor for `/wp-admin/post.php?post=N&action=edit` whatever N is; or another page of
+ * tests/fixtures/pages (a wire story to copy from), on an origin of its own.
  */
-export async function startCmsServer(): Promise<{ origin: string; close(): Promise<void> }> {
-  const html = await readFile('tests/fixtures/pages/cms-post.html', 'utf8');
+export async function startCmsServer(page = 'cms-post.html'): Promise<{ origin: string; close(): Promise<void> }> {
+  const html = await readFile(`tests/fixtures/pages/${page}`, 'utf8');
   const server = createServer((_request, response) => {
     response.setHeader('Content-Type', 'text/html; charset=utf-8');
     response.end(html);
