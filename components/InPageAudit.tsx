@@ -34,7 +34,7 @@ const pct = percent;
 const px = (n: number) => `${Math.round(n)}px`;
 const CARD_WIDTH = 420;
 const LEGEND_WIDTH = 300;
-const LEGEND_HEIGHT = 150;
+const LEGEND_HEIGHT = 270;
 
 function boxStyle(rect: DOMRect): JSX.CSSProperties {
   return { left: px(rect.left), top: px(rect.top), width: px(rect.width), height: px(rect.height) };

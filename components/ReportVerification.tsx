@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '@/lib/i18n';
 import type { ReportFileCheck } from '@/lib/ledger/report-file';
 import type { ReportCheck, ReportVerification as Verification } from '@/lib/ledger/report-verify';
+import { ExpectedKeyCheck } from './ExpectedKeyCheck';
 import { ReportVerificationDetails } from './ReportVerificationDetails';
 import './ReportVerification.css';
 
@@ -19,6 +20,8 @@ export interface ReportVerificationProps {
   onFile: (file: File) => void;
   /** The level of this view's own headings (2 on a page of its own, 3 inside the audit page). */
   headingLevel: 2 | 3;
+  /** The key id the newsroom keeps for the writer, when known beforehand (the checker's link). */
+  expectedKeyId?: string;
 }
 
 const CHECK_KEYS: Record<ReportCheck, MessageKey> = {
@@ -101,7 +104,7 @@ function Failures({ verification }: { verification: Verification }) {
 }
 
 /** Which key signed, and that the report carries the key itself: it proves integrity, not identity. */
-function SigningKey({ verification }: { verification: Verification }) {
+function SigningKey({ verification, expectedKeyId }: { verification: Verification; expectedKeyId: string }) {
   const { signerKeyId, algorithm, headKeyId } = verification.facts;
   if (!signerKeyId) return null;
   return (
@@ -110,6 +113,7 @@ function SigningKey({ verification }: { verification: Verification }) {
         {t('reportCheckKey', algorithm ?? '?')} <code data-testid="report-key-id">{signerKeyId}</code>
       </p>
       <p data-testid="report-key-self-issued">{t('reportCheckSelfIssued')}</p>
+      <ExpectedKeyCheck signerKeyId={signerKeyId} initial={expectedKeyId} />
       {headKeyId && headKeyId !== signerKeyId && (
         <p data-testid="report-key-other-head">
           {t('reportCheckOtherHeadKey')} <code>{headKeyId}</code>
@@ -119,7 +123,7 @@ function SigningKey({ verification }: { verification: Verification }) {
   );
 }
 
-export function ReportVerification({ result, checking, onFile, headingLevel }: ReportVerificationProps) {
+export function ReportVerification({ result, checking, onFile, headingLevel, expectedKeyId = '' }: ReportVerificationProps) {
   const H = `h${headingLevel}` as 'h2' | 'h3';
   return (
     <div class="report-check" data-testid="report-check">
@@ -140,7 +144,7 @@ export function ReportVerification({ result, checking, onFile, headingLevel }: R
                 {t('reportCheckVerified')}
               </p>
               <p>{t('reportCheckVerifiedText', result.fileName)}</p>
-              <SigningKey verification={result.verification} />
+              <SigningKey verification={result.verification} expectedKeyId={expectedKeyId} />
             </>
           ) : (
             <>
@@ -149,7 +153,7 @@ export function ReportVerification({ result, checking, onFile, headingLevel }: R
               </p>
               <p>{t('reportCheckNotVerifiedText', result.fileName)}</p>
               <Failures verification={result.verification} />
-              <SigningKey verification={result.verification} />
+              <SigningKey verification={result.verification} expectedKeyId={expectedKeyId} />
             </>
           )}
           {result.kind === 'checked' && !result.verification.failures.some((f) => f.check === 'shape') && (

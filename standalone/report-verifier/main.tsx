@@ -14,6 +14,8 @@ localizePage(document, 'reportCheckPageTitle');
 const app = document.getElementById('app')!;
 let result: ReportFileCheck | null = null;
 let checking: string | null = null;
+/** A newsroom can hand out the checker as a link that names the writer's key: `…/report-verifier.html#key=<id>`. */
+const expectedKeyId = new URLSearchParams(location.hash.slice(1)).get('key') ?? '';
 
 async function onFile(file: File): Promise<void> {
   checking = file.name;
@@ -28,7 +30,7 @@ function draw(): void {
     <main class="audit">
       <h1>{t('reportCheckPageTitle')}</h1>
       {window.isSecureContext && crypto.subtle ? (
-        <ReportVerification result={result} checking={checking} onFile={(file) => void onFile(file)} headingLevel={2} />
+        <ReportVerification result={result} checking={checking} onFile={(file) => void onFile(file)} headingLevel={2} expectedKeyId={expectedKeyId} />
       ) : (
         <p role="alert" class="broken" data-testid="report-no-webcrypto">
           {t('reportCheckNoWebCrypto')}

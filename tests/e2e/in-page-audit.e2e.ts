@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
 import type { Frame, Locator, Page } from 'playwright-core';
@@ -346,6 +347,7 @@ describe('in-page audit (built extension, tiny model)', () => {
     const text = await field.read();
     await runAuditFieldCommand(browser.worker);
     await expect.poll(() => highlights().count()).toBe(count);
+    await page.screenshot({ path: resolve('docs/screenshots/in-page-audit.png') });
     const reviewButton = overlay().getByTestId('in-page-review');
     // A page script's click opens nothing (the shipped build's closed root hides the button too).
     await reviewButton.evaluate((button: HTMLButtonElement) => button.click());

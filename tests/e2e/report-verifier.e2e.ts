@@ -141,7 +141,19 @@ describe('the report checker', () => {
     const scan = await new AxeBuilder({ page }).analyze();
     expect(scan.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     expect(requested).toEqual([pathToFileURL(checkerPath).href]);
+    // The editor compares the key with the one the newsroom keeps for the writer.
+    const verdict = page.getByTestId('report-expected-key-verdict');
+    await page.getByLabel('Key id your newsroom keeps for this writer (optional)').fill('0123 4567 89ab cdef');
+    await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('mismatch');
+    expect(await verdict.textContent()).toBe('Does not match: another key signed this report. Ask the writer before you rely on it.');
     await page.context().close();
+
+    // A newsroom's link to the checker names the writer's key: the verdict comes with the report.
+    const linked = await (await plain.newContext()).newPage();
+    await linked.goto(`${pathToFileURL(checkerPath).href}#key=${report.signature.keyId.slice(0, 16)}`);
+    await linked.getByLabel('Choose a report file').setInputFiles({ name: reportName, mimeType: 'application/json', buffer: Buffer.from(reportJson) });
+    await expect.poll(() => linked.getByTestId('report-expected-key-verdict').getAttribute('data-verdict')).toBe('match');
+    await linked.context().close();
   });
 
   it('one flipped byte: Not verified, with exactly the checks and entry that failed', async () => {

@@ -20,9 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => story.ledger.close());
 
-function draw(result: ReportFileCheck | null, checking: string | null = null): HTMLElement {
+function draw(result: ReportFileCheck | null, checking: string | null = null, expectedKeyId?: string): HTMLElement {
   const root = document.createElement('div');
-  render(h(ReportVerification, { result, checking, onFile: () => undefined, headingLevel: 2 }), root);
+  render(h(ReportVerification, { result, checking, onFile: () => undefined, headingLevel: 2, expectedKeyId }), root);
   return root;
 }
 const all = (root: HTMLElement, id: string) => [...root.querySelectorAll(`[data-testid="${id}"]`)];
@@ -78,6 +78,32 @@ describe('report view', () => {
     expect(one(root, 'report-verdict')).toBe('Not verified');
     // The boundary redraws on Preact's next render tick.
     await expect.poll(() => one(root, 'report-claims-unreadable')).toBe('The file’s contents cannot be shown: they are not shaped like a report’s.');
+  });
+
+  it('compares the signing key with the one the newsroom keeps, as the editor types it or the link names it', async () => {
+    const report = await buildDocumentReport(story.ledger, story.documentKey, { text: STORY_TEXT, extensionVersion: '0.1.0' });
+    const check = await checkReportFile('story.json', JSON.stringify(report));
+    const keyId = report.signature.keyId;
+    const verdict = (root: HTMLElement) => root.querySelector('[data-testid="report-expected-key-verdict"]')!;
+    // From the checker's link, written as people copy ids: capitals, spaced in groups of four.
+    const linked = draw(check, null, keyId.slice(0, 16).toUpperCase().replace(/(.{4})/g, '$1 '));
+    expect(verdict(linked).getAttribute('data-verdict')).toBe('match');
+    expect(verdict(linked).textContent).toBe('Matches: this report was signed with the key your newsroom keeps for this writer.');
+
+    const typed = draw(check);
+    expect(verdict(typed).textContent).toBe('');
+    const input = typed.querySelector<HTMLInputElement>('[data-testid="report-expected-key-input"]')!;
+    const enter = async (value: string) => {
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return verdict(typed).getAttribute('data-verdict');
+    };
+    expect(await enter(keyId.slice(0, 8))).toBe('too-short');
+    expect(await enter('not a key id')).toBe('invalid');
+    expect(await enter(`${keyId.slice(0, 20)}${keyId[20] === '0' ? '1' : '0'}`)).toBe('mismatch');
+    expect(verdict(typed).textContent).toMatch(/^Does not match: another key signed this report\./);
+    expect(await enter(keyId)).toBe('match');
   });
 
   it('says which file it is checking, and shows no old verdict meanwhile', () => {
