@@ -186,15 +186,33 @@ export async function buildPasteBody(
   }
   const textHash = await sha256Hex(input.pastedText);
   return {
+    ...(await observedBody(documentKey, 'paste', input.pastedAt, textHash, input, at)),
+    paste: { textHash, text: at.privacy ? null : input.pastedText, sentences, ...(input.source ? { source: input.source } : {}) },
+  };
+}
+
+/**
+ * What a paste's and a typing entry's bodies share (format 2): what the extension saw in a field,
+ * with no model and no suggestion; `textHash` stands for the text seen ('' when none is kept).
+ */
+async function observedBody(
+  documentKey: string,
+  action: 'paste' | 'typed',
+  when: number,
+  textHash: string,
+  input: { pageTitle: string; extensionVersion: string },
+  at: { id: string; seq: number; prevHash: string; privacy: boolean },
+): Promise<UnhashedEntry> {
+  return {
     v: 2,
     id: at.id,
     seq: at.seq,
     documentKey,
     pageTitle: input.pageTitle,
-    action: 'paste',
+    action,
     model: { ...NO_MODEL },
-    suggestedAt: input.pastedAt,
-    acceptedAt: input.pastedAt,
+    suggestedAt: when,
+    acceptedAt: when,
     originalText: null,
     suggestedText: null,
     insertedText: null,
@@ -202,7 +220,6 @@ export async function buildPasteBody(
     privacy: at.privacy,
     sentences: [],
     extensionVersion: input.extensionVersion,
-    paste: { textHash, text: at.privacy ? null : input.pastedText, sentences, ...(input.source ? { source: input.source } : {}) },
     documentTag: await sha256Hex(documentKey),
     prevHash: at.prevHash,
   };
@@ -217,37 +234,20 @@ export async function buildTypedBody(
   hashes: readonly string[],
   at: { id: string; seq: number; prevHash: string; privacy: boolean },
 ): Promise<UnhashedEntry> {
-  const documentKey = documentKeyOf(input.document);
   return {
-    v: 2,
-    id: at.id,
-    seq: at.seq,
-    documentKey,
-    pageTitle: input.pageTitle,
-    action: 'typed',
-    model: { ...NO_MODEL },
-    suggestedAt: input.observedAt,
-    acceptedAt: input.observedAt,
-    originalText: null,
-    suggestedText: null,
-    insertedText: null,
-    textHashes: { original: null, suggested: '', inserted: '' },
-    privacy: at.privacy,
-    sentences: [],
-    extensionVersion: input.extensionVersion,
+    ...(await observedBody(documentKeyOf(input.document), 'typed', input.observedAt, '', input, at)),
     typed: { sentences: hashes.map((hash) => ({ hash })) },
-    documentTag: await sha256Hex(documentKey),
-    prevHash: at.prevHash,
   };
 }
 
+/** A field's document as a content script names it (origin, story path, field id). */
+function isFieldDocument(d: { origin: unknown; path: unknown; fieldId: unknown } | undefined): boolean {
+  return !!d && typeof d.origin === 'string' && typeof d.path === 'string' && typeof d.fieldId === 'string';
+}
+
 export function validateTypedInput(input: TypedInput): void {
-  const d = input?.document;
   const ok =
-    !!d &&
-    typeof d.origin === 'string' &&
-    typeof d.path === 'string' &&
-    typeof d.fieldId === 'string' &&
+    isFieldDocument(input?.document) &&
     typeof input.text === 'string' &&
     Array.isArray(input.typedRanges) &&
     input.typedRanges.every(([a, b]) => Number.isInteger(a) && Number.isInteger(b) && a >= 0 && a <= b && b <= input.text.length) &&
@@ -258,12 +258,8 @@ export function validateTypedInput(input: TypedInput): void {
 }
 
 export function validatePasteInput(input: PasteInput): void {
-  const d = input?.document;
   const ok =
-    !!d &&
-    typeof d.origin === 'string' &&
-    typeof d.path === 'string' &&
-    typeof d.fieldId === 'string' &&
+    isFieldDocument(input?.document) &&
     typeof input.pastedText === 'string' &&
     !!input.pastedText.trim() &&
     Number.isFinite(input.pastedAt) &&

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { startModelHost } from '../../scripts/model-host';
 import { TINY_MODEL_ID, TINY_MODEL_ROOT } from '../support/tiny-model';
 import { askBackground, launchExtension, runSuggestCommand, setSettings, type LaunchedExtension, openExtensionPage } from './support/browser';
@@ -44,12 +44,18 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
     await wire?.close();
   });
 
-  it('text already there is not logged, typed sentences typed, pasted ones pasted, the accepted one AI', async () => {
-    await page.goto(`${cms.origin}/wp-admin/post.php?post=101&action=edit`);
+  /** Opens a post in the editor, with the caret at the end of its body (the commands go to the front tab). */
+  async function caretAtEndOfBody(post: number): Promise<Locator> {
+    await page.goto(`${cms.origin}/wp-admin/post.php?post=${post}&action=edit`);
     await page.bringToFront();
     const body = page.locator('#content');
     await body.click();
     await page.keyboard.press('Control+End');
+    return body;
+  }
+
+  it('text already there is not logged, typed sentences typed, pasted ones pasted, the accepted one AI', async () => {
+    const body = await caretAtEndOfBody(101);
     await page.keyboard.type(' The harbour board met on Monday.');
     await runSuggestCommand(browser.worker);
     const suggestion = await waitForSuggestion(page);
@@ -100,11 +106,7 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
     await source.keyboard.press('Control+C');
     await source.close();
 
-    await page.goto(`${cms.origin}/wp-admin/post.php?post=103&action=edit`);
-    await page.bringToFront();
-    const body = page.locator('#content');
-    await body.click();
-    await page.keyboard.press('Control+End');
+    const body = await caretAtEndOfBody(103);
     await page.keyboard.press('Enter');
     // The wire's copy handler added its own line to what the writer copied.
     await page.keyboard.press('Control+V');
@@ -147,11 +149,7 @@ describe('paste record on a CMS post editor (built extension, tiny model)', () =
   });
 
   it('text a page script puts in the field while the writer types is not typed', async () => {
-    await page.goto(`${cms.origin}/wp-admin/post.php?post=102&action=edit`);
-    await page.bringToFront();
-    const body = page.locator('#content');
-    await body.click();
-    await page.keyboard.press('Control+End');
+    const body = await caretAtEndOfBody(102);
     await page.keyboard.type(' Yes.');
     // Another writer's edit, an autosave merge, a page script: no input event of the writer's.
     const injected = ' The mayor resigned this morning, the city hall confirmed in a statement.';
