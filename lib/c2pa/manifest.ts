@@ -239,7 +239,7 @@ export async function readText(text: string): Promise<TextCredentialReading> {
   const plain = (normalized.slice(0, found.start) + normalized.slice(found.end)).normalize('NFC');
   let store: ManifestStore;
   try {
-    store = ManifestStore.read(SuperBox.fromBuffer(found.manifest));
+    store = ManifestStore.read(SuperBox.fromBuffer(found.manifest as Uint8Array<ArrayBuffer>));
   } catch (error) {
     return { ...EMPTY, found: false, text: plain, problem: `The embedded manifest cannot be read: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -40,9 +40,11 @@ export class TextAsset implements Asset {
     return all.slice(start, length === undefined ? undefined : start + length);
   }
 
-  async getManifestJUMBF(): Promise<Uint8Array | undefined> {
-    const found = findWrapper(utf8Decoder.decode(await this.getDataRange()));
-    return found?.manifest;
+  getManifestJUMBF(): Uint8Array | undefined {
+    const all = new Uint8Array(this.getDataLength());
+    all.set(this.text, 0);
+    all.set(this.wrapper, this.text.length);
+    return findWrapper(utf8Decoder.decode(all))?.manifest;
   }
 
   dumpInfo(): string {

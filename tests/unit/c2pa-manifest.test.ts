@@ -93,7 +93,7 @@ describe.each(['ECDSA-P256', 'Ed25519'] as const)('C2PA text manifest (%s ledger
     const tampered = replaceManifest(signed.text, (bytes) => {
       const at = indexOf(bytes, title);
       expect(at).toBeGreaterThan(0);
-      bytes[at] ^= 0x01; // 'C' → 'B'
+      bytes[at] = bytes[at]! ^ 0x01; // 'C' → 'B'
     });
     const read = await readText(tampered);
     expect(read.signatureValid).toBe(false);
@@ -107,7 +107,7 @@ describe.each(['ECDSA-P256', 'Ed25519'] as const)('C2PA text manifest (%s ledger
     const length = findWrapper(signed.text)!.manifest.length;
     for (let i = 0; i < 24; i++) {
       const at = Math.floor((i * 7919) % length);
-      const read = await readText(replaceManifest(signed.text, (bytes) => void (bytes[at] ^= 0x5a)));
+      const read = await readText(replaceManifest(signed.text, (bytes) => void (bytes[at] = bytes[at]! ^ 0x5a)));
       // Either it no longer parses, or some check fails; padding bytes in the store may be ignored by design.
       if (read.valid) expect(isPadding(findWrapper(signed.text)!.manifest, at)).toBe(true);
     }
