@@ -37,7 +37,7 @@ export function TextCredentialsCheck(p: TextCredentialsCheckProps): JSX.Element 
           {p.checking ? t('textCheckChecking') : t('textCheckButton')}
         </button>
       </form>
-      <div aria-live="polite">{p.result && <Reading r={p.result} />}</div>
+      <div aria-live="polite">{p.result && <Reading r={p.result} subheading={`h${p.headingLevel + 1}` as 'h3' | 'h4'} />}</div>
     </section>
   );
 }
@@ -49,7 +49,7 @@ function verdict(r: TextCredentialReading): { text: string; ok: boolean; state: 
   return { text: t('textCheckBroken'), ok: false, state: 'broken' };
 }
 
-function Reading({ r }: { r: TextCredentialReading }): JSX.Element {
+function Reading({ r, subheading: Sub }: { r: TextCredentialReading; subheading: 'h3' | 'h4' }): JSX.Element {
   const v = verdict(r);
   return (
     <div data-testid="text-check-result" data-state={v.state}>
@@ -64,7 +64,7 @@ function Reading({ r }: { r: TextCredentialReading }): JSX.Element {
       )}
       {r.actions.length > 0 && (
         <>
-          <h4>{t('textCheckActions')}</h4>
+          <Sub>{t('textCheckActions')}</Sub>
           <ul data-testid="text-check-actions">
             {r.actions.map((a, i) => (
               <li key={i}>
@@ -84,7 +84,7 @@ function Reading({ r }: { r: TextCredentialReading }): JSX.Element {
       )}
       {r.review && (
         <>
-          <h4>{t('textCheckReview')}</h4>
+          <Sub>{t('textCheckReview')}</Sub>
           <ul data-testid="text-check-review">
             {r.review.reviews.map((x) => (
               <li key={x.entry}>{t('textCheckReviewBy', x.reviewer.name, x.reviewer.role, x.when.slice(0, 10), x.outcomes.kept, x.outcomes.amended, x.outcomes.rejected)}</li>
@@ -95,7 +95,7 @@ function Reading({ r }: { r: TextCredentialReading }): JSX.Element {
       )}
       {r.errors.length > 0 && (
         <>
-          <h4>{t('textCheckFailures')}</h4>
+          <Sub>{t('textCheckFailures')}</Sub>
           <ul data-testid="text-check-failures">
             {r.errors.map((e, i) => (
               <li key={i}>

@@ -7,6 +7,7 @@ import {
   ClaimVersion,
   DataHashAssertion,
   ManifestStore,
+  Signature,
   UnknownAssertion,
   ValidationStatusCode,
   type Action,
@@ -31,6 +32,8 @@ import { parseCertificate } from './certificate';
  * - the signature of the ledger key, with its self-issued certificate (certificate.ts).
  */
 export const REVIEW_LABEL = 'org.ledgerline.review';
+/** Room for the COSE signature value (64 bytes for ES256 and Ed25519) and its CBOR framing. */
+const SIGNATURE_PADDING = 256;
 const CBOR_ASSERTION_UUID = Uint8Array.from([0x63, 0x62, 0x6f, 0x72, 0x00, 0x11, 0x00, 0x10, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
 
 export interface ReviewAssertionContent {
@@ -123,6 +126,10 @@ export async function signText(
     signer,
   });
   if (!manifest.claim) throw new Error('The manifest has no claim');
+  // The library reserves 25 kB for a signature with a timestamp; ours has none (no network), and
+  // every reserved byte would be an invisible character in the text: reserve what the signature
+  // bytes take (the certificates are in place already).
+  manifest.signature = Signature.create(signer, SIGNATURE_PADDING);
   manifest.claim.title = content.title || undefined;
   manifest.claim.claimGeneratorName = options.generator.name;
   manifest.claim.claimGeneratorVersion = options.generator.version;

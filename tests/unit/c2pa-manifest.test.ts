@@ -53,6 +53,9 @@ describe.each(['ECDSA-P256', 'Ed25519'] as const)('C2PA text manifest (%s ledger
     expect(signed.text.startsWith(TEXT.normalize('NFC'))).toBe(true);
     expect(signed.text).not.toBe(TEXT.normalize('NFC'));
     expect(signed.manifestLabel).toMatch(/^urn:c2pa:/);
+    // Every manifest byte is an invisible character: no large reserved padding left in it.
+    expect(signed.manifestBytes).toBeLessThan(4500);
+    expect([...signed.text].length - [...TEXT.normalize('NFC')].length).toBeLessThan(4600);
     const read = await readText(signed.text);
     expect(read.errors).toEqual([]);
     expect(read).toMatchObject({ found: true, valid: true, signatureValid: true, bindingValid: true, chainValid: true, manifestLabel: signed.manifestLabel, title: 'Council story', text: TEXT.normalize('NFC') });
