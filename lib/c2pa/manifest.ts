@@ -233,8 +233,29 @@ async function signerOf(certificate: X509Certificate | undefined, chain: X509Cer
   };
 }
 
-/** Read the manifest embedded in `text` and check it: signature, assertion hashes, binding. */
+/**
+ * Read the manifest embedded in `text` and check it: signature, assertion hashes, binding. Never
+ * throws: a damaged manifest the library cannot even check reads as found and not verified.
+ */
 export async function readText(text: string): Promise<TextCredentialReading> {
+  try {
+    return await readAndCheck(text);
+  } catch (error) {
+    return { ...EMPTY, found: true, text: stripForReading(text), errors: [{ code: 'general.error', explanation: error instanceof Error ? error.message : String(error) }], problem: null };
+  }
+}
+
+function stripForReading(text: string): string {
+  try {
+    const normalized = text.normalize('NFC');
+    const found = findWrapper(normalized);
+    return found ? (normalized.slice(0, found.start) + normalized.slice(found.end)).normalize('NFC') : normalized;
+  } catch {
+    return text.normalize('NFC');
+  }
+}
+
+async function readAndCheck(text: string): Promise<TextCredentialReading> {
   const normalized = text.normalize('NFC');
   let found: ReturnType<typeof findWrapper>;
   try {
@@ -252,6 +273,8 @@ export async function readText(text: string): Promise<TextCredentialReading> {
   }
   const manifest = store.getActiveManifest();
   if (!manifest) return { ...EMPTY, text: plain, problem: 'The embedded manifest store has no manifest.' };
+  // A damaged store can parse and still fail to be checked (a box of an unknown kind where an
+  // assertion was, a certificate that no longer parses): readText catches it.
   const result = await store.validate(TextAsset.fromText(normalized));
   const codes = result.statusEntries;
   const has = (code: ValidationStatusCode) => codes.some((e) => e.code === code);
