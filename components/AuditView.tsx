@@ -6,6 +6,7 @@ import { percent } from '@/lib/ledger/audit';
 import { AuditSentenceCard as Card, KIND_TEXT, SentenceText, sentenceLabel, tWith } from './AuditSentenceCard';
 import { DocumentFiling, type FilingTarget } from './DocumentFiling';
 import { ReportVerification } from './ReportVerification';
+import { ContentCredentials, type CredentialsCopyResult } from './ContentCredentials';
 import { ReviewForm, type ReviewDecision } from './ReviewForm';
 import type { ReportFileCheck } from '@/lib/ledger/report-file';
 import './AuditView.css';
@@ -35,6 +36,8 @@ export interface AuditViewProps {
   onExport: (kind: ExportKind) => void;
   /** The offline report checker page, for download next to the report. */
   onExportVerifier: () => void;
+  /** Copy the text with its C2PA manifest embedded (absent: the option is not shown). */
+  onCopyWithCredentials?: () => Promise<CredentialsCopyResult>;
   /** The last exported report's disclosure: the short line and the detailed statement. */
   statement: { line: string; detail: string } | null;
   /** A report file the editor dropped or picked, checked (null before the first). */
@@ -349,6 +352,7 @@ export function AuditView(p: AuditViewProps): JSX.Element {
         )}
         <p class="hint">{t('auditExportVerifierHint')}</p>
         <p class="hint">{tWith('auditExportHint', <code>npm run verify -- report.json</code>)}</p>
+        {p.onCopyWithCredentials && <ContentCredentials ready={!!p.selectedKey && !!p.text.trim()} onCopy={p.onCopyWithCredentials} />}
       </section>
 
       <section aria-labelledby="report-check-heading">

@@ -1,18 +1,48 @@
 /**
- * Verify a Ledgerline per-document report without the extension.
+ * Verify a Ledgerline per-document report, or the Content Credentials of a copied text, without the extension.
  *   npm run verify -- report.json [--json]
- * The same verifier runs in the offline report checker page (report-verifier.html) and the audit page.
- * Exit code 0 when the report verifies, 1 when it does not, 2 on usage errors.
+ *   npm run verify -- --text copied.txt [report.json] [--json]
+ * The same verifiers run in the offline report checker page (report-verifier.html) and the audit page.
+ * Exit code 0 when what was given verifies, 1 when it does not, 2 on usage errors.
  */
 import { readFile } from 'node:fs/promises';
+import { readText } from '../lib/c2pa/manifest';
 import { verifyReport } from '../lib/ledger/report-verify';
+import { describeReading, textVerdict } from './verify-text';
+
+async function verifyText(textFile: string, reportFile: string | undefined, json: boolean): Promise<number> {
+  let text: string;
+  let expectedKeyId: string | null = null;
+  try {
+    text = await readFile(textFile, 'utf8');
+    if (reportFile) expectedKeyId = (JSON.parse(await readFile(reportFile, 'utf8')) as { signature?: { keyId?: string } }).signature?.keyId ?? null;
+  } catch (err) {
+    const message = `cannot read ${reportFile ?? textFile}: ${err instanceof Error ? err.message : String(err)}`;
+    console.log(json ? JSON.stringify({ ok: false, problems: [message] }) : `NOT VERIFIED\n  - ${message}`);
+    return 1;
+  }
+  const reading = await readText(text);
+  const ok = textVerdict(reading) === 'VERIFIED' && (expectedKeyId === null || reading.signer?.keyId === expectedKeyId);
+  if (json) console.log(JSON.stringify({ ok, verdict: textVerdict(reading), ...reading }, null, 2));
+  else console.log(describeReading(reading, expectedKeyId).join('\n'));
+  return ok ? 0 : 1;
+}
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
-  const file = args.find((a) => !a.startsWith('--'));
+  const textAt = args.indexOf('--text');
+  const textFile = textAt >= 0 ? args[textAt + 1] : undefined;
+  const file = args.find((a, i) => !a.startsWith('--') && (textAt < 0 || i !== textAt + 1));
+  if (textAt >= 0) {
+    if (!textFile || textFile.startsWith('--')) {
+      console.error('usage: npm run verify -- --text copied.txt [report.json] [--json]');
+      return 2;
+    }
+    return verifyText(textFile, file, json);
+  }
   if (!file) {
-    console.error('usage: npm run verify -- report.json [--json]');
+    console.error('usage: npm run verify -- report.json [--json]\n       npm run verify -- --text copied.txt [report.json] [--json]');
     return 2;
   }
   let parsed: unknown;

@@ -170,6 +170,13 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
     download({ name, mime: 'text/html', content: await response.text() });
     set({ notice: { kind: 'ok', text: t('auditExported', name) } });
   },
+  onCopyWithCredentials: async () => {
+    if (!state.selectedKey || !state.text.trim()) return { ok: false, error: t('credentialsNeedText') };
+    const r = await send({ type: 'credentials.embed', documentKey: state.selectedKey, text: state.text });
+    if (!r.ok) return { ok: false, error: r.error };
+    await navigator.clipboard.writeText(r.text);
+    return { ok: true, addedCharacters: r.addedCharacters, aiSentences: r.aiSentences, reviews: r.reviews, manifestLabel: r.manifestLabel };
+  },
   onCheckReport: async (file) => {
     set({ reportChecking: file.name });
     set({ reportCheck: await checkReportFile(file.name, await file.text()), reportChecking: null });

@@ -3,6 +3,7 @@ import { handleEngineRequest, type EngineRequestContext } from './engine-request
 import { handleLedgerRequest } from './ledger-requests';
 import { handleAuditRequest, type AuditRequestContext } from './audit-requests';
 import { handleProofreadRequest, type ProofreadRequestContext } from './proofread-requests';
+import { handleCredentialsRequest } from './credentials-requests';
 import { contentScriptMayAsk, FORBIDDEN, type SenderScope } from './sender-scope';
 
 export type RequestHandlerDependencies = AuditRequestContext & EngineRequestContext & ProofreadRequestContext;
@@ -19,6 +20,7 @@ export function createRequestHandler(deps: RequestHandlerDependencies) {
     if (scope.kind === 'content-script' && !contentScriptMayAsk(request.type)) return FORBIDDEN;
     if (request.type.startsWith('ledger.')) return handleLedgerRequest(request as Extract<Request, { type: `ledger.${string}` }>, deps, scope);
     if (request.type.startsWith('audit.')) return handleAuditRequest(request as Extract<Request, { type: `audit.${string}` }>, deps, scope);
+    if (request.type.startsWith('credentials.')) return handleCredentialsRequest(request as Extract<Request, { type: `credentials.${string}` }>, deps, scope);
     if (request.type.startsWith('proofread.')) return handleProofreadRequest(request as Extract<Request, { type: `proofread.${string}` }>, deps);
     return handleEngineRequest(request as Extract<Request, { type: `engine.${string}` }>, deps);
   };

@@ -18,8 +18,8 @@ import type { EntryStub, LedgerEntry, MoveReason, PublicKeyInfo, ReviewOutcome, 
  *
  * - `document.digitalSourceType`: IPTC digital source type URI for the document as a whole.
  * - `actions`: one C2PA-shaped action (c2pa.actions.v2 vocabulary) per accepted suggestion.
- *   Text cannot carry a real C2PA manifest with the public SDKs: this is the same shape as JSON,
- *   not a Content Credential.
+ *   In the report they are JSON of that shape, not a Content Credential; the text itself can
+ *   carry a signed C2PA manifest ("Copy text with Content Credentials", lib/c2pa).
  * - `chain`: every ledger entry from the ledger's start (genesis or retention checkpoint) to the
  *   signed head. This document's entries are complete; other documents' entries are link-only
  *   stubs (format 2) so their text is not disclosed (format-1 entries cannot be reduced and are
