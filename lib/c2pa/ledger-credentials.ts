@@ -92,11 +92,13 @@ export function credentialContent(report: DocumentReport, extensionVersion: stri
 }
 
 export interface EmbeddedText {
+  /** The NFC text with the manifest wrapper at its end. */
   text: string;
   manifestLabel: string;
   manifestBytes: number;
   /** The invisible characters added (the wrapper). */
   addedCharacters: number;
+  /** The ledger key that signed (sha256 of its SPKI). */
   keyId: string;
   aiSentences: number;
   reviews: number;

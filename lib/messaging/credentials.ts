@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { EmbeddedText } from '../c2pa/ledger-credentials';
 import type { TextCredentialReading } from '../c2pa/manifest';
 import type { Failure } from './common';
 
@@ -19,19 +20,8 @@ export const CREDENTIALS_REQUEST_SCHEMAS = [
   v.object({ type: v.literal('credentials.read'), text: v.pipe(v.string(), v.maxLength(MAX_WRAPPED_TEXT)) }),
 ] as const;
 
-export interface CredentialsEmbedded {
-  ok: true;
-  /** The NFC text with the manifest wrapper at its end. */
-  text: string;
-  manifestLabel: string;
-  manifestBytes: number;
-  /** Invisible characters the wrapper added. */
-  addedCharacters: number;
-  /** The ledger key that signed (sha256 of its SPKI). */
-  keyId: string;
-  aiSentences: number;
-  reviews: number;
-}
+/** The text with its manifest wrapper at the end, and what the manifest holds (lib/c2pa/ledger-credentials). */
+export type CredentialsEmbedded = { ok: true } & EmbeddedText;
 
 export interface CredentialsResponses {
   'credentials.embed': CredentialsEmbedded | Failure;
