@@ -3,6 +3,9 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openLedger, type Ledger } from '../../lib/ledger';
 import { MIGRATIONS } from '../../lib/ledger/migrations';
 import { makeAcceptance } from '../../lib/ledger/testing';
+import { reviewHashOf } from '../../lib/ledger/review';
+import { buildDocumentReport } from '../../lib/ledger/report';
+import { verifyReport } from '../../lib/ledger/report-verify';
 
 const open: Ledger[] = [];
 afterEach(() => {
@@ -74,6 +77,47 @@ describe('schema migrations', () => {
       const next = await ledger.append(makeAcceptance({ insertedText: 'After the upgrade.' }));
       expect(next).toMatchObject({ seq: 7, v: 2, prevHash: before.entries[5]!.hash });
       expect(await ledger.verify()).toMatchObject({ ok: true, entries: 7 });
+    });
+  }
+
+  for (const from of MIGRATIONS.slice(0, -1).map((m) => m.version)) {
+    it(`a v${from} record takes pastes, typing and a review after the upgrade; its report verifies`, async () => {
+      const idb = new IDBFactory();
+      await populate(idb, from);
+      const ledger = openLedger({ name: 'migrate', indexedDB: idb, IDBKeyRange });
+      open.push(ledger);
+      const document = { origin: 'https://cms.example.com', path: '/m/1', fieldId: 'body' };
+      const key = 'https://cms.example.com/m/1#body';
+      const ai = 'Migration sentence 1 about the council budget vote.';
+      const pasted = 'The statement was released by the council press office.';
+      const typed = 'I asked the treasurer about the missing figures.';
+      const text = `${ai} ${pasted} ${typed}`;
+      await ledger.paste({ document, pageTitle: 'Budget story', pastedText: pasted, pastedAt: 1_750_000_100_000, extensionVersion: '0.1.0' });
+      await ledger.typed({
+        document,
+        pageTitle: 'Budget story',
+        text,
+        typedRanges: [[text.indexOf(typed), text.length]],
+        observedAt: 1_750_000_110_000,
+        extensionVersion: '0.1.0',
+      });
+      await ledger.review(
+        key,
+        { reviewer: { name: 'Ana Ruiz', role: 'editor' }, textHash: 'f'.repeat(64), sentences: [{ hash: await reviewHashOf(ai), outcome: 'kept' }], note: '' },
+        { extensionVersion: '0.1.0' },
+      );
+      expect(await ledger.verify()).toMatchObject({ ok: true, entries: 9 });
+      expect((await ledger.attribute(text, key)).sentences.map((s) => s.kind)).toEqual(['ai-verbatim', 'pasted', 'typed']);
+
+      // The report mixes entries written by the old schema with the new kinds, and still verifies.
+      const report = await buildDocumentReport(ledger, key, { text, extensionVersion: '0.1.0' });
+      expect(report.summary.unreviewedAiSentences).toBe(0);
+      expect(report.text!.sentences.map((s) => [s.category, s.review?.outcome ?? null])).toEqual([
+        ['ai-verbatim', 'kept'],
+        ['pasted', null],
+        ['typed', null],
+      ]);
+      expect((await verifyReport(JSON.parse(JSON.stringify(report)))).problems).toEqual([]);
     });
   }
 
