@@ -172,8 +172,10 @@ const handlers: Pick<AuditViewProps, `on${string}` & keyof AuditViewProps> = {
   },
   onCopyWithCredentials: async () => {
     if (!state.selectedKey || !state.text.trim()) return { ok: false, error: t('credentialsNeedText') };
-    const r = await send({ type: 'credentials.embed', documentKey: state.selectedKey, text: state.text });
-    if (!r.ok) return { ok: false, error: r.error };
+    // The C2PA and X.509 libraries load on this click, not with the page (nor in the background);
+    // a refusal (a ledger that does not verify) throws, and the view shows its words.
+    const { embedCredentials } = await import('@/lib/c2pa/embed-text');
+    const r = await embedCredentials(send, state.selectedKey, state.text);
     await navigator.clipboard.writeText(r.text);
     return { ok: true, addedCharacters: r.addedCharacters, aiSentences: r.aiSentences, reviews: r.reviews, manifestLabel: r.manifestLabel };
   },

@@ -65,20 +65,22 @@ export interface TextCredentialContent {
   review: ReviewAssertionContent;
 }
 
-/** The ledger's key as a C2PA signer: WebCrypto signs, the key never leaves its CryptoKey. */
+/**
+ * A C2PA signer for the ledger key: `sign` gets the COSE Sig_structure and returns the raw
+ * signature (r||s for ECDSA, IEEE P1363, the form COSE uses, which is also WebCrypto's). On the
+ * audit page it asks the background, which holds the key (lib/c2pa/embed-text.ts).
+ */
 export function ledgerSigner(
-  key: { algorithm: SigningAlgorithm; privateKey: CryptoKey },
+  algorithm: SigningAlgorithm,
   certificate: string,
   root: string,
-  subtle: SubtleCrypto = globalThis.crypto.subtle,
+  sign: (toBeSigned: Uint8Array<ArrayBuffer>) => Promise<Uint8Array<ArrayBuffer>>,
 ): Signer {
-  const params: AlgorithmIdentifier | EcdsaParams = key.algorithm === 'Ed25519' ? { name: 'Ed25519' } : ({ name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams);
   return {
-    algorithm: key.algorithm === 'Ed25519' ? CoseAlgorithmIdentifier.Ed25519 : CoseAlgorithmIdentifier.ES256,
+    algorithm: algorithm === 'Ed25519' ? CoseAlgorithmIdentifier.Ed25519 : CoseAlgorithmIdentifier.ES256,
     certificate: parseCertificate(certificate),
     chainCertificates: [parseCertificate(root)],
-    // WebCrypto's ECDSA signature is r||s (IEEE P1363), the form COSE uses.
-    sign: async (payload) => new Uint8Array(await subtle.sign(params, key.privateKey, payload as Uint8Array<ArrayBuffer>)),
+    sign: (payload) => sign(payload as Uint8Array<ArrayBuffer>),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   checkpointBody,
   generateSigningKey,
   signHead,
+  signCoseToBeSigned,
   signStatement,
   verifyCheckpoint,
 } from './signing';
@@ -127,6 +128,8 @@ export interface Ledger {
   knownKeys(): Promise<PublicKeyInfo[]>;
   /** Sign a typed statement (report) with the ledger key. */
   signStatement(type: string, body: Record<string, unknown>): Promise<{ algorithm: SigningAlgorithm; keyId: string; signature: string }>;
+  /** Sign a COSE_Sign1 Sig_structure (a C2PA claim), nothing else; refused for any other bytes. */
+  signCose(toBeSigned: Uint8Array<ArrayBuffer>): Promise<{ keyId: string; signature: Uint8Array<ArrayBuffer> }>;
   /** Documents with accepted suggestions, most recent first. */
   documents(): Promise<DocumentRow[]>;
   /** Remember the AI share found by the last audit of a document's text. */
@@ -492,6 +495,11 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     return { algorithm: k.algorithm, keyId: k.keyId, signature: await signStatement(k, type, body, subtle) };
   }
 
+  async function signCose(toBeSigned: Uint8Array<ArrayBuffer>) {
+    const k = await signingKey();
+    return { keyId: k.keyId, signature: await signCoseToBeSigned(k, toBeSigned, subtle) };
+  }
+
   async function documents(): Promise<DocumentRow[]> {
     if (!hasDocuments()) return [];
     return db.documents.orderBy('lastAcceptedAt').reverse().toArray();
@@ -660,6 +668,7 @@ export function openLedger(options: OpenLedgerOptions = {}): Ledger {
     publicKey,
     knownKeys,
     signStatement: sign,
+    signCose,
     documents,
     recordAudit,
     prune,

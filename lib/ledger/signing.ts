@@ -108,6 +108,23 @@ export async function signStatement(
   return bytesToBase64(new Uint8Array(sig));
 }
 
+/**
+ * The CBOR of a COSE_Sign1 Sig_structure begins array(4), text(10) "Signature1". The ledger key
+ * signs C2PA claims only in that form: it can never be the bytes of a head or a statement (JSON).
+ */
+const SIG_STRUCTURE_PREFIX = Uint8Array.from([0x84, 0x6a, ...new TextEncoder().encode('Signature1')]);
+export const isCoseSign1ToBeSigned = (bytes: Uint8Array) => bytes.length > SIG_STRUCTURE_PREFIX.length && SIG_STRUCTURE_PREFIX.every((b, i) => bytes[i] === b);
+
+/** Sign a COSE_Sign1 Sig_structure (a C2PA claim) with the ledger key; raw signature (r||s for ECDSA, as COSE has it). */
+export async function signCoseToBeSigned(
+  key: { algorithm: SigningAlgorithm; privateKey: CryptoKey },
+  toBeSigned: Uint8Array<ArrayBuffer>,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!isCoseSign1ToBeSigned(toBeSigned)) throw new Error('Only a COSE_Sign1 Sig_structure is signed this way');
+  return new Uint8Array(await subtle.sign(SIGN_PARAMS[key.algorithm], key.privateKey, toBeSigned));
+}
+
 /** Verify a typed statement signature against a base64 SPKI whose sha256 must equal `keyId`. */
 export async function verifyStatement(
   type: string,

@@ -1,30 +1,51 @@
 import * as v from 'valibot';
-import type { EmbeddedText } from '../c2pa/ledger-credentials';
-import type { TextCredentialReading } from '../c2pa/manifest';
+import type { IssuedCertificate } from '../c2pa/certificate';
+import type { TextCredentialContent } from '../c2pa/manifest';
+import type { PublicKeyInfo } from '../ledger/types';
 import type { Failure } from './common';
 
-export type { TextCredentialReading };
-
 /**
- * Content Credentials requests (the audit page → background, extension pages only): the
- * document's text with a C2PA manifest embedded (C2PA Annex A.8 text wrapper), signed with the
- * ledger key; and a text read back and checked.
+ * Content Credentials requests (the audit page → background, extension pages only). The audit
+ * page builds and signs the C2PA manifest with the libraries the background does not carry
+ * (lib/c2pa/embed-text.ts); the background gives it what the ledger says of the document, keeps
+ * the key's certificate, and signs the claim's COSE Sig_structure with the ledger key (and
+ * nothing else: lib/ledger/signing.ts).
  */
 const MAX_TEXT = 2_000_000;
 const DocumentKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(12_000));
-/** The embedded manifest adds a few thousand invisible characters to a text. */
-const MAX_WRAPPED_TEXT = MAX_TEXT + 1_000_000;
+const Base64Schema = (max: number) => v.pipe(v.string(), v.minLength(4), v.maxLength(max), v.regex(/^[A-Za-z0-9+/]+={0,2}$/));
+/** A claim with its assertion hashes is a few kB; a certificate well under one. */
+const MAX_TO_BE_SIGNED_BASE64 = 256_000;
+const MAX_CERTIFICATE_BASE64 = 16_000;
 
 export const CREDENTIALS_REQUEST_SCHEMAS = [
-  v.object({ type: v.literal('credentials.embed'), documentKey: DocumentKeySchema, text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TEXT)) }),
-  v.object({ type: v.literal('credentials.read'), text: v.pipe(v.string(), v.maxLength(MAX_WRAPPED_TEXT)) }),
+  v.object({ type: v.literal('credentials.prepare'), documentKey: DocumentKeySchema, text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TEXT)) }),
+  v.object({ type: v.literal('credentials.sign'), toBeSigned: Base64Schema(MAX_TO_BE_SIGNED_BASE64) }),
+  v.object({
+    type: v.literal('credentials.keepCertificate'),
+    certificate: v.object({
+      certificate: Base64Schema(MAX_CERTIFICATE_BASE64),
+      root: Base64Schema(MAX_CERTIFICATE_BASE64),
+      keyId: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+      notAfter: v.pipe(v.number(), v.integer()),
+    }),
+  }),
 ] as const;
 
-/** The text with its manifest wrapper at the end, and what the manifest holds (lib/c2pa/ledger-credentials). */
-export type CredentialsEmbedded = { ok: true } & EmbeddedText;
+/** What the manifest of a document's text says, and the key (and certificate, if kept) that signs it. */
+export interface CredentialsPrepared {
+  ok: true;
+  content: TextCredentialContent;
+  /** The claim generator: this extension and its version. */
+  generator: { name: string; version: string };
+  key: PublicKeyInfo;
+  /** Null: none kept for this key yet (or it nears its end): the page issues one and keeps it. */
+  certificate: IssuedCertificate | null;
+}
 
 export interface CredentialsResponses {
-  'credentials.embed': CredentialsEmbedded | Failure;
-  /** `ownKey`: signed by this browser's ledger key (or a key it trusts from a restored backup). */
-  'credentials.read': { ok: true; reading: TextCredentialReading; ownKey: boolean } | Failure;
+  'credentials.prepare': CredentialsPrepared | Failure;
+  /** The raw signature, base64 (r||s for ECDSA, as COSE has it). */
+  'credentials.sign': { ok: true; keyId: string; signature: string } | Failure;
+  'credentials.keepCertificate': { ok: true } | Failure;
 }

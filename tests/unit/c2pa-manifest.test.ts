@@ -4,7 +4,7 @@ import { ledgerSigner, readText, REVIEW_LABEL, signText, type TextCredentialCont
 import { encodeWrapperPadded, findWrapper } from '../../lib/c2pa/text-wrapper';
 import { SuperBox } from '@trustnxt/c2pa-ts/jumbf';
 import { ManifestStore } from '@trustnxt/c2pa-ts/manifest';
-import { generateSigningKey } from '../../lib/ledger/signing';
+import { generateSigningKey, signCoseToBeSigned } from '../../lib/ledger/signing';
 import type { SigningAlgorithm } from '../../lib/ledger/types';
 
 /**
@@ -38,7 +38,8 @@ const content: TextCredentialContent = {
 async function signerFor(algorithm: SigningAlgorithm) {
   const key = await generateSigningKey(globalThis.crypto.subtle, [algorithm]);
   const issued = await issueCertificate(key);
-  return { key, signer: ledgerSigner(key, issued.certificate, issued.root) };
+  const sign = async (bytes: Uint8Array<ArrayBuffer>) => signCoseToBeSigned(key, bytes);
+  return { key, signer: ledgerSigner(key.algorithm, issued.certificate, issued.root, sign) };
 }
 
 function replaceManifest(wrapped: string, change: (bytes: Uint8Array) => void): string {

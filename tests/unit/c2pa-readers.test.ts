@@ -7,9 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { h, render } from 'preact';
 import { TextCredentialsCheck } from '../../components/TextCredentialsCheck';
-import { embedCredentials } from '../../lib/c2pa/ledger-credentials';
+import { embedCredentials } from '../../lib/c2pa/embed-text';
 import { readText, type TextCredentialReading } from '../../lib/c2pa/manifest';
 import { findWrapper, encodeWrapperPadded } from '../../lib/c2pa/text-wrapper';
+import { backgroundSend } from '../support/credentials-send';
 import { EDITOR, FERRY, STORY_TEXT, storyLedger, type StoryLedger } from '../support/report-fixtures';
 
 /**
@@ -24,7 +25,7 @@ let dir: string;
 
 beforeAll(async () => {
   story = await storyLedger('c2pa-readers');
-  signed = (await embedCredentials(story.ledger, story.documentKey, STORY_TEXT, { extensionVersion: '0.1.0' })).text;
+  signed = (await embedCredentials(backgroundSend(story.ledger), story.documentKey, STORY_TEXT)).text;
   dir = await mkdtemp(join(tmpdir(), 'c2pa-readers-'));
 });
 afterAll(() => story.ledger.close());

@@ -7,7 +7,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DOCUMENT_SIGNING_EKU } from '../../lib/c2pa/certificate';
 import { buildExtension } from '../support/build-extension';
+import { staticImportGraph } from '../support/module-graph';
 
 const builds: ReturnType<typeof buildExtension>[] = [];
 afterAll(() => builds.forEach((b) => b.remove()));
@@ -57,6 +59,18 @@ describe('shipped build', () => {
     // Harper runs in the background only: the content script carries none of it.
     expect(content.toString('utf8')).not.toContain('harper_wasm');
     expect(content.toString('utf8')).not.toContain(JSON.parse(readFileSync('public/_locales/en/messages.json', 'utf8')).extDescription.message);
+    // The C2PA and X.509 libraries load in the audit page on its click, never in the service
+    // worker, whose every start evaluates background.js and what it imports.
+    const worker = staticImportGraph(shipped, 'background.js');
+    const workerCode = worker.map((m) => m.source.toString('utf8')).join('\n');
+    expect(workerCode).toContain('credentials.sign');
+    for (const marker of ['c2pa.actions.v2', 'c2pa.hash.data', DOCUMENT_SIGNING_EKU]) expect(workerCode, marker).not.toContain(marker);
+    const auditEntry = /<script type="module"[^>]* src="\/([^"]+)"/.exec(readFileSync(join(shipped, 'audit.html'), 'utf8'))![1]!;
+    const auditCode = staticImportGraph(shipped, auditEntry).map((m) => m.source.toString('utf8')).join('\n');
+    expect(auditCode).not.toContain('c2pa.actions.v2');
+    const signing = readdirSync(join(shipped, 'chunks')).filter((f) => readFileSync(join(shipped, 'chunks', f), 'utf8').includes('c2pa.actions.v2'));
+    expect(signing).toHaveLength(1);
+    expect(auditCode).toContain(signing[0]); // imported on the click
     // No host access at install and no activeTab: the content script's matches put it in pages,
     // and a model mirror's origin is asked for (optional) when the writer sets it.
     expect(manifest.permissions).toEqual(['storage', 'unlimitedStorage', 'offscreen']);
